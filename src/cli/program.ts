@@ -1,0 +1,94 @@
+import { Command, CommanderError, Option } from "commander";
+import { ExitCode } from "../errors.js";
+import { VERSION } from "../version.js";
+import { CliApp, reportError } from "./app.js";
+import { registerInit } from "./init.js";
+import { registerKeys } from "./keys.js";
+import { Output } from "./output.js";
+import { registerSeal } from "./seal.js";
+import { registerVerify } from "./verify.js";
+
+/** A command's body: returns the exit code (0 when it returns nothing). */
+export type CommandBody<O> = (app: CliApp, options: O, command: Command) => Promise<number | undefined>;
+
+/**
+ * Wrap a command body: build the CliApp from the global options, run it, map errors to exit codes.
+ * The exit code is stored on process.exitCode so that streams flush before the process ends.
+ */
+export function action<O>(body: CommandBody<O>): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    let app: CliApp | undefined;
+    try {
+      app = CliApp.fromCommand(command);
+      const code = await body(app, command.opts() as O, command);
+      process.exitCode = code ?? ExitCode.ok;
+    } catch (error) {
+      const out = app?.out ?? new Output({ json: false, quiet: false, verbose: false });
+      process.exitCode = reportError(error, out);
+    }
+  };
+}
+
+/** Examples appended to a command's --help. */
+export function examples(command: Command, lines: string[]): Command {
+  return command.addHelpText("after", `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`);
+}
+
+type Registration = (program: Command) => void;
+
+/** Every command, in the order --help lists them. Each lives in its own file under src/cli/. */
+const COMMANDS: Registration[] = [registerInit, registerVerify, registerSeal, registerKeys];
+
+export function buildProgram(): Command {
+  const program = new Command("auditpack")
+    .description(
+      "Continuously collect AWS audit evidence into a tamper-evident store and turn it into signed,\n" +
+        "control-by-control compliance packages (PCI DSS v4.0 and crosswalks).",
+    )
+    .version(VERSION, "-V, --version")
+    .option("-c, --config <file>", "config file (default: ./auditpack.config.yaml when present)")
+    .option("--store <dir>", "use a disk evidence store at <dir> instead of the configured store")
+    .option("--json", "machine-readable output on stdout; human text goes to stderr", false)
+    .addOption(new Option("-v, --verbose", "print detail lines and stack traces").default(false).conflicts("quiet"))
+    .option("-q, --quiet", "print only errors", false)
+    .showHelpAfterError("(run with --help for usage)")
+    .showSuggestionAfterError(true)
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .exitOverride();
+  program.addHelpText(
+    "after",
+    `
+Exit codes:
+  0  success
+  1  verification or compliance failure (where a command says so)
+  2  usage or input error (bad option, config, file)
+  3  partial failure (some collectors, accounts or regions failed; the rest was kept)
+
+Quick start (no AWS account needed):
+  $ auditpack demo            collect the bundled fixtures and build a signed PCI DSS package
+  $ auditpack init            write a commented auditpack.config.yaml
+`,
+  );
+  for (const register of COMMANDS) register(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Parse argv and run; resolves to the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version exit 0; every parse error (unknown option, missing argument) is usage.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    return reportError(error, new Output({ json: false, quiet: false, verbose: false }));
+  }
+  const code = Number(process.exitCode ?? ExitCode.ok);
+  process.exitCode = undefined;
+  return code;
+}

@@ -1,0 +1,63 @@
+/**
+ * Error classes shared by the library and the CLI. Each carries the exit code the CLI uses, so a
+ * command never has to guess: 1 verification/compliance failure, 2 usage or input error, 3 partial failure.
+ */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  partial: 3,
+  internal: 70,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class AuditpackError extends Error {
+  readonly exitCode: ExitCode;
+  /** What the user can do about it, printed after the message. */
+  readonly hint?: string;
+  constructor(message: string, options: { exitCode?: ExitCode; hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.exitCode = options.exitCode ?? ExitCode.internal;
+    this.hint = options.hint;
+  }
+}
+
+/** Bad input: an option, a config field, a file. Exit 2. */
+export class UsageError extends AuditpackError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { ...options, exitCode: ExitCode.usage });
+  }
+}
+
+/** Evidence, a package or a compliance result did not verify. Exit 1. */
+export class VerificationError extends AuditpackError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { ...options, exitCode: ExitCode.failed });
+  }
+}
+
+/** A create-only write found the key already present. */
+export class ObjectExistsError extends AuditpackError {
+  readonly key: string;
+  constructor(key: string, options: { cause?: unknown } = {}) {
+    super(`refusing to overwrite existing object ${key}`, { ...options, exitCode: ExitCode.failed });
+    this.key = key;
+  }
+}
+
+/** A read found no object at the key. */
+export class ObjectNotFoundError extends AuditpackError {
+  readonly key: string;
+  constructor(key: string, options: { cause?: unknown } = {}) {
+    super(`no object at ${key}`, { ...options, exitCode: ExitCode.failed });
+    this.key = key;
+  }
+}
+
+/** The store itself failed (network, permissions, disk): the caller may retry. */
+export class StoreError extends AuditpackError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { ...options, exitCode: ExitCode.partial });
+  }
+}

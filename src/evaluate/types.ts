@@ -1,0 +1,92 @@
+/**
+ * The findings contract (DESIGN.md section 4): what `evaluate` produces, `findings.json` holds and the
+ * report renderers draw. JSON Schema: schemas/findings.schema.json.
+ */
+export type Status = "PASS" | "FAIL" | "MANUAL" | "NOT_APPLICABLE" | "ERROR";
+export const STATUSES: readonly Status[] = ["PASS", "FAIL", "MANUAL", "NOT_APPLICABLE", "ERROR"];
+
+export interface EvidenceRef {
+  key: string;
+  sha256: string;
+  collectedAt?: string;
+  collector?: string;
+}
+
+/** A stretch of the period during which a resource had one status, to the second (ISO 8601 UTC). */
+export interface StatusInterval {
+  start: string;
+  end: string;
+  status: Status;
+  reason: string;
+  evidence: EvidenceRef[];
+}
+
+export interface Waiver {
+  id: string;
+  /** "<framework>:<requirement>" or a check id. */
+  target: string;
+  /** Glob over resource identifiers (ARN or id). */
+  resource: string;
+  reason: string;
+  approver: string;
+  expires: string;
+}
+
+export interface ResourceFinding {
+  resource: string;
+  account: string;
+  region: string;
+  /** Worst status over the period (FAIL > ERROR > PASS), after waivers. */
+  status: Status;
+  reason: string;
+  evidence: EvidenceRef[];
+  /** How the resource behaved across the period; one interval for a point-in-time evaluation. */
+  intervals: StatusInterval[];
+  /** Set when a waiver covers this finding: the finding is kept and shown as waived, never dropped. */
+  waiver?: Pick<Waiver, "id" | "reason" | "approver" | "expires"> & { originalStatus: Status };
+}
+
+export interface CheckResult {
+  id: string;
+  status: Status;
+  parameters?: Record<string, unknown>;
+  findings: ResourceFinding[];
+}
+
+export interface Attachment {
+  key: string;
+  sha256: string;
+  fileName: string;
+  note?: string;
+  validFrom?: string;
+  validTo?: string;
+  attachedBy: string;
+  attachedAt: string;
+}
+
+export interface RequirementResult {
+  /** The standard's own numbering, e.g. "8.3.6". */
+  id: string;
+  title: string;
+  description?: string;
+  status: Status;
+  /** Why a requirement is MANUAL, and what a person should attach. */
+  manual?: { rationale: string; evidenceHint?: string };
+  checks: CheckResult[];
+  attachments?: Attachment[];
+  /** Same requirement in other frameworks, e.g. ["soc2-2017:CC6.1"]. */
+  crosswalk?: string[];
+}
+
+export interface Findings {
+  schema: "auditpack.findings/v1";
+  framework: { id: string; name: string; version: string };
+  period: { start: string; end: string; label: string };
+  generatedAt: string;
+  toolVersion: string;
+  scope: { accounts: string[]; regions: string[] };
+  /** "aws", or "fixture" when any evidence came from a fixture scenario (demonstration data). */
+  provenance: { sources: Array<"aws" | "fixture" | "manual">; scenarios?: string[]; demonstration: boolean };
+  summary: Record<Status, number>;
+  requirements: RequirementResult[];
+}

@@ -1,0 +1,117 @@
+import { canonicalBytes, SHA256_HEX, sha256Hex } from "./canonical.js";
+
+export const EVIDENCE_SCHEMA = "auditpack.evidence/v1";
+
+/** One AWS API call that contributed to a record. Params never hold secrets. */
+export interface EvidenceCall {
+  service: string;
+  operation: string;
+  params?: Record<string, unknown>;
+  requestId?: string;
+}
+
+/** Where the evidence came from: a live AWS account, a recorded fixture scenario, or a person. */
+export type EvidenceSource = "aws" | "fixture" | "manual";
+
+export interface EvidencePeriod {
+  start: string;
+  end: string;
+}
+
+/**
+ * The evidence record envelope (DESIGN.md section 4). The stored bytes are exactly
+ * `canonicalJson(record)`; its SHA-256 is the record's identity and lives in the key, not inside.
+ */
+export interface EvidenceRecord<P = unknown> {
+  schema: typeof EVIDENCE_SCHEMA;
+  collector: string;
+  source: EvidenceSource;
+  /** Fixture scenario name when source is "fixture". */
+  scenario?: string;
+  account: string;
+  region: string;
+  /** ISO 8601 UTC with milliseconds, e.g. 2026-09-30T12:00:00.000Z. */
+  collectedAt: string;
+  period?: EvidencePeriod;
+  calls: EvidenceCall[];
+  /** Set when the collector failed for this account and region: the payload then describes the error. */
+  error?: { code: string; message: string; requestId?: string; operation?: string };
+  /** Field paths that were redacted before storing (values are never kept). */
+  redactions?: string[];
+  payload: P;
+}
+
+export interface EncodedRecord {
+  key: string;
+  bytes: Buffer;
+  sha256: string;
+}
+
+/** Global (region-less) evidence, e.g. IAM, uses this region segment in keys. */
+export const GLOBAL_REGION = "global";
+
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function checkSegment(name: string, value: string): void {
+  if (!SEGMENT.test(value)) throw new TypeError(`evidence ${name} "${value}" is not a valid key segment`);
+}
+
+/** ISO timestamp made safe for keys on every filesystem (no colons). */
+export function keyTimestamp(iso: string): string {
+  return iso.replace(/:/g, "");
+}
+
+/** evidence/<account>/<region>/<collector>/<yyyy>/<mm>/<dd>/<collectedAt>_<sha256>.json */
+export function evidenceKey(
+  record: Pick<EvidenceRecord, "account" | "region" | "collector" | "collectedAt">,
+  sha256: string,
+): string {
+  checkSegment("account", record.account);
+  checkSegment("region", record.region);
+  checkSegment("collector", record.collector);
+  if (!SHA256_HEX.test(sha256)) throw new TypeError(`"${sha256}" is not a SHA-256 hex digest`);
+  const at = new Date(record.collectedAt);
+  if (Number.isNaN(at.getTime())) throw new TypeError(`collectedAt "${record.collectedAt}" is not a date`);
+  const iso = at.toISOString();
+  const [yyyy, mm, dd] = [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10)];
+  return `evidence/${record.account}/${record.region}/${record.collector}/${yyyy}/${mm}/${dd}/${keyTimestamp(iso)}_${sha256}.json`;
+}
+
+const KEY_PATTERN =
+  /^evidence\/([^/]+)\/([^/]+)\/([^/]+)\/(\d{4})\/(\d{2})\/(\d{2})\/([0-9T.Z-]+)_([0-9a-f]{64})\.json$/;
+
+export interface ParsedEvidenceKey {
+  account: string;
+  region: string;
+  collector: string;
+  /** The collectedAt timestamp as written in the key (colons removed). */
+  stamp: string;
+  sha256: string;
+}
+
+export function parseEvidenceKey(key: string): ParsedEvidenceKey | undefined {
+  const m = KEY_PATTERN.exec(key);
+  if (!m) return undefined;
+  return { account: m[1]!, region: m[2]!, collector: m[3]!, stamp: m[7]!, sha256: m[8]! };
+}
+
+/** Canonicalise and hash a record, and compute its key. */
+export function encodeRecord(record: EvidenceRecord): EncodedRecord {
+  if (record.schema !== EVIDENCE_SCHEMA) throw new TypeError(`record schema must be ${EVIDENCE_SCHEMA}`);
+  const bytes = canonicalBytes(record);
+  const sha256 = sha256Hex(bytes);
+  return { key: evidenceKey(record, sha256), bytes, sha256 };
+}
+
+/** Parse stored bytes back into a record, checking the hash against the one expected. */
+export function decodeRecord<P = unknown>(bytes: Uint8Array, expectedSha256?: string): EvidenceRecord<P> {
+  if (expectedSha256 !== undefined) {
+    const actual = sha256Hex(bytes);
+    if (actual !== expectedSha256) {
+      throw new Error(`evidence hash mismatch: expected ${expectedSha256}, got ${actual}`);
+    }
+  }
+  const record = JSON.parse(Buffer.from(bytes).toString("utf8")) as EvidenceRecord<P>;
+  if (record?.schema !== EVIDENCE_SCHEMA) throw new Error(`not an ${EVIDENCE_SCHEMA} record`);
+  return record;
+}

@@ -1,0 +1,11 @@
+import path from "node:path";
+import type { AuditpackConfig, StoreConfig } from "../config/schema.js";
+import { FsStore } from "./fs.js";
+import { S3Store } from "./s3.js";
+import type { EvidenceStore } from "./types.js";
+
+/** Open the store a config names; relative disk paths resolve against baseDir. */
+export function openStore(config: StoreConfig, baseDir: string, aws?: AuditpackConfig["aws"]): EvidenceStore {
+  if (config.type === "fs") return new FsStore(path.resolve(baseDir, config.path));
+  return new S3Store({ ...config, maxAttempts: aws?.maxAttempts });
+}
