@@ -1,0 +1,187 @@
+import { childrenOf, type RequirementKind, requirementKind } from "./load.js";
+import type { Catalog, CatalogRequirement, CheckRef } from "./types.js";
+
+/**
+ * docs/CONTROLS.md, generated from the catalogs so the document can never drift from the data
+ * (test/catalog/generated.test.ts fails when the committed copy is stale).
+ */
+
+/** "minLength: 12", "events: [root_usage, iam_policy_changes]" */
+export function formatParams(params: Record<string, unknown> | undefined): string {
+  if (!params) return "";
+  const value = (v: unknown): string =>
+    Array.isArray(v)
+      ? `[${v.map(value).join(", ")}]`
+      : typeof v === "object" && v !== null
+        ? JSON.stringify(v)
+        : String(v);
+  return Object.entries(params)
+    .map(([k, v]) => `${k}: ${value(v)}`)
+    .join(", ");
+}
+
+export function formatCheckRef(check: CheckRef): string {
+  const params = formatParams(check.params);
+  return params ? `\`${check.id}\` (${params})` : `\`${check.id}\``;
+}
+
+/** Text for table cells and single lines: no pipes or line breaks. */
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+
+function frameworkTitle(catalog: Catalog): string {
+  return `${catalog.framework.name} ${catalog.framework.version}`;
+}
+
+function anchor(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, "")
+    .replace(/ /g, "-");
+}
+
+function summaryTable(catalogs: Catalog[]): string[] {
+  const lines = [
+    "| Framework | Id | Requirements | Automated | Automated, with a manual part | Manual |",
+    "| --- | --- | ---: | ---: | ---: | ---: |",
+  ];
+  for (const catalog of catalogs) {
+    const kinds = catalog.requirements.map(requirementKind);
+    const count = (kind: RequirementKind) => kinds.filter((k) => k === kind).length;
+    const total = kinds.length - count("heading");
+    const title = frameworkTitle(catalog);
+    lines.push(
+      `| [${cell(title)}](#${anchor(`${title} ${catalog.framework.id}`)}) | \`${catalog.framework.id}\` | ${total} | ${count("automated")} | ${count("partly-manual")} | ${count("manual")} |`,
+    );
+  }
+  return lines;
+}
+
+function requirementBlock(req: CatalogRequirement): string[] {
+  const kind = requirementKind(req);
+  const label = kind === "manual" ? " — MANUAL" : "";
+  const lines = [`**${req.id}** ${cell(req.title)}${label}  `, cell(req.description), ""];
+  if (req.checks?.length) lines.push(`- Checks: ${req.checks.map(formatCheckRef).join("; ")}`);
+  if (req.manual) {
+    const prefix = kind === "manual" ? "Why manual" : "Manual part";
+    const evidence = req.manual.evidenceHint ? ` Evidence to attach: ${cell(req.manual.evidenceHint)}` : "";
+    lines.push(`- ${prefix}: ${cell(req.manual.rationale)}${evidence}`);
+  }
+  if (req.crosswalk?.length) lines.push(`- Crosswalk: ${req.crosswalk.join(", ")}`);
+  lines.push("");
+  return lines;
+}
+
+function catalogSection(catalog: Catalog): string[] {
+  const { framework } = catalog;
+  const lines = [
+    `## ${frameworkTitle(catalog)} (\`${framework.id}\`)`,
+    "",
+    `Published by ${framework.publisher}: <${framework.url}>`,
+    "",
+  ];
+  const depthOf = new Map<string, number>();
+  const render = (req: CatalogRequirement) => {
+    const depth = req.parent === undefined ? 0 : (depthOf.get(req.parent) ?? 0) + 1;
+    depthOf.set(req.id, depth);
+    if (requirementKind(req) === "heading") {
+      const marks = "#".repeat(Math.min(3 + depth, 6));
+      lines.push(`${marks} ${req.id} ${cell(req.title)}`, "", cell(req.description), "");
+    } else {
+      lines.push(...requirementBlock(req));
+    }
+    for (const child of childrenOf(catalog, req.id)) render(child);
+  };
+  for (const root of catalog.requirements.filter((r) => r.parent === undefined)) render(root);
+  return lines;
+}
+
+function crosswalkTable(catalogs: Catalog[]): string[] {
+  const [hub, ...others] = catalogs;
+  if (!hub?.requirements.some((r) => r.crosswalk?.length)) return [];
+  const lines = [
+    "## Crosswalk",
+    "",
+    `Links are kept in \`controls/crosswalk.yaml\` with ${frameworkTitle(hub)} as the hub; each other framework's`,
+    "requirements show the hub requirements that link to them. A link means the same intent; the other",
+    "framework's auditor still judges whether the evidence is sufficient.",
+    "",
+    `| ${frameworkTitle(hub)} | ${others.map((c) => cell(frameworkTitle(c))).join(" | ")} |`,
+    `| --- | ${others.map(() => "---").join(" | ")} |`,
+  ];
+  for (const req of hub.requirements) {
+    if (!req.crosswalk?.length) continue;
+    const columns = others.map((c) =>
+      req
+        .crosswalk!.filter((link) => link.startsWith(`${c.framework.id}:`))
+        .map((link) => link.slice(c.framework.id.length + 1))
+        .join(", "),
+    );
+    lines.push(`| ${req.id} ${cell(req.title)} | ${columns.map(cell).join(" | ")} |`);
+  }
+  lines.push("");
+  return lines;
+}
+
+function checkIndex(catalogs: Catalog[]): string[] {
+  const uses = new Map<string, Map<string, string[]>>();
+  for (const catalog of catalogs) {
+    for (const req of catalog.requirements) {
+      for (const check of req.checks ?? []) {
+        const byFramework = uses.get(check.id) ?? new Map<string, string[]>();
+        const ids = byFramework.get(catalog.framework.id) ?? [];
+        if (!ids.includes(req.id)) ids.push(req.id);
+        byFramework.set(catalog.framework.id, ids);
+        uses.set(check.id, byFramework);
+      }
+    }
+  }
+  const lines = [
+    "## Checks by requirement",
+    "",
+    "Where each check is used. Parameters differ per requirement; see the entries above.",
+    "",
+    `| Check | ${catalogs.map((c) => `\`${c.framework.id}\``).join(" | ")} |`,
+    `| --- | ${catalogs.map(() => "---").join(" | ")} |`,
+  ];
+  for (const checkId of [...uses.keys()].sort()) {
+    const byFramework = uses.get(checkId)!;
+    lines.push(
+      `| \`${checkId}\` | ${catalogs.map((c) => (byFramework.get(c.framework.id) ?? []).join(", ")).join(" | ")} |`,
+    );
+  }
+  lines.push("");
+  return lines;
+}
+
+/** The whole of docs/CONTROLS.md. `catalogs` in display order, the crosswalk hub first. */
+export function renderControlsDoc(catalogs: Catalog[]): string {
+  const lines = [
+    "# Control catalogs",
+    "",
+    "<!-- Generated from controls/*.yaml by `npm run docs:controls`. Do not edit by hand. -->",
+    "",
+    "auditpack maps each framework requirement to automated checks, or marks it MANUAL with the reason",
+    "and the evidence a person should attach. The catalogs are data in `controls/` (one YAML file per",
+    "framework version, validated against `schemas/catalog.schema.json`); titles and descriptions are",
+    "our own summaries, never the standards' text, so read the standard for the exact wording.",
+    "",
+    "- **Checks** name the check ids with this framework's parameter values. Where a standard leaves a",
+    "  value to the organisation, the catalog uses the PCI DSS value; edit the catalog to change it.",
+    "- **MANUAL** requirements cannot be read from AWS APIs: the rationale says why and what to attach",
+    "  (`auditpack attach --control <framework>:<id> --file ...`).",
+    "- **Manual part**: the checks cover part of the requirement and a person covers the rest.",
+    "- Headings group the requirements under them and are assessed through those requirements.",
+    "",
+    "Browse from the command line with `auditpack controls list [--framework <id>]` and",
+    "`auditpack controls show <framework>:<id>`.",
+    "",
+    ...summaryTable(catalogs),
+    "",
+  ];
+  for (const catalog of catalogs) lines.push(...catalogSection(catalog));
+  lines.push(...crosswalkTable(catalogs), ...checkIndex(catalogs));
+  return `${lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
+}

@@ -1,0 +1,31 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { PACKAGE_ROOT } from "../paths.js";
+import { renderControlsDoc } from "./docs.js";
+import { loadCatalogs } from "./load.js";
+import { catalogJsonSchema, crosswalkJsonSchema } from "./schema.js";
+
+/**
+ * Files generated from the catalogs and their schemas, committed to the repository and kept
+ * current by `npm run docs:controls` (tests compare the committed copies with these).
+ */
+export function generatedCatalogFiles(): Array<{ path: string; content: string }> {
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  return [
+    { path: "docs/CONTROLS.md", content: renderControlsDoc(loadCatalogs()) },
+    { path: "schemas/catalog.schema.json", content: json(catalogJsonSchema()) },
+    { path: "schemas/crosswalk.schema.json", content: json(crosswalkJsonSchema()) },
+  ];
+}
+
+function main(): void {
+  for (const file of generatedCatalogFiles()) {
+    const target = path.join(PACKAGE_ROOT, file.path);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, file.content);
+    process.stdout.write(`wrote ${file.path}\n`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
