@@ -34,6 +34,8 @@ export interface Waiver {
 
 export interface ResourceFinding {
   resource: string;
+  /** Human name, e.g. "user pool payments-customers (eu-west-1_AbC)" (added compatibly; optional). */
+  name?: string;
   account: string;
   region: string;
   /** Worst status over the period (FAIL > ERROR > PASS), after waivers. */
@@ -70,6 +72,8 @@ export interface RequirementResult {
   title: string;
   description?: string;
   status: Status;
+  /** One line on the status (added compatibly; optional), e.g. why it is MANUAL and what is attached. */
+  reason?: string;
   /** Why a requirement is MANUAL, and what a person should attach. */
   manual?: { rationale: string; evidenceHint?: string };
   checks: CheckResult[];

@@ -1,0 +1,134 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Command } from "commander";
+import { loadCatalog } from "../catalog/load.js";
+import { UsageError } from "../errors.js";
+import { evaluate } from "../evaluate/evaluate.js";
+import { periodFromOptions } from "../evaluate/period.js";
+import { type Findings, STATUSES, type Status } from "../evaluate/types.js";
+import { loadWaivers } from "../evaluate/waivers.js";
+import type { CliApp } from "./app.js";
+import { action, examples } from "./program.js";
+
+interface EvaluateCliOptions {
+  framework: string;
+  requirements?: string;
+  period?: string;
+  at?: string;
+  waivers?: string;
+  out?: string;
+  failOn?: string;
+}
+
+/** --fail-on fail,error -> the statuses that make the exit code 1. */
+export function parseFailOn(value: string | undefined): Status[] {
+  if (value === undefined) return [];
+  const wanted = value
+    .split(",")
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  for (const s of wanted) {
+    if (s !== "FAIL" && s !== "ERROR")
+      throw new UsageError(`--fail-on: "${s.toLowerCase()}" is not fail or error`, {
+        hint: "e.g. --fail-on fail,error",
+      });
+  }
+  return wanted as Status[];
+}
+
+export function registerEvaluate(program: Command): void {
+  const cmd = program
+    .command("evaluate")
+    .description("evaluate a framework's requirements over a period from the stored evidence")
+    .requiredOption("--framework <id>", "framework id, e.g. pci-dss-4.0 (or a catalog .yaml file)")
+    .option(
+      "--requirements <ids>",
+      "comma-separated requirement ids, each with everything under it (e.g. 8,10,11)",
+    )
+    .option("--period <period>", "2026-Q3, 2026-08 or 2026-07-01..2026-09-30 (UTC)")
+    .option("--at <date>", "evaluate one instant instead: a date (its last second) or a UTC timestamp")
+    .option("--waivers <file>", "waivers YAML (default: waivers.yaml beside the config, when present)")
+    .option("--out <dir>", "also write findings.json into this directory")
+    .option(
+      "--fail-on <statuses>",
+      "exit 1 when any requirement has one of these statuses: fail,error (default: exit 0)",
+    )
+    .action(action<EvaluateCliOptions>(async (app, options) => runEvaluate(app, options)));
+  cmd.addHelpText(
+    "after",
+    "\nExit code: 0 once the evaluation completes, whatever it found; with --fail-on fail,error it is 1\nwhen any requirement has one of those statuses (for CI gates). 2 for bad input.\n",
+  );
+  examples(cmd, [
+    "auditpack evaluate --framework pci-dss-4.0 --period 2026-Q3",
+    "auditpack evaluate --framework pci-dss-4.0 --requirements 8,10 --at 2026-09-30 --json",
+    "auditpack evaluate --framework soc2-2017 --period 2026-07-01..2026-09-30 --out ./q3 --fail-on fail,error",
+  ]);
+}
+
+async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<number> {
+  const period = periodFromOptions(options);
+  const failOn = parseFailOn(options.failOn);
+  const catalog = loadCatalog(options.framework);
+  const requirements = options.requirements
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const waiversFile = options.waivers
+    ? path.resolve(app.cwd, options.waivers)
+    : app.resolvePath("waivers.yaml");
+  const waivers = loadWaivers(waiversFile, { explicit: options.waivers !== undefined });
+  const scope = app.config.config.scope;
+  const findings = await evaluate({
+    store: app.store(),
+    catalog,
+    requirements,
+    period,
+    waivers,
+    now: new Date(),
+    scope: { accounts: scope.accounts.map((a) => a.id), regions: scope.regions },
+  });
+  if (options.out) {
+    const dir = path.resolve(app.cwd, options.out);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, "findings.json"), `${JSON.stringify(findings, null, 2)}\n`);
+    app.out.info(`wrote ${path.join(dir, "findings.json")}`);
+  }
+  if (app.out.json) app.out.result(findings);
+  else printTable(app, findings);
+  const failing = findings.requirements.filter((r) => failOn.includes(r.status));
+  return failing.length > 0 ? 1 : 0;
+}
+
+function printTable(app: CliApp, f: Findings): void {
+  const out = app.out;
+  if (f.provenance.demonstration)
+    out.info("DEMONSTRATION DATA: evidence from fixture scenarios, not a real environment");
+  out.info(
+    `${f.framework.name} ${f.framework.version} (${f.framework.id}), ${f.period.label}: ${f.period.start} to ${f.period.end}`,
+  );
+  out.info(
+    `scope: accounts ${f.scope.accounts.join(", ") || "(none)"}; regions ${f.scope.regions.join(", ") || "(none)"}`,
+  );
+  const rows = f.requirements.map((r) => {
+    const counts = new Map<Status, number>();
+    for (const c of r.checks)
+      for (const x of c.findings) counts.set(x.status, (counts.get(x.status) ?? 0) + 1);
+    const waived = r.checks.reduce((n, c) => n + c.findings.filter((x) => x.waiver).length, 0);
+    const detail =
+      r.checks.length === 0
+        ? r.attachments?.length
+          ? `${r.attachments.length} attachment(s)`
+          : r.status === "MANUAL"
+            ? "no evidence attached"
+            : (r.reason ?? "")
+        : `${r.checks.length} check(s); findings ${STATUSES.filter((s) => counts.get(s))
+            .map((s) => `${s} ${counts.get(s)}`)
+            .join(", ")}${waived ? `; ${waived} waived` : ""}`;
+    return [r.id, r.status, detail] as const;
+  });
+  const w0 = Math.max(11, ...rows.map((r) => r[0].length));
+  const w1 = 14;
+  out.info(`${"requirement".padEnd(w0)}  ${"status".padEnd(w1)}  details`);
+  for (const [id, status, detail] of rows) out.info(`${id.padEnd(w0)}  ${status.padEnd(w1)}  ${detail}`);
+  out.info(`summary: ${STATUSES.map((s) => `${s} ${f.summary[s]}`).join(", ")}`);
+}

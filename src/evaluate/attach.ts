@@ -1,0 +1,178 @@
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { ObjectExistsError, UsageError } from "../errors.js";
+import type { Ledger } from "../evidence/ledger.js";
+import { EVIDENCE_PREFIX } from "../evidence/ledger-format.js";
+import {
+  decodeRecord,
+  EVIDENCE_SCHEMA,
+  type EvidenceRecord,
+  GLOBAL_REGION,
+  parseEvidenceKey,
+} from "../evidence/record.js";
+import type { EvidenceStore } from "../store/types.js";
+import type { Attachment } from "./types.js";
+
+/** Manual evidence is not tied to an AWS account: it lives under this account segment. */
+export const MANUAL_ACCOUNT = "manual";
+export const ATTACHMENT_COLLECTOR = "manual_attachment";
+export const ATTACHMENTS_PREFIX = "attachments/";
+const MANUAL_PREFIX = `${EVIDENCE_PREFIX}${MANUAL_ACCOUNT}/${GLOBAL_REGION}/${ATTACHMENT_COLLECTOR}/`;
+
+/** docs/EVIDENCE.md: the manual_attachment payload. */
+export interface AttachmentPayload {
+  control: string;
+  fileName: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  note?: string;
+  validFrom?: string;
+  validTo?: string;
+  attachedBy: string;
+}
+
+const MEDIA_TYPES: Record<string, string> = {
+  ".pdf": "application/pdf",
+  ".txt": "text/plain",
+  ".md": "text/markdown",
+  ".csv": "text/csv",
+  ".json": "application/json",
+  ".html": "text/html",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  ".zip": "application/zip",
+};
+
+export function whoAmI(): string {
+  const env = process.env.USER ?? process.env.USERNAME;
+  if (env) return env;
+  try {
+    return os.userInfo().username;
+  } catch {
+    return "unknown";
+  }
+}
+
+export interface AttachOptions {
+  store: EvidenceStore;
+  ledger: Ledger;
+  /** "<framework>:<requirement>", already validated against the catalog. */
+  control: string;
+  file: string;
+  note?: string;
+  validFrom?: Date;
+  validTo?: Date;
+  attachedBy?: string;
+  now?: Date;
+}
+
+export interface AttachResult {
+  fileKey: string;
+  recordKey: string;
+  sha256: string;
+  size: number;
+  /** false when the same file bytes were attached before (the file object is shared). */
+  fileStored: boolean;
+}
+
+/**
+ * Store a file create-only at attachments/<sha256> and write a manual_attachment evidence record
+ * through the ledger (hashed, write-once, in a signed run manifest), naming who attached it and when.
+ */
+export async function attachFile(options: AttachOptions): Promise<AttachResult> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(options.file);
+  } catch (cause) {
+    throw new UsageError(
+      `--file ${options.file}: ${(cause as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (cause as Error).message}`,
+      { cause },
+    );
+  }
+  if (!info.isFile()) throw new UsageError(`--file ${options.file} is not a regular file`);
+  if (options.validFrom && options.validTo && options.validTo <= options.validFrom) {
+    throw new UsageError("--valid-to must be after --valid-from");
+  }
+  const bytes = await readFile(options.file);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const fileKey = `${ATTACHMENTS_PREFIX}${sha256}`;
+  const fileName = path.basename(options.file);
+  const mediaType = MEDIA_TYPES[path.extname(fileName).toLowerCase()] ?? "application/octet-stream";
+  let fileStored = true;
+  try {
+    await options.store.put(fileKey, bytes, { sha256, contentType: mediaType });
+  } catch (error) {
+    // Same key means same bytes (the key is their hash): the file is already there.
+    if (!(error instanceof ObjectExistsError)) throw error;
+    fileStored = false;
+  }
+  const now = options.now ?? new Date();
+  const payload: AttachmentPayload = {
+    control: options.control,
+    fileName,
+    mediaType,
+    size: bytes.byteLength,
+    sha256,
+    attachedBy: options.attachedBy ?? whoAmI(),
+  };
+  if (options.note) payload.note = options.note;
+  if (options.validFrom) payload.validFrom = options.validFrom.toISOString();
+  if (options.validTo) payload.validTo = options.validTo.toISOString();
+  const record: EvidenceRecord<AttachmentPayload> = {
+    schema: EVIDENCE_SCHEMA,
+    collector: ATTACHMENT_COLLECTOR,
+    source: "manual",
+    account: MANUAL_ACCOUNT,
+    region: GLOBAL_REGION,
+    collectedAt: now.toISOString(),
+    calls: [],
+    payload,
+  };
+  const run = options.ledger.beginRun({
+    scope: { command: "attach", control: options.control, file: fileKey },
+  });
+  const entry = await run.writeRecord(record);
+  await run.finish();
+  return { fileKey, recordKey: entry.key, sha256, size: bytes.byteLength, fileStored };
+}
+
+/**
+ * Attachments for a control whose validity overlaps [start, end). Without --valid-from/--valid-to,
+ * an attachment is valid from when it was attached onward.
+ */
+export async function listAttachments(
+  store: EvidenceStore,
+  control: string,
+  start: number,
+  end: number,
+): Promise<Attachment[]> {
+  const out: Attachment[] = [];
+  for await (const info of store.list(MANUAL_PREFIX)) {
+    const parsed = parseEvidenceKey(info.key);
+    if (!parsed) continue;
+    const record = decodeRecord<AttachmentPayload>(await store.get(info.key), parsed.sha256);
+    const p = record.payload;
+    if (p.control !== control) continue;
+    const from = Date.parse(p.validFrom ?? record.collectedAt);
+    const to = p.validTo ? Date.parse(p.validTo) : Number.POSITIVE_INFINITY;
+    if (from >= end || to <= start) continue;
+    const attachment: Attachment = {
+      key: info.key,
+      sha256: parsed.sha256,
+      fileName: p.fileName,
+      attachedBy: p.attachedBy,
+      attachedAt: record.collectedAt,
+    };
+    if (p.note) attachment.note = p.note;
+    if (p.validFrom) attachment.validFrom = p.validFrom;
+    if (p.validTo) attachment.validTo = p.validTo;
+    out.push(attachment);
+  }
+  return out;
+}

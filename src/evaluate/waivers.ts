@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { globToRegExp } from "../checks/util.js";
+import { describeIssues } from "../config/load.js";
+import { UsageError } from "../errors.js";
+import { isoSeconds } from "./period.js";
+import type { ResourceFinding, Waiver } from "./types.js";
+
+export const DEFAULT_WAIVERS_FILE = "waivers.yaml";
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as yyyy-mm-dd");
+
+export const WaiverSchema = z.strictObject({
+  id: z.string().min(1),
+  target: z
+    .string()
+    .regex(
+      /^([a-z0-9][a-z0-9.-]*:[A-Za-z0-9.()-]+|[a-z][a-z0-9_]*)$/,
+      'a requirement "<framework>:<id>" or a check id',
+    ),
+  resource: z.string().min(1).default("*"),
+  reason: z.string().min(1),
+  approver: z.string().min(1),
+  expires: z.union([day, z.iso.datetime()]),
+});
+
+export const WaiversFileSchema = z.array(WaiverSchema);
+
+/** When a waiver stops applying: the end of its `expires` day (UTC), or the exact instant given. */
+export function waiverEnd(w: Waiver): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(w.expires)
+    ? Date.parse(`${w.expires}T00:00:00Z`) + 86_400_000
+    : Date.parse(w.expires);
+}
+
+/**
+ * Load a waivers file. An explicitly named file must exist; the default one is optional. Malformed
+ * content is a UsageError naming the file and the field.
+ */
+export function loadWaivers(file: string, options: { explicit: boolean }): Waiver[] {
+  if (!existsSync(file)) {
+    if (options.explicit)
+      throw new UsageError(`waivers file ${file} not found`, { hint: "check the --waivers path" });
+    return [];
+  }
+  const doc = parseDocument(readFileSync(file, "utf8"), { uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new UsageError(`waivers file ${file} is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`);
+  }
+  return parseWaivers(doc.toJS() ?? [], file);
+}
+
+export function parseWaivers(raw: unknown, source: string): Waiver[] {
+  const body =
+    raw && typeof raw === "object" && !Array.isArray(raw) && "waivers" in raw
+      ? (raw as { waivers: unknown }).waivers
+      : raw;
+  const result = WaiversFileSchema.safeParse(body);
+  if (!result.success) {
+    const lines = describeIssues(result.error).map((l) => `  - ${l}`);
+    throw new UsageError(`invalid waivers file ${source}:\n${lines.join("\n")}`, {
+      hint: "each waiver needs id, target (pci-dss-4.0:8.3.4 or a check id), resource (glob), reason, approver, expires (yyyy-mm-dd)",
+    });
+  }
+  const ids = new Set<string>();
+  for (const [i, w] of result.data.entries()) {
+    if (ids.has(w.id))
+      throw new UsageError(`invalid waivers file ${source}:\n  - [${i}].id: duplicate waiver id "${w.id}"`);
+    ids.add(w.id);
+  }
+  return result.data;
+}
+
+export const defaultWaiversPath = (configDir: string): string => path.join(configDir, DEFAULT_WAIVERS_FILE);
+
+/**
+ * Apply waivers to a finding in place. A matching waiver that is still valid at the period's end
+ * keeps the finding, marks it waived (status NOT_APPLICABLE, the original in waiver.originalStatus);
+ * an expired one does not apply and the reason says so. PASS and NOT_APPLICABLE findings need none.
+ */
+export function applyWaivers(
+  finding: ResourceFinding & { name?: string },
+  targets: { requirement: string; check: string },
+  waivers: readonly Waiver[],
+  periodEnd: number,
+): void {
+  if (finding.status !== "FAIL" && finding.status !== "ERROR") return;
+  const names = [finding.resource, finding.name].filter((n): n is string => Boolean(n));
+  const matching = waivers.filter(
+    (w) =>
+      (w.target === targets.requirement || w.target === targets.check) &&
+      names.some((n) => globToRegExp(w.resource).test(n)),
+  );
+  const valid = matching.find((w) => waiverEnd(w) >= periodEnd);
+  if (valid) {
+    finding.waiver = {
+      id: valid.id,
+      reason: valid.reason,
+      approver: valid.approver,
+      expires: valid.expires,
+      originalStatus: finding.status,
+    };
+    finding.reason = `waived by ${valid.id} (approved by ${valid.approver}, expires ${valid.expires}): ${valid.reason}; originally ${finding.status}: ${finding.reason}`;
+    finding.status = "NOT_APPLICABLE";
+    return;
+  }
+  const expired = matching[0];
+  if (expired)
+    finding.reason = `${finding.reason} (waiver ${expired.id} expired ${isoSeconds(waiverEnd(expired))}, before the period ended; not applied)`;
+}

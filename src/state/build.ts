@@ -1,0 +1,263 @@
+import type { EvidenceRef } from "../evaluate/types.js";
+import type { EvidenceRecord } from "../evidence/record.js";
+import { addActivity, inferTrailLogging } from "./activity.js";
+import { addConfigTimeline } from "./config-items.js";
+import {
+  effectiveAt,
+  type Histories,
+  HistoryBuilder,
+  type Kind,
+  type Observation,
+  type ResourceHistory,
+  type ScopeHistory,
+} from "./history.js";
+import { ALARMS, addSnapshot, METRIC_FILTERS, SNAPSHOT_KINDS, TRAIL_SHADOWS } from "./snapshots.js";
+import type {
+  AlarmState,
+  LogGroupState,
+  MetricFilterState,
+  SecurityMonitoringState,
+  StateBase,
+  TrailState,
+  TrailsState,
+} from "./types.js";
+
+export interface LoadedRecord {
+  record: EvidenceRecord;
+  ref: EvidenceRef;
+}
+
+export interface BuildOptions {
+  /** How long a snapshot of a collector stands for the state, in ms (collection interval + slack). */
+  holdMs: (collector: string) => number;
+  /** Aggregates are built over this window (epoch ms). */
+  window: { start: number; end: number };
+}
+
+/** Kinds a config_resource_timeline error record leaves unknown for the window it read. */
+const TIMELINE_KINDS: Kind[] = ["cognito_user_pool", "cloudtrail_trail", "logs_log_group", ALARMS];
+
+/** Turn evidence records into resource histories, including the account-region aggregates. */
+export function buildHistories(records: readonly LoadedRecord[], options: BuildOptions): Histories {
+  const builder = new HistoryBuilder();
+  const activity = new Map<string, LoadedRecord[]>();
+  for (const loaded of records) {
+    const { record, ref } = loaded;
+    if (record.collector === "cloudtrail_activity") {
+      const id = `${record.account}|${record.region}`;
+      activity.set(id, [...(activity.get(id) ?? []), loaded]);
+    } else if (record.collector === "config_resource_timeline") {
+      if (record.error) {
+        const at = Date.parse(record.period?.start ?? record.collectedAt);
+        const until = Date.parse(record.period?.end ?? record.collectedAt);
+        for (const kind of TIMELINE_KINDS) {
+          builder.mark(kind, record.account, record.region, {
+            at,
+            until: Math.max(until, at + 1000),
+            kind: "error",
+            error: { code: record.error.code, message: `Config history unreadable: ${record.error.message}` },
+            evidence: [ref],
+          });
+        }
+      } else addConfigTimeline(builder, record, ref);
+    } else if (SNAPSHOT_KINDS[record.collector]) {
+      addSnapshot(builder, record, { ref, holdMs: options.holdMs(record.collector) });
+    }
+  }
+  for (const [id, list] of activity) {
+    const [account, region] = id.split("|") as [string, string];
+    addActivity(builder, account, region, list);
+  }
+  const histories = builder.build();
+  inferTrailLogging(builder, histories);
+  markSecurityLogGroups(histories);
+  buildTrailSets(histories, options.window);
+  buildSecurityMonitoring(histories, options.window);
+  return histories;
+}
+
+/** A log group a trail delivers to is a security log group, whatever its name. */
+function markSecurityLogGroups(histories: Histories): void {
+  const deliveries = new Map<string, Set<string>>();
+  for (const scope of histories.ofKind<TrailState>("cloudtrail_trail")) {
+    for (const h of scope.resources.values()) {
+      for (const o of h.observations) {
+        const arn = o.state?.cloudWatchLogsLogGroupArn;
+        const m = arn ? /^arn:[^:]+:logs:([^:]+):(\d+):log-group:(.+?)(:\*)?$/.exec(arn) : null;
+        if (!m) continue;
+        const id = `${m[2]}|${m[1]}|${m[3]}`;
+        deliveries.set(id, (deliveries.get(id) ?? new Set()).add(h.key));
+      }
+    }
+  }
+  for (const scope of histories.ofKind<LogGroupState>("logs_log_group")) {
+    for (const h of scope.resources.values()) {
+      const trails = deliveries.get(`${scope.account}|${scope.region}|${h.key}`);
+      if (!trails) continue;
+      for (const o of h.observations) if (o.state) o.state = { ...o.state, deliveredBy: [...trails].sort() };
+    }
+  }
+}
+
+interface Domain {
+  name: string;
+  scopes: Array<ScopeHistory<unknown> | undefined>;
+  /** Which resources of these scopes belong to the aggregate. */
+  include?: (history: ResourceHistory<unknown>) => boolean;
+  /** An optional domain adds what it knows but never makes the aggregate a gap. */
+  optional?: boolean;
+}
+
+/**
+ * Sample component histories into one aggregate history: at every time any component changes or
+ * its coverage ends, the aggregate holds the components' states then. It is unknown (a gap) while a
+ * domain has no coverage, and ERROR while a domain's newest evidence is an error record.
+ */
+function aggregate<S>(
+  domains: Domain[],
+  window: { start: number; end: number },
+  build: (states: Map<string, unknown[]>) => S,
+): Observation<S>[] {
+  const points = new Set<number>([window.start]);
+  const components = domains.map((d) => ({
+    domain: d,
+    markers: d.scopes.flatMap((s) => s?.markers ?? []).sort((a, b) => a.at - b.at),
+    resources: d.scopes
+      .flatMap((s) => [...(s?.resources.values() ?? [])])
+      .filter((h) => !d.include || d.include(h)),
+  }));
+  for (const c of components) {
+    for (const o of [...c.markers, ...c.resources.flatMap((r) => r.observations)]) {
+      if (o.at > window.start && o.at < window.end) points.add(o.at);
+      if (o.until > window.start && o.until < window.end) points.add(o.until);
+    }
+  }
+  const sorted = [...points].sort((a, b) => a - b);
+  const out: Observation<S>[] = [];
+  sorted.forEach((t, i) => {
+    const until = sorted[i + 1] ?? window.end;
+    const states = new Map<string, unknown[]>();
+    const evidence = new Map<string, EvidenceRef>();
+    let error: Observation<S>["error"];
+    for (const c of components) {
+      const marker = effectiveAt(c.markers, t);
+      const effective = c.resources.map((r) => effectiveAt(r.observations, t)).filter((o) => o !== undefined);
+      if (!marker && effective.length === 0) {
+        if (c.domain.optional) continue;
+        return; // this domain is not covered: a gap
+      }
+      const newest = Math.max(-Infinity, ...effective.map((o) => o.at));
+      if (marker?.kind === "error" && marker.at >= newest) error ??= marker.error;
+      for (const o of effective) {
+        if (o.kind === "error") error ??= o.error;
+        for (const e of o.evidence) evidence.set(e.key, e);
+      }
+      for (const e of marker?.evidence ?? []) evidence.set(e.key, e);
+      states.set(
+        c.domain.name,
+        effective.filter((o) => o.kind === "state").map((o) => o.state),
+      );
+    }
+    const refs = [...evidence.values()];
+    if (error) out.push({ at: t, until, kind: "error", error, evidence: refs });
+    else out.push({ at: t, until, kind: "state", state: build(states), evidence: refs });
+  });
+  return out;
+}
+
+function aggregateBase(account: string, region: string, id: string, name: string, at: number): StateBase {
+  return { account, region, id, name, observedAt: new Date(at).toISOString(), evidence: [] };
+}
+
+function accountRegions(histories: Histories, kinds: Kind[]): Array<[string, string]> {
+  const pairs = new Map<string, [string, string]>();
+  for (const kind of kinds)
+    for (const s of histories.ofKind(kind)) pairs.set(`${s.account}|${s.region}`, [s.account, s.region]);
+  return [...pairs.values()];
+}
+
+/** Every trail that records this region: its own, multi-region trails homed elsewhere, and shadows of trails not collected at home. */
+function buildTrailSets(histories: Histories, window: { start: number; end: number }): void {
+  for (const [account, region] of accountRegions(histories, ["cloudtrail_trail", TRAIL_SHADOWS])) {
+    const own = histories.getKind<unknown>("cloudtrail_trail", account, region);
+    const elsewhere = histories
+      .ofKind<TrailState>("cloudtrail_trail")
+      .filter((s) => s.account === account && s.region !== region);
+    const collectedAtHome = new Set(elsewhere.flatMap((s) => [...s.resources.keys()]));
+    const isMultiRegion = (h: ResourceHistory<unknown>) =>
+      (h as ResourceHistory<TrailState>).observations.some((o) => o.state?.isMultiRegion);
+    const domains: Domain[] = [
+      { name: "own", scopes: [own] },
+      {
+        name: "elsewhere",
+        scopes: elsewhere as ScopeHistory<unknown>[],
+        include: isMultiRegion,
+        optional: true,
+      },
+      {
+        name: "shadows",
+        scopes: [histories.getKind(TRAIL_SHADOWS, account, region)],
+        include: (h) => !collectedAtHome.has(h.key),
+        optional: true,
+      },
+    ];
+    const observations = aggregate<TrailsState>(domains, window, (states) => ({
+      ...aggregateBase(account, region, `${account}/${region}`, `CloudTrail in ${account}/${region}`, 0),
+      trails: [...states.values()].flat() as TrailState[],
+    }));
+    fixTimes(observations);
+    histories.set({
+      type: "cloudtrail_trails",
+      account,
+      region,
+      markers: histories.getKind<unknown>("cloudtrail_trail", account, region)?.markers ?? [],
+      resources: new Map([
+        [
+          `${account}/${region}`,
+          { type: "cloudtrail_trails", account, region, key: `${account}/${region}`, observations },
+        ],
+      ]),
+    });
+  }
+}
+
+function buildSecurityMonitoring(histories: Histories, window: { start: number; end: number }): void {
+  for (const [account, region] of accountRegions(histories, [METRIC_FILTERS, ALARMS, "logs_log_group"])) {
+    const observations = aggregate<SecurityMonitoringState>(
+      [
+        { name: "filters", scopes: [histories.getKind(METRIC_FILTERS, account, region)] },
+        { name: "alarms", scopes: [histories.getKind(ALARMS, account, region)] },
+      ],
+      window,
+      (states) => ({
+        ...aggregateBase(
+          account,
+          region,
+          `${account}/${region}`,
+          `CloudWatch alarms in ${account}/${region}`,
+          0,
+        ),
+        metricFilters: (states.get("filters") ?? []) as MetricFilterState[],
+        alarms: (states.get("alarms") ?? []) as AlarmState[],
+      }),
+    );
+    fixTimes(observations);
+    const key = `${account}/${region}`;
+    histories.set({
+      type: "cloudwatch_security_monitoring",
+      account,
+      region,
+      markers: [],
+      resources: new Map([
+        [key, { type: "cloudwatch_security_monitoring", account, region, key, observations }],
+      ]),
+    });
+  }
+}
+
+/** Aggregate states carry their sample time and evidence. */
+function fixTimes<S extends StateBase>(observations: Observation<S>[]): void {
+  for (const o of observations) {
+    if (o.state) o.state = { ...o.state, observedAt: new Date(o.at).toISOString(), evidence: o.evidence };
+  }
+}

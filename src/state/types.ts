@@ -1,0 +1,166 @@
+import type { EvidenceRef } from "../evaluate/types.js";
+
+/**
+ * Normalized resource states (DESIGN.md section 4): checks read these, never raw API output. Two
+ * adapters produce them (collector snapshots, AWS Config configuration items) and CloudTrail activity
+ * events change them. A field a source does not carry stays undefined (a check says it is unknown).
+ */
+export interface StateBase {
+  account: string;
+  region: string;
+  /** Stable identifier within account and region (user pool id, trail ARN, log group name...). */
+  id: string;
+  arn?: string;
+  name: string;
+  /** When this state was observed (ISO 8601 UTC). */
+  observedAt: string;
+  evidence: EvidenceRef[];
+}
+
+export interface PasswordPolicyState {
+  minimumLength?: number;
+  requireUppercase?: boolean;
+  requireLowercase?: boolean;
+  requireNumbers?: boolean;
+  requireSymbols?: boolean;
+  /** Absent in the API means 0 (no history kept). */
+  passwordHistorySize?: number;
+  temporaryPasswordValidityDays?: number;
+}
+
+export type MfaMode = "ON" | "OFF" | "OPTIONAL";
+export type MfaFactor = "SMS" | "SOFTWARE_TOKEN" | "EMAIL" | "WEB_AUTHN";
+
+export interface UserPoolClientState {
+  clientId: string;
+  clientName?: string;
+  accessTokenValidityMinutes?: number;
+  idTokenValidityMinutes?: number;
+  refreshTokenValidityMinutes?: number;
+}
+
+export interface UserPoolState extends StateBase {
+  passwordPolicy?: PasswordPolicyState;
+  mfa?: MfaMode;
+  factors?: MfaFactor[];
+  /** OFF | AUDIT | ENFORCED (Cognito "threat protection", formerly advanced security). */
+  advancedSecurityMode?: string;
+  adminCreateUserOnly?: boolean;
+  clients: UserPoolClientState[];
+}
+
+/** One app client of a user pool, evaluated on its own (token lifetimes). */
+export interface UserPoolClientResourceState extends StateBase {
+  userPoolId: string;
+  userPoolName: string;
+  client: UserPoolClientState;
+}
+
+export interface TrailState extends StateBase {
+  homeRegion?: string;
+  isMultiRegion?: boolean;
+  includeGlobalServiceEvents?: boolean;
+  isLogging?: boolean;
+  /** How isLogging is known: "status" (GetTrailStatus), "event" (Start/StopLogging), "inferred". */
+  loggingSource?: "status" | "event" | "inferred";
+  logFileValidation?: boolean;
+  kmsKeyId?: string;
+  cloudWatchLogsLogGroupArn?: string;
+  /** Management events: read and write captured, and event sources excluded from them. */
+  managementEvents?: { read: boolean; write: boolean; excludedSources: string[] };
+}
+
+/** Every trail visible in one account and region (multi-region trails appear in every region). */
+export interface TrailsState extends StateBase {
+  trails: TrailState[];
+}
+
+export interface LogGroupState extends StateBase {
+  /** undefined means never expire. */
+  retentionInDays?: number;
+  kmsKeyId?: string;
+  /** Trails (ARNs) that deliver to this log group: it is then a security log group. */
+  deliveredBy: string[];
+}
+
+export interface MetricFilterState extends StateBase {
+  logGroupName: string;
+  filterPattern: string;
+  metrics: Array<{ name: string; namespace: string }>;
+}
+
+export interface AlarmState extends StateBase {
+  actionsEnabled?: boolean;
+  alarmActions: string[];
+  metricName?: string;
+  namespace?: string;
+}
+
+/** Metric filters and alarms of one account and region, for the security-event alarm check. */
+export interface SecurityMonitoringState extends StateBase {
+  metricFilters: MetricFilterState[];
+  alarms: AlarmState[];
+}
+
+export interface RecorderState {
+  name: string;
+  recording?: boolean;
+  lastStatus?: string;
+  allSupported?: boolean;
+  includeGlobalResourceTypes?: boolean;
+  resourceTypes: string[];
+  /** recordingStrategy.useOnly, e.g. ALL_SUPPORTED_RESOURCE_TYPES / EXCLUSION_BY_RESOURCE_TYPES. */
+  strategy?: string;
+  excludedResourceTypes: string[];
+}
+
+export interface DeliveryChannelState {
+  name: string;
+  /** Last status of history/snapshot delivery: SUCCESS | FAILURE | NOT_APPLICABLE. */
+  lastHistoryDelivery?: string;
+  lastSnapshotDelivery?: string;
+  lastErrorCode?: string;
+}
+
+/** AWS Config in one account and region. */
+export interface ConfigServiceState extends StateBase {
+  recorders: RecorderState[];
+  deliveryChannels: DeliveryChannelState[];
+}
+
+/** One Config rule's evaluation of one resource. */
+export interface ConfigRuleEvaluationState extends StateBase {
+  ruleName: string;
+  /** Managed rule identifier, e.g. IAM_PASSWORD_POLICY (undefined for custom rules). */
+  sourceIdentifier?: string;
+  resourceType: string;
+  resourceId: string;
+  complianceType: string;
+  annotation?: string;
+}
+
+export interface StateTypes {
+  cognito_user_pool: UserPoolState;
+  cognito_user_pool_client: UserPoolClientResourceState;
+  cloudtrail_trail: TrailState;
+  cloudtrail_trails: TrailsState;
+  logs_log_group: LogGroupState;
+  cloudwatch_security_monitoring: SecurityMonitoringState;
+  config_service: ConfigServiceState;
+  config_rule_evaluation: ConfigRuleEvaluationState;
+}
+
+export type ResourceType = keyof StateTypes;
+export type AnyState = StateTypes[ResourceType];
+
+/** What a resource type is called in reasons ("no user pools in ..."). */
+export const RESOURCE_NOUNS: Record<ResourceType, string> = {
+  cognito_user_pool: "Cognito user pools",
+  cognito_user_pool_client: "Cognito user pool app clients",
+  cloudtrail_trail: "CloudTrail trails",
+  cloudtrail_trails: "CloudTrail trail sets",
+  logs_log_group: "CloudWatch Logs log groups",
+  cloudwatch_security_monitoring: "metric filter and alarm sets",
+  config_service: "AWS Config setups",
+  config_rule_evaluation: "AWS Config rule evaluations",
+};

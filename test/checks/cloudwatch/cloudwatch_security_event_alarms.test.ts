@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { check } from "../../../src/checks/cloudwatch/cloudwatch_security_event_alarms.js";
+import type { AlarmState, MetricFilterState, SecurityMonitoringState } from "../../../src/state/types.js";
+import { base, standardCases } from "../harness.js";
+
+const filter = (name: string, pattern: string): MetricFilterState => ({
+  ...base(`/aws/cloudtrail/org-audit:${name}`, name),
+  logGroupName: "/aws/cloudtrail/org-audit",
+  filterPattern: pattern,
+  metrics: [{ name, namespace: "CIS" }],
+});
+const alarm = (name: string, actionsEnabled = true): AlarmState => ({
+  ...base(name),
+  actionsEnabled,
+  alarmActions: ["arn:aws:sns:eu-west-1:111122223333:security"],
+  metricName: name,
+  namespace: "CIS",
+});
+const root = filter("root-usage", '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }');
+const stop = filter(
+  "trail-changes",
+  "{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) || ($.eventName = UpdateTrail) }",
+);
+const monitoring = (filters: MetricFilterState[], alarms: AlarmState[]): SecurityMonitoringState => ({
+  ...base("111122223333/eu-west-1", "CloudWatch alarms in 111122223333/eu-west-1"),
+  metricFilters: filters,
+  alarms,
+});
+
+describe("cloudwatch_security_event_alarms", () => {
+  it("is registered under its file name", () => expect(check.id).toBe("cloudwatch_security_event_alarms"));
+  standardCases(check, {
+    params: { events: ["root_usage", "cloudtrail_changes"] },
+    pass: [monitoring([root, stop], [alarm("root-usage"), alarm("trail-changes")])],
+    fail: [
+      monitoring([root, stop], [alarm("root-usage"), alarm("trail-changes", false)]),
+      monitoring([root], [alarm("root-usage")]),
+    ],
+    failReason: /cloudtrail_changes: (alarm trail-changes has actions disabled|no metric filter)/,
+    noneStatus: "FAIL",
+  });
+});

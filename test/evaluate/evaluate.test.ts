@@ -1,0 +1,222 @@
+import { describe, expect, it } from "vitest";
+import { evaluate } from "../../src/evaluate/evaluate.js";
+import { parsePeriod, pointInTime } from "../../src/evaluate/period.js";
+import { ACCOUNT, catalogOf, DAY_MS, iso, putAll, REGION, record, tempStore, userPool } from "./helpers.js";
+
+const Q3 = parsePeriod("2026-Q3");
+const START = Q3.start.getTime();
+const NOW = new Date("2026-11-01T00:00:00Z");
+const scope = { accounts: [ACCOUNT], regions: [REGION] };
+
+/** Daily snapshots at 12:00 for every day of the quarter, with a per-day pool. */
+function dailyPools(pool: (day: number) => unknown, skip: (day: number) => boolean = () => false) {
+  const out = [];
+  for (let d = -1; d < 92; d++) {
+    if (skip(d)) continue;
+    out.push(
+      record("cognito_user_pools", iso(START + d * DAY_MS + 12 * 3_600_000), { userPools: [pool(d)] }),
+    );
+  }
+  return out;
+}
+
+describe("evaluate over a period", () => {
+  it("passes when every daily snapshot passes with no gap", async () => {
+    const store = tempStore();
+    await putAll(
+      store,
+      dailyPools(() => userPool()),
+    );
+    const f = await evaluate({
+      store,
+      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
+      period: Q3,
+      now: NOW,
+      scope,
+    });
+    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    expect(f.requirements[0]!.status).toBe("PASS");
+    expect(finding.intervals).toEqual([
+      expect.objectContaining({ start: "2026-07-01T00:00:00Z", end: "2026-10-01T00:00:00Z", status: "PASS" }),
+    ]);
+    expect(finding.evidence.length).toBe(93);
+    expect(finding.evidence[0]).toMatchObject({
+      key: expect.stringMatching(/^evidence\//),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(f.provenance.demonstration).toBe(false);
+  });
+
+  it("reports the failing interval to the second from the snapshots that saw it", async () => {
+    const store = tempStore();
+    // MFA OFF as seen by the snapshots of days 10..14 (12:00 each): FAIL from day 10 12:00 until the day-15 snapshot.
+    await putAll(
+      store,
+      dailyPools((d) => userPool({}, d >= 10 && d <= 14 ? "OFF" : "ON")),
+    );
+    const f = await evaluate({
+      store,
+      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
+      period: Q3,
+      now: NOW,
+      scope,
+    });
+    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    expect(finding.status).toBe("FAIL");
+    expect(finding.intervals.map((i) => [i.status, i.start, i.end])).toEqual([
+      ["PASS", "2026-07-01T00:00:00Z", "2026-07-11T12:00:00Z"],
+      ["FAIL", "2026-07-11T12:00:00Z", "2026-07-16T12:00:00Z"],
+      ["PASS", "2026-07-16T12:00:00Z", "2026-10-01T00:00:00Z"],
+    ]);
+    expect(finding.reason).toContain("has MFA OFF");
+    expect(finding.reason).toContain("failing for 5d in 1 interval");
+    expect(finding.intervals[1]!.evidence).toHaveLength(5);
+  });
+
+  it("turns a gap longer than the schedule into ERROR naming it, never PASS", async () => {
+    const store = tempStore();
+    await putAll(
+      store,
+      dailyPools(
+        () => userPool(),
+        (d) => d >= 20 && d <= 24,
+      ),
+    );
+    const f = await evaluate({
+      store,
+      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
+      period: Q3,
+      now: NOW,
+      scope,
+    });
+    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    expect(finding.status).toBe("ERROR");
+    const gap = finding.intervals.find((i) => i.status === "ERROR")!;
+    // The day-19 snapshot holds for 24h + 2h slack; the next one is day 25 at 12:00.
+    expect([gap.start, gap.end]).toEqual(["2026-07-21T14:00:00Z", "2026-07-26T12:00:00Z"]);
+    expect(gap.reason).toMatch(/^no evidence between 2026-07-21T14:00:00Z and 2026-07-26T12:00:00Z/);
+  });
+
+  it("keeps an observed FAIL even where coverage elsewhere is missing", async () => {
+    const store = tempStore();
+    await putAll(
+      store,
+      dailyPools(
+        (d) => userPool({}, d === 50 ? "OPTIONAL" : "ON"),
+        (d) => d >= 60 && d <= 70,
+      ),
+    );
+    const f = await evaluate({
+      store,
+      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
+      period: Q3,
+      now: NOW,
+      scope,
+    });
+    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    expect(finding.status).toBe("FAIL");
+    expect(finding.intervals.some((i) => i.status === "ERROR")).toBe(true);
+    expect(f.requirements[0]!.status).toBe("FAIL");
+  });
+
+  it("makes error records ERROR with the AWS error, and an empty scope ERROR", async () => {
+    const store = tempStore();
+    await putAll(store, [
+      record(
+        "cognito_user_pools",
+        "2026-07-01T00:00:00.000Z",
+        {},
+        {
+          error: {
+            code: "AccessDeniedException",
+            message: "not authorized to perform cognito-idp:ListUserPools",
+          },
+        },
+      ),
+    ]);
+    const f = await evaluate({
+      store,
+      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
+      period: Q3,
+      now: NOW,
+      scope,
+    });
+    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    expect(finding.status).toBe("ERROR");
+    expect(finding.intervals[0]).toMatchObject({
+      status: "ERROR",
+      start: "2026-07-01T00:00:00Z",
+      end: "2026-07-02T02:00:00Z",
+    });
+    expect(finding.intervals[0]!.reason).toContain("AccessDeniedException");
+    expect(finding.intervals[1]!.reason).toMatch(/^no evidence between/);
+
+    const empty = await evaluate({
+      store: tempStore(),
+      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
+      period: Q3,
+      now: NOW,
+      scope,
+    });
+    expect(empty.requirements[0]!.status).toBe("ERROR");
+    expect(empty.requirements[0]!.checks[0]!.findings[0]!.reason).toContain(
+      "no evidence from cognito_user_pools",
+    );
+  });
+
+  it("is NOT_APPLICABLE when snapshots show no resources, and says why", async () => {
+    const store = tempStore();
+    await putAll(
+      store,
+      dailyPools(() => undefined).map((r) => ({ ...r, payload: { userPools: [] } })),
+    );
+    const f = await evaluate({
+      store,
+      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
+      period: Q3,
+      now: NOW,
+      scope,
+    });
+    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    expect(finding.status).toBe("NOT_APPLICABLE");
+    expect(finding.reason).toContain("no Cognito user pools here");
+  });
+
+  it("evaluates one instant with --at", async () => {
+    const store = tempStore();
+    await putAll(
+      store,
+      dailyPools((d) => userPool({}, d === 91 ? "OFF" : "ON")),
+    );
+    const f = await evaluate({
+      store,
+      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
+      period: pointInTime("2026-09-30"),
+      now: NOW,
+      scope,
+    });
+    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    expect(finding.status).toBe("FAIL");
+    expect(finding.intervals).toHaveLength(1);
+    expect(f.period).toMatchObject({ start: "2026-09-30T23:59:59Z", end: "2026-09-30T23:59:59Z" });
+  });
+
+  it("lists MANUAL requirements plainly without attachments and marks fixture provenance", async () => {
+    const store = tempStore();
+    await putAll(
+      store,
+      dailyPools(() => userPool()).map((r) => ({ ...r, source: "fixture" as const, scenario: "demo" })),
+    );
+    const f = await evaluate({
+      store,
+      catalog: catalogOf([{ req: "11.3.2" }, { req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
+      period: Q3,
+      now: NOW,
+      scope,
+    });
+    expect(f.requirements[0]).toMatchObject({ id: "11.3.2", status: "MANUAL", checks: [] });
+    expect(f.requirements[0]!.reason).toContain("no evidence is attached");
+    expect(f.provenance).toMatchObject({ demonstration: true, scenarios: ["demo"], sources: ["fixture"] });
+    expect(f.summary).toMatchObject({ MANUAL: 1, PASS: 1 });
+  });
+});
