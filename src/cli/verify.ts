@@ -38,7 +38,9 @@ export function registerVerify(program: Command): void {
         const dir = command.args[0];
         const store = dir === undefined ? app.store() : openDirStore(path.resolve(app.cwd, dir));
         const trust = await trustOptions(app, options, dir !== undefined);
-        return runVerify(app, store, { since, until, ...trust });
+        const excerpt = dir === undefined ? undefined : readPullIndex(path.resolve(app.cwd, dir));
+        if (excerpt) app.out.info(`evidence pull for ${excerpt.control}: ${excerpt.records.size} records`);
+        return runVerify(app, store, { since, until, ...trust, excerpt });
       }),
     );
   examples(cmd, [
@@ -108,6 +110,31 @@ function readPublicKey(file: string): string {
   } catch (cause) {
     throw new UsageError(`cannot read --public-key ${file}: ${(cause as Error).message}`, { cause });
   }
+}
+
+/**
+ * An evidence pull (`auditpack pull`) holds only the records its index lists, with the manifests
+ * that list them and the whole seal chain: verify those records, not the rest of the ledger.
+ */
+function readPullIndex(dir: string): { control: string; records: Set<string> } | undefined {
+  const file = path.join(dir, "index.json");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  let index: { control?: unknown; records?: Array<{ key?: unknown }> };
+  try {
+    index = JSON.parse(text);
+  } catch (cause) {
+    throw new UsageError(`${file} is not valid JSON`, { cause, hint: "is this folder an evidence pull?" });
+  }
+  if (typeof index.control !== "string" || !Array.isArray(index.records)) {
+    throw new UsageError(`${file} is not an evidence pull index (needs "control" and "records")`);
+  }
+  const records = new Set(index.records.map((r) => String(r.key)).filter((k) => k.startsWith("evidence/")));
+  return { control: index.control, records };
 }
 
 function openDirStore(dir: string): FsStore {

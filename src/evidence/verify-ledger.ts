@@ -68,6 +68,11 @@ export interface VerifyLedgerOptions {
   extraTrustedKeys?: string[];
   /** Records re-hashed at once. */
   concurrency?: number;
+  /**
+   * Verify an excerpt (an evidence pull): only these record keys must be present. Records and
+   * manifests the excerpt left out are not failures; the seal chain must still be complete.
+   */
+  excerpt?: { records: ReadonlySet<string> };
   onProblem?: (problem: LedgerProblem) => void;
   onProgress?: (progress: { seals: number; manifests: number; records: number }) => void;
 }
@@ -99,6 +104,8 @@ class LedgerVerifier {
   /** Records a manifest lists but the store lacks, by hash: reported at the end, or as moved. */
   private readonly missingRecords = new Map<string, { key: string; manifest: string }>();
   private lastSeal?: { seq: number; key: string; sealedAt: string };
+  /** Excerpt records found, re-hashed and listed by a manifest. */
+  private readonly presentRecords = new Set<string>();
   private readonly summary: VerifySummary = {
     ok: true,
     seals: 0,
@@ -119,11 +126,18 @@ class LedgerVerifier {
     await this.checkSeals();
     await this.checkManifests();
     await this.checkUnreferencedRecords();
+    const excerpt = this.options.excerpt;
     for (const [sha256, { key, manifest }] of this.missingRecords) {
+      if (excerpt && !excerpt.records.has(key)) continue;
       this.problem("missing", key, `record ${key} listed in ${manifest} is missing (sha256 ${sha256})`);
     }
+    for (const key of excerpt?.records ?? []) {
+      if (!this.presentRecords.has(key)) {
+        this.problem("missing", key, `record ${key} listed in the pull's index is missing or in no manifest`);
+      }
+    }
     for (const [key, { seal }] of this.sealedManifests) {
-      if (!this.seenManifests.has(key))
+      if (!this.seenManifests.has(key) && !excerpt)
         this.problem("missing", key, `manifest ${key} sealed in ${seal} is missing`);
     }
     this.summary.lastSeal = this.lastSeal;
@@ -395,6 +409,7 @@ class LedgerVerifier {
       return;
     }
     this.summary.records++;
+    if (this.options.excerpt?.records.has(entry.key)) this.presentRecords.add(entry.key);
     if (actual.sha256 !== entry.sha256) {
       this.problem(
         "altered",
