@@ -1,6 +1,10 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { PACKAGE_ROOT } from "../../src/paths.js";
+
+/** tsx's ESM loader by absolute URL, so the CLI runs from any working directory. */
+const TSX_LOADER = pathToFileURL(path.join(PACKAGE_ROOT, "node_modules/tsx/dist/loader.mjs")).href;
 
 export interface CliResult {
   code: number;
@@ -18,7 +22,7 @@ export function runAuditpack(
 ): CliResult {
   const result = spawnSync(
     process.execPath,
-    ["--import", "tsx", path.join(PACKAGE_ROOT, "src/cli/main.ts"), ...args],
+    ["--import", TSX_LOADER, path.join(PACKAGE_ROOT, "src/cli/main.ts"), ...args],
     {
       cwd: options.cwd ?? PACKAGE_ROOT,
       env: { ...process.env, NO_COLOR: "1", ...options.env },

@@ -1,0 +1,289 @@
+/**
+ * bench/collect: replay a large synthetic organisation through the real runner, collectors and SDK
+ * clients, with a fixed latency injected per call and AWS's documented rate limits on, and compare
+ * the wall time with the lower bound those limits and the concurrency imply.
+ *
+ *   npx tsx bench/collect.ts [--regions 16] [--pools 200] [--events 100000] [--days 5] [--latency 20]
+ *
+ * Target: wall time <= 1.3x the bound; peak RSS < 300 MB.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { FixtureScenario } from "../src/aws/fixtures.js";
+import { DOCUMENTED_RATE_LIMITS } from "../src/aws/rate-limit.js";
+import type { FixtureAnswer, ServiceFixture } from "../src/aws/replay.js";
+import { collect } from "../src/collectors/run.js";
+import type { ServiceName } from "../src/collectors/types.js";
+import { parseConfig } from "../src/config/load.js";
+import { Ed25519Signer } from "../src/signing/ed25519.js";
+import { FsStore } from "../src/store/fs.js";
+
+const { values: args } = parseArgs({
+  options: {
+    regions: { type: "string", default: "16" },
+    pools: { type: "string", default: "200" },
+    events: { type: "string", default: "100000" },
+    days: { type: "string", default: "5" },
+    latency: { type: "string", default: "20" },
+  },
+});
+const REGIONS = Number(args.regions);
+const POOLS = Number(args.pools);
+const EVENTS = Number(args.events);
+const DAYS = Number(args.days);
+const LATENCY_MS = Number(args.latency);
+
+const ACCOUNT = "123456789012";
+const EVENT_NAMES = ["ConsoleLogin", "StopLogging", "PutRetentionPolicy", "AdminCreateUser"];
+const PAGE = 50;
+const DAY_MS = 86_400_000;
+const END = Date.parse("2026-09-30T00:00:00Z");
+const START = END - DAYS * DAY_MS;
+const ALL_REGIONS = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-central-1",
+  "eu-north-1",
+  "ap-south-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ca-central-1",
+  "sa-east-1",
+];
+const regions = ALL_REGIONS.slice(0, REGIONS);
+
+/** Events per (region, day, name): spread evenly, the remainder to the first combinations. */
+function eventCount(regionIndex: number, day: number, name: number): number {
+  const slots = REGIONS * DAYS * EVENT_NAMES.length;
+  const slot = (regionIndex * DAYS + day) * EVENT_NAMES.length + name;
+  return Math.floor(EVENTS / slots) + (slot < EVENTS % slots ? 1 : 0);
+}
+
+function event(region: string, day: number, name: string, i: number, count: number): Record<string, unknown> {
+  const at = new Date(START + day * DAY_MS + Math.floor(((i + 0.5) / count) * DAY_MS)).toISOString();
+  const id = `${region}-${day}-${name}-${i}`;
+  const detail = {
+    eventVersion: "1.08",
+    userIdentity: {
+      type: "IAMUser",
+      arn: `arn:aws:iam::${ACCOUNT}:user/user${i % 40}`,
+      userName: `user${i % 40}`,
+    },
+    eventTime: at,
+    eventSource: "cloudtrail.amazonaws.com",
+    eventName: name,
+    awsRegion: region,
+    sourceIPAddress: "198.51.100.7",
+    requestParameters: {
+      name: "main",
+      password: name === "AdminCreateUser" ? "synthetic-secret" : undefined,
+    },
+    responseElements: null,
+    eventID: id,
+    readOnly: false,
+    managementEvent: true,
+    recipientAccountId: ACCOUNT,
+  };
+  return {
+    EventId: id,
+    EventName: name,
+    ReadOnly: "false",
+    EventTime: at,
+    EventSource: "cloudtrail.amazonaws.com",
+    Username: `user${i % 40}`,
+    Resources: [{ ResourceType: "AWS::CloudTrail::Trail", ResourceName: "main" }],
+    CloudTrailEvent: JSON.stringify(detail),
+  };
+}
+
+/** LookupEvents answers: one per page, each generating its events only when answered. */
+function cloudtrail(region: string): ServiceFixture {
+  const r = regions.indexOf(region);
+  const answers: FixtureAnswer[] = [];
+  for (let day = 0; day < DAYS; day++) {
+    for (const [n, name] of EVENT_NAMES.entries()) {
+      const count = eventCount(r, day, n);
+      const pages = Math.max(1, Math.ceil(count / PAGE));
+      for (let p = 0; p < pages; p++) {
+        const params = {
+          LookupAttributes: [{ AttributeKey: "EventName", AttributeValue: name }],
+          StartTime: (START + day * DAY_MS) / 1000,
+          NextToken: p === 0 ? null : `${day}-${name}-${p}`,
+        };
+        answers.push({
+          params,
+          get response() {
+            const events = [];
+            // LookupEvents returns newest first.
+            for (let i = Math.min(count, (p + 1) * PAGE) - 1; i >= p * PAGE; i--)
+              events.push(event(region, day, name, i, count));
+            return { Events: events, ...(p + 1 < pages ? { NextToken: `${day}-${name}-${p + 1}` } : {}) };
+          },
+        });
+      }
+    }
+  }
+  return { LookupEvents: answers };
+}
+
+function poolsIn(region: string): string[] {
+  const r = regions.indexOf(region);
+  const ids = [];
+  for (let i = r; i < POOLS; i += REGIONS) ids.push(`${region}_pool${String(i).padStart(4, "0")}`);
+  return ids;
+}
+
+function cognito(region: string): ServiceFixture {
+  const pools = poolsIn(region);
+  const f: ServiceFixture = {
+    ListUserPools: [{ response: { UserPools: pools.map((Id) => ({ Id, Name: Id })) } }],
+    DescribeUserPool: [],
+    GetUserPoolMfaConfig: [],
+    ListUserPoolClients: [],
+    DescribeUserPoolClient: [],
+    DescribeRiskConfiguration: [],
+  };
+  for (const [i, UserPoolId] of pools.entries()) {
+    const advanced = i % 3 === 0 ? "ENFORCED" : "OFF";
+    f.DescribeUserPool!.push({
+      params: { UserPoolId },
+      response: {
+        UserPool: {
+          Id: UserPoolId,
+          Name: UserPoolId,
+          Policies: {
+            PasswordPolicy: { MinimumLength: 12, RequireNumbers: true, TemporaryPasswordValidityDays: 7 },
+          },
+          MfaConfiguration: i % 2 ? "ON" : "OPTIONAL",
+          UserPoolAddOns: { AdvancedSecurityMode: advanced },
+          CreationDate: "2025-01-01T00:00:00Z",
+        },
+      },
+    });
+    f.GetUserPoolMfaConfig!.push({
+      params: { UserPoolId },
+      response: { MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: { Enabled: true } },
+    });
+    const clients = [`${UserPoolId}-web`, `${UserPoolId}-api`];
+    f.ListUserPoolClients!.push({
+      params: { UserPoolId },
+      response: { UserPoolClients: clients.map((ClientId) => ({ ClientId, UserPoolId })) },
+    });
+    for (const ClientId of clients) {
+      f.DescribeUserPoolClient!.push({
+        params: { UserPoolId, ClientId },
+        response: {
+          UserPoolClient: { UserPoolId, ClientId, ClientSecret: "synthetic-secret", AccessTokenValidity: 60 },
+        },
+      });
+    }
+    f.DescribeRiskConfiguration!.push({
+      params: { UserPoolId },
+      response: { RiskConfiguration: { UserPoolId } },
+    });
+  }
+  return f;
+}
+
+const scenario: FixtureScenario = {
+  name: "bench-synthetic",
+  dir: "(memory)",
+  description: "synthetic organisation",
+  clock: new Date(END),
+  accounts: [ACCOUNT],
+  regions,
+  window: { start: new Date(START), end: new Date(END) },
+  fileFor: (account, region, service) => `(synthetic ${account}/${region}/${service})`,
+  serviceFixture(_account, region, service: ServiceName) {
+    if (service === "cloudtrail") return cloudtrail(region);
+    if (service === "cognito-idp") return cognito(region);
+    return {};
+  },
+};
+
+/** Lower bound: per region the larger of its rate-limited LookupEvents chain and its Cognito chain; regions spread over the concurrency. */
+function lowerBoundMs(concurrency: number): { boundMs: number; lookupCalls: number; cognitoCalls: number } {
+  const { perSecond, burst } = DOCUMENTED_RATE_LIMITS["cloudtrail:LookupEvents"]!;
+  const perRegion: number[] = [];
+  let lookupCalls = 0;
+  let cognitoCalls = 0;
+  for (const [r, region] of regions.entries()) {
+    let calls = 0;
+    for (let d = 0; d < DAYS; d++)
+      for (let n = 0; n < EVENT_NAMES.length; n++)
+        calls += Math.max(1, Math.ceil(eventCount(r, d, n) / PAGE));
+    lookupCalls += calls;
+    // Calls are sequential: each waits for its token (after the burst) and its latency.
+    const ct = Math.max(0, calls - burst) * (1000 / perSecond) + LATENCY_MS;
+    const pools = poolsIn(region).length;
+    // ListUserPools, then 4 pools at a time, each: DescribeUserPool, MFA, ListClients, 2 x DescribeClient (+ risk for 1 in 3).
+    const chain = Math.ceil(pools / 4) * 6;
+    cognitoCalls += 1 + pools * 5 + Math.ceil(pools / 3);
+    perRegion.push(Math.max(ct, LATENCY_MS * (1 + chain)));
+  }
+  const total = perRegion.reduce((a, b) => a + b, 0);
+  return { boundMs: Math.max(Math.max(...perRegion), total / concurrency), lookupCalls, cognitoCalls };
+}
+
+async function main(): Promise<void> {
+  const concurrency = Math.min(REGIONS, 16);
+  const dir = mkdtempSync(path.join(tmpdir(), "auditpack-bench-"));
+  const store = new FsStore(path.join(dir, "store"));
+  const signer = new Ed25519Signer(generateKeyPairSync("ed25519").privateKey);
+  const config = parseConfig(
+    {
+      aws: { concurrency, maxAttempts: 3 },
+      collectors: { cloudtrail_activity: { eventNames: EVENT_NAMES } },
+    },
+    "bench",
+  );
+  let calls = 0;
+  const started = performance.now();
+  const summary = await collect({
+    store,
+    signer,
+    config,
+    collectors: ["cognito_user_pools", "cloudtrail_activity"],
+    fixtures: scenario,
+    rateLimits: true,
+    replay: { latencyMs: LATENCY_MS, onCall: () => calls++ },
+  });
+  const wallMs = performance.now() - started;
+  const { boundMs, lookupCalls, cognitoCalls } = lowerBoundMs(concurrency);
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  const events = EVENTS;
+  console.log(
+    [
+      `synthetic organisation: ${REGIONS} regions, ${POOLS} user pools, ${events} CloudTrail events over ${DAYS} days, ${EVENT_NAMES.length} event names`,
+      `latency ${LATENCY_MS} ms per call; LookupEvents 2/s per account-region, ${PAGE} events per page; concurrency ${concurrency}`,
+      `calls: ${calls} (LookupEvents ${lookupCalls}, Cognito ${cognitoCalls}, STS 0); records ${summary.totals.records}, ${(summary.totals.bytes / 1e6).toFixed(1)} MB, status ${summary.status}`,
+      `wall time   ${(wallMs / 1000).toFixed(1)} s`,
+      `lower bound ${(boundMs / 1000).toFixed(1)} s`,
+      `ratio       ${(wallMs / boundMs).toFixed(3)} (target <= 1.3)`,
+      `peak RSS    ${rssMb.toFixed(0)} MB (target < 300)`,
+    ].join("\n"),
+  );
+  rmSync(dir, { recursive: true, force: true });
+  if (summary.status !== "ok") {
+    console.error(
+      JSON.stringify(
+        summary.results.filter((r) => r.error),
+        null,
+        2,
+      ),
+    );
+    process.exitCode = 1;
+  }
+}
+
+await main();

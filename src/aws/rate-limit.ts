@@ -1,0 +1,158 @@
+/**
+ * Client-side rate limits for APIs whose quotas AWS documents as a fixed request rate, so a run
+ * spaces its own calls instead of provoking throttling. Applied as SDK middleware: collectors never
+ * see it.
+ */
+
+/** Documented request-rate quotas, per account and region. */
+export const DOCUMENTED_RATE_LIMITS: Readonly<Record<string, { perSecond: number; burst: number }>> = {
+  // CloudTrail LookupEvents: 2 requests per second per account and region (AWS CloudTrail quotas).
+  "cloudtrail:LookupEvents": { perSecond: 2, burst: 1 },
+};
+
+/**
+ * A token bucket that reserves: each `take` claims a token now or at the time one will exist, so
+ * waiters are served in order and the rate holds exactly however many callers queue.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    readonly perSecond: number,
+    readonly burst: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    if (!(perSecond > 0) || !(burst >= 1))
+      throw new RangeError("a token bucket needs perSecond > 0 and burst >= 1");
+    this.tokens = burst;
+    this.last = clock();
+  }
+
+  /** Milliseconds the caller must wait before its request may go (0 = now); the token is already taken. */
+  reserve(): number {
+    const now = this.clock();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : (-this.tokens / this.perSecond) * 1000;
+  }
+
+  async take(signal?: AbortSignal): Promise<void> {
+    const wait = this.reserve();
+    if (wait > 0) await sleep(wait, signal);
+  }
+}
+
+export interface RateLimitOptions {
+  /** Override or extend the documented limits ("service:Operation" -> rate). */
+  limits?: Record<string, { perSecond: number; burst: number }>;
+  /** Aborts waiting callers (the run's signal). */
+  signal?: AbortSignal;
+}
+
+/** One bucket per (account, region, service:operation) that has a limit. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly limits: Record<string, { perSecond: number; burst: number }>;
+  /** Calls that had to wait, and for how long in total (for diagnostics and the benchmark). */
+  waits = 0;
+  waitedMs = 0;
+
+  constructor(private readonly options: RateLimitOptions = {}) {
+    this.limits = { ...DOCUMENTED_RATE_LIMITS, ...options.limits };
+  }
+
+  limitFor(service: string, operation: string): { perSecond: number; burst: number } | undefined {
+    return this.limits[`${service}:${operation}`];
+  }
+
+  async acquire(account: string, region: string, service: string, operation: string): Promise<void> {
+    const limit = this.limitFor(service, operation);
+    if (!limit) return;
+    const key = `${account}/${region}/${service}:${operation}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(limit.perSecond, limit.burst);
+      this.buckets.set(key, bucket);
+    }
+    const wait = bucket.reserve();
+    if (wait > 0) {
+      this.waits++;
+      this.waitedMs += wait;
+      await sleep(wait, this.options.signal);
+    }
+  }
+}
+
+/** The part of an SDK client the middleware needs. */
+export interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      // biome-ignore lint/suspicious/noExplicitAny: smithy middleware signatures are generic over every command
+      middleware: (next: any, context: any) => (args: any) => Promise<any>,
+      options: { step: "finalizeRequest"; name: string; priority: "low"; override?: boolean },
+    ): void;
+  };
+}
+
+/**
+ * Wait for the limiter before every attempt (finalizeRequest, after the retry middleware, so
+ * retries are spaced too).
+ */
+export function applyRateLimit(
+  client: MiddlewareClient,
+  limiter: RateLimiter,
+  scope: { account: string; region: string; service: string },
+): void {
+  client.middlewareStack.add(
+    (next, context: { commandName?: string }) => async (args) => {
+      const operation = (context.commandName ?? "").replace(/Command$/, "");
+      await limiter.acquire(scope.account, scope.region, scope.service, operation);
+      return next(args);
+    },
+    { step: "finalizeRequest", name: "auditpackRateLimit", priority: "low", override: true },
+  );
+}
+
+/**
+ * Run `fn` over `items` with at most `limit` in flight. Unlike Promise.all it never stops early: every
+ * item runs, and the settled results come back in input order.
+ */
+export async function runBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError("concurrency limit must be a positive integer");
+  const results = new Array<PromiseSettledResult<R>>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        results[index] = { status: "fulfilled", value: await fn(items[index]!, index) };
+      } catch (reason) {
+        results[index] = { status: "rejected", reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason ?? new Error("aborted"));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,250 @@
+import path from "node:path";
+import { MultiBar, Presets, type SingleBar } from "cli-progress";
+import type { Command } from "commander";
+import { collectorIds, getCollector } from "../collectors/registry.js";
+import {
+  type CollectorResult,
+  type CollectProgress,
+  type CollectSummary,
+  collect,
+} from "../collectors/run.js";
+import { ExitCode, UsageError } from "../errors.js";
+import type { CliApp } from "./app.js";
+import { action, examples } from "./program.js";
+
+interface CollectCliOptions {
+  collectors?: string;
+  regions?: string;
+  accounts?: string;
+  profile?: string;
+  since?: string;
+  fixtures?: string;
+  recordFixtures?: string;
+  pseudonymizeUsers: boolean;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const ACCOUNT = /^\d{12}$/;
+
+export function registerCollect(program: Command): void {
+  const cmd = program
+    .command("collect")
+    .description(
+      "collect evidence from AWS (or a fixture scenario) into the store, through the signed ledger",
+    )
+    .option("--collectors <ids>", `comma-separated collector ids (default: all: ${collectorIds.join(", ")})`)
+    .option("--regions <regions>", "comma-separated regions (default: scope.regions in the config)")
+    .option("--accounts <ids>", "comma-separated 12-digit account ids (default: scope.accounts, or your own)")
+    .option(
+      "--profile <name>",
+      "AWS profile for the base credentials (default: aws.profile, then the SDK chain)",
+    )
+    .option("--since <date>", "start of the history window, e.g. 2026-07-01 (default: 90 days back)")
+    .option(
+      "--fixtures <scenario>",
+      "replay a scenario from evidence-fixtures/ (or a recorded directory); no AWS",
+    )
+    .option("--record-fixtures <dir>", "also save what this live run saw, redacted, as a replayable scenario")
+    .option(
+      "--pseudonymize-users",
+      "replace user names with keyed hashes (key in $AUDITPACK_PSEUDONYMIZE_KEY)",
+      false,
+    )
+    .action(action<CollectCliOptions>(async (app, options) => runCollect(app, options)));
+  examples(cmd, [
+    "auditpack collect --fixtures demo",
+    "auditpack collect --regions eu-west-1,us-east-1 --since 2026-07-01",
+    "auditpack collect --collectors cloudtrail_trails,cognito_user_pools --profile audit",
+    "auditpack collect --record-fixtures ./repro --collectors config_recorder",
+    "auditpack collect --fixtures demo --json > summary.json",
+  ]);
+}
+
+async function runCollect(app: CliApp, options: CollectCliOptions): Promise<number> {
+  // Every option is checked before the config, the store or AWS is touched.
+  const collectors = list(options.collectors);
+  for (const id of collectors ?? []) getCollector(id);
+  const regions = list(options.regions);
+  for (const r of regions ?? []) {
+    if (!REGION.test(r))
+      throw new UsageError(`--regions: "${r}" is not a region name`, {
+        hint: "e.g. --regions eu-west-1,us-east-1",
+      });
+  }
+  const accounts = list(options.accounts);
+  for (const a of accounts ?? []) {
+    if (!ACCOUNT.test(a)) throw new UsageError(`--accounts: "${a}" is not a 12-digit AWS account id`);
+  }
+  const since = options.since === undefined ? undefined : parseDate(options.since);
+
+  const display = new ProgressDisplay(app);
+  let summary: CollectSummary;
+  try {
+    summary = await collect({
+      store: app.store(),
+      signer: await app.signer(),
+      config: app.config.config,
+      collectors,
+      regions,
+      accounts,
+      since,
+      profile: options.profile,
+      fixtures: options.fixtures,
+      recordFixtures: options.recordFixtures ? path.resolve(app.cwd, options.recordFixtures) : undefined,
+      pseudonymizeUsers: options.pseudonymizeUsers,
+      onProgress: (event) => display.update(event),
+    });
+  } finally {
+    display.stop();
+  }
+
+  if (app.out.json) {
+    app.out.result({ ok: summary.status === "ok", ...summary });
+  } else {
+    for (const line of summaryTable(summary)) app.out.info(line);
+  }
+  return summary.status === "ok" ? ExitCode.ok : ExitCode.partial;
+}
+
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return [...new Set(items)];
+}
+
+/** YYYY-MM-DD (UTC midnight) or a full ISO 8601 date-time. */
+export function parseDate(value: string): Date {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const full = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value);
+  const date = new Date(dateOnly ? `${value}T00:00:00Z` : value);
+  if ((!dateOnly && !full) || Number.isNaN(date.getTime())) {
+    throw new UsageError(`--since: "${value}" is not a date`, {
+      hint: "use YYYY-MM-DD (UTC) or an ISO 8601 date-time such as 2026-07-01T00:00:00Z",
+    });
+  }
+  return date;
+}
+
+const label = (r: { collector: string; account: string; region: string }) =>
+  `${r.collector} ${r.account} ${r.region}`;
+
+/** Bars per collector, account and region on a terminal; one line per finished unit otherwise. */
+class ProgressDisplay {
+  private multi?: MultiBar;
+  private readonly bars = new Map<string, SingleBar>();
+
+  constructor(private readonly app: CliApp) {
+    if (app.out.interactive) {
+      this.multi = new MultiBar(
+        {
+          stream: app.out.errStream as NodeJS.WriteStream,
+          format: "{label} |{bar}| {value}/{total} {status}",
+          hideCursor: true,
+          clearOnComplete: false,
+          autopadding: true,
+        },
+        Presets.shades_classic,
+      );
+    }
+  }
+
+  update(event: CollectProgress): void {
+    if (this.multi) this.updateBars(event);
+    else if (event.type === "finish" && !this.app.out.json) this.app.out.info(resultLine(event.result));
+  }
+
+  stop(): void {
+    this.multi?.stop();
+  }
+
+  private updateBars(event: CollectProgress): void {
+    const multi = this.multi!;
+    const key = label(event.type === "finish" ? event.result : event);
+    let bar = this.bars.get(key);
+    if (!bar) {
+      bar = multi.create(1, 0, { label: key.padEnd(48), status: "" });
+      this.bars.set(key, bar);
+    }
+    if (event.type === "progress") {
+      if (event.total !== undefined) bar.setTotal(Math.max(event.total, 1));
+      bar.update(event.done, { status: "" });
+    } else if (event.type === "finish") {
+      const r = event.result;
+      bar.setTotal(Math.max(bar.getTotal(), 1));
+      bar.update(bar.getTotal(), {
+        status: r.status === "ok" ? `ok ${r.records} records` : `ERROR ${r.error?.code ?? ""}`,
+      });
+    }
+  }
+}
+
+function resultLine(r: CollectorResult): string {
+  const where = label(r);
+  if (r.status === "ok")
+    return `ok     ${where}: ${r.records} records, ${formatBytes(r.bytes)}, ${formatMs(r.durationMs)}`;
+  const op = r.error?.operation ? ` in ${r.error.operation}` : "";
+  return `ERROR  ${where}: ${r.error?.code}${op}: ${firstLine(r.error?.message ?? "")}`;
+}
+
+/** Per collector: records, bytes, errors, duration; then each failure; then the totals. */
+export function summaryTable(summary: CollectSummary): string[] {
+  const rows = new Map<string, { records: number; bytes: number; errors: number; durationMs: number }>();
+  for (const r of summary.results) {
+    const row = rows.get(r.collector) ?? { records: 0, bytes: 0, errors: 0, durationMs: 0 };
+    row.records += r.records;
+    row.bytes += r.bytes;
+    row.errors += r.status === "error" ? 1 : 0;
+    row.durationMs = Math.max(row.durationMs, r.durationMs);
+    rows.set(r.collector, row);
+  }
+  const table: string[][] = [["collector", "records", "bytes", "errors", "duration"]];
+  for (const [collector, row] of rows) {
+    table.push([
+      collector,
+      String(row.records),
+      formatBytes(row.bytes),
+      String(row.errors),
+      formatMs(row.durationMs),
+    ]);
+  }
+  const t = summary.totals;
+  table.push(["total", String(t.records), formatBytes(t.bytes), String(t.errors), formatMs(t.durationMs)]);
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  const render = (r: string[]) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const lines = [""];
+  const source =
+    summary.source === "fixture" ? `fixture scenario ${summary.scenario} (demonstration data)` : "AWS";
+  lines.push(
+    `collected from ${source}: ${summary.accounts.length} account(s) x ${summary.regions.length} region(s)`,
+  );
+  lines.push(...table.map(render));
+  const failed = summary.results.filter((r) => r.status === "error");
+  if (failed.length > 0) {
+    lines.push("", "failed (an error record was stored for each):");
+    for (const r of failed) {
+      const op = r.error?.operation ? ` in ${r.error.operation}` : "";
+      const id = r.error?.requestId ? ` (request ${r.error.requestId})` : "";
+      lines.push(`  ${label(r)}: ${r.error?.code}${op}${id}: ${firstLine(r.error?.message ?? "")}`);
+    }
+  }
+  lines.push("", `run ${summary.runId}: ${summary.status === "ok" ? "ok" : "partial (exit 3)"}`);
+  return lines;
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? "";
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

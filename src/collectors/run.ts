@@ -1,0 +1,635 @@
+import path from "node:path";
+import type { HttpHandler } from "@smithy/protocol-http";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { ClientFactory, DEFAULT_STS_REGION } from "../aws/clients.js";
+import { type FixtureScenario, loadScenario } from "../aws/fixtures.js";
+import { RateLimiter, runBounded } from "../aws/rate-limit.js";
+import { FixtureRecorder } from "../aws/recorder.js";
+import { ReplayHandler } from "../aws/replay.js";
+import { didYouMean } from "../catalog/suggest.js";
+import { describeIssues } from "../config/load.js";
+import type { AuditpackConfig } from "../config/schema.js";
+import { UsageError } from "../errors.js";
+import { Ledger, type RunWriter } from "../evidence/ledger.js";
+import type { CallerIdentity } from "../evidence/ledger-format.js";
+import {
+  decodeRecord,
+  EVIDENCE_SCHEMA,
+  type EvidenceCall,
+  type EvidencePeriod,
+  type EvidenceRecord,
+  type EvidenceSource,
+  GLOBAL_REGION,
+  parseEvidenceKey,
+} from "../evidence/record.js";
+import { redact } from "../evidence/redact.js";
+import type { Signer } from "../signing/types.js";
+import type { EvidenceStore } from "../store/types.js";
+import { type AnyCollector, collectors as allCollectors, collectorIds, getCollector } from "./registry.js";
+import type { ClientConstructor, CollectContext, CollectWindow, ServiceName } from "./types.js";
+
+/** Environment variable holding the key for pseudonymising user names (never in the config file). */
+export const PSEUDONYMIZE_KEY_ENV = "AUDITPACK_PSEUDONYMIZE_KEY";
+/** Runner-level option accepted in `collectors.<id>` beside the collector's own options. */
+const PSEUDONYMIZE_OPTION = "pseudonymizeUsers";
+/** LookupEvents reaches back 90 days; live runs default to that window. */
+const DEFAULT_LOOKBACK_MS = 90 * 24 * 3600 * 1000;
+
+export interface CollectOptions {
+  store: EvidenceStore;
+  signer: Signer;
+  config: AuditpackConfig;
+  /** Collector ids (default: all), or collector objects (embedding, tests). */
+  collectors?: readonly (string | AnyCollector)[];
+  accounts?: readonly string[];
+  regions?: readonly string[];
+  /** Start of the history window (default: the scenario's window, or 90 days back). */
+  since?: Date;
+  /** Base credentials profile (overrides aws.profile). */
+  profile?: string;
+  /** Replay this fixture scenario (a name under evidence-fixtures/, or a directory path). */
+  fixtures?: string | FixtureScenario;
+  fixturesRoot?: string;
+  /** Save what this live run saw, redacted, as a fixture scenario in this directory. */
+  recordFixtures?: string;
+  /** Pseudonymise user names in every collector (also per collector: collectors.<id>.pseudonymizeUsers). */
+  pseudonymizeUsers?: boolean;
+  /** Key for pseudonymisation (default: $AUDITPACK_PSEUDONYMIZE_KEY). */
+  pseudonymizeKey?: string;
+  onProgress?: (event: CollectProgress) => void;
+  signal?: AbortSignal;
+  /** Replay only: latency injected into every call (benchmarks), and a tap on every call sent. */
+  replay?: {
+    latencyMs?: number;
+    onCall?: (call: { account: string; region: string; service: ServiceName; operation: string }) => void;
+  };
+  /**
+   * Apply AWS's documented rate limits (default: on for live runs, off for replay, which has no
+   * quota; benchmarks turn it on to model a real account).
+   */
+  rateLimits?: boolean;
+  /** Base credentials instead of the default chain (tests, embedding). */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Wall clock for live runs (tests). */
+  now?: () => Date;
+}
+
+export interface CollectorResult {
+  collector: string;
+  account: string;
+  region: string;
+  status: "ok" | "error";
+  records: number;
+  bytes: number;
+  /** Error records written (0 or 1). */
+  errors: number;
+  durationMs: number;
+  error?: ErrorInfo;
+}
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  requestId?: string;
+  operation?: string;
+}
+
+export interface CollectSummary {
+  status: "ok" | "partial";
+  runId: string;
+  source: EvidenceSource;
+  scenario?: string;
+  accounts: string[];
+  regions: string[];
+  collectors: string[];
+  window: { start: string; end: string };
+  callerIdentities: CallerIdentity[];
+  manifests: { key: string; sha256: string }[];
+  results: CollectorResult[];
+  totals: { records: number; bytes: number; errors: number; durationMs: number };
+  /** Files written by --record-fixtures. */
+  recordedFixtures?: string[];
+}
+
+export type CollectProgress =
+  | { type: "start"; collector: string; account: string; region: string }
+  | { type: "progress"; collector: string; account: string; region: string; done: number; total?: number }
+  | { type: "record"; collector: string; account: string; region: string; key: string; size: number }
+  | { type: "finish"; result: CollectorResult };
+
+interface Plan {
+  collectors: { collector: AnyCollector; options: unknown; pseudonymize: boolean }[];
+  accounts: string[];
+  regions: string[];
+  window: CollectWindow;
+  now: () => Date;
+  source: EvidenceSource;
+  scenario?: FixtureScenario;
+  pseudonymizeKey?: string;
+}
+
+/**
+ * Run collectors over every account and region in scope and write their records through the ledger:
+ * the library entry behind `auditpack collect`, the scheduler and the Lambda handler. A failure of one
+ * collector in one account and region becomes an error record there, and the run goes on.
+ */
+export async function collect(options: CollectOptions): Promise<CollectSummary> {
+  const started = performance.now();
+  const plan = planRun(options);
+  const recorder = options.recordFixtures
+    ? new FixtureRecorder(path.resolve(options.recordFixtures))
+    : undefined;
+  if (recorder) {
+    if (plan.scenario)
+      throw new UsageError("--record-fixtures records a live run; it cannot be combined with --fixtures");
+    FixtureRecorder.check(recorder.dir);
+  }
+  const limiter = new RateLimiter({ signal: options.signal });
+  const factory = createFactory(options, plan, limiter, recorder);
+  try {
+    const access = await resolveAccounts(options, plan, factory);
+    if (recorder)
+      for (const [account, identity] of access.identities) recorder.addCallerIdentity(account, identity);
+    plan.accounts = access.accounts;
+
+    const ledger = new Ledger(options.store, options.signer, { now: plan.now });
+    const writer = ledger.beginRun({
+      scope: {
+        accounts: plan.accounts,
+        regions: plan.regions,
+        collectors: plan.collectors.map((c) => c.collector.id),
+        source: plan.source,
+        ...(plan.scenario ? { scenario: plan.scenario.name } : {}),
+        window: { start: plan.window.start.toISOString(), end: plan.window.end.toISOString() },
+      },
+      callerIdentities: [...access.identities.values()],
+    });
+
+    const pairs = plan.accounts.flatMap((account) => plan.regions.map((region) => ({ account, region })));
+    const concurrency = options.config.aws.concurrency;
+    const settled = await runBounded(pairs, concurrency, ({ account, region }) =>
+      Promise.all(
+        plan.collectors.map((entry) =>
+          runCollector(entry, {
+            account,
+            region,
+            plan,
+            factory,
+            writer,
+            options,
+            failure: access.failures.get(account),
+          }),
+        ),
+      ),
+    );
+    const results: CollectorResult[] = [];
+    for (const s of settled) {
+      if (s.status === "rejected") throw s.reason;
+      results.push(...s.value);
+    }
+    const run = await writer.finish();
+
+    let recordedFixtures: string[] | undefined;
+    if (recorder) {
+      recordedFixtures = recorder.write({
+        description: `recorded by auditpack collect (${plan.collectors.map((c) => c.collector.id).join(", ")})`,
+        clock: plan.now(),
+        accounts: plan.accounts,
+        regions: plan.regions,
+        window: plan.window,
+      });
+    }
+    const totals = {
+      records: sum(results, (r) => r.records),
+      bytes: sum(results, (r) => r.bytes),
+      errors: sum(results, (r) => r.errors),
+      durationMs: Math.round(performance.now() - started),
+    };
+    return {
+      status: results.some((r) => r.status === "error") ? "partial" : "ok",
+      runId: run.runId,
+      source: plan.source,
+      ...(plan.scenario ? { scenario: plan.scenario.name } : {}),
+      accounts: plan.accounts,
+      regions: plan.regions,
+      collectors: plan.collectors.map((c) => c.collector.id),
+      window: { start: plan.window.start.toISOString(), end: plan.window.end.toISOString() },
+      callerIdentities: [...access.identities.values()],
+      manifests: run.manifests,
+      results,
+      totals,
+      ...(recordedFixtures ? { recordedFixtures } : {}),
+    };
+  } finally {
+    factory.destroy();
+  }
+}
+
+/** Validate every input before any AWS call: collectors and their options, scope, window. */
+function planRun(options: CollectOptions): Plan {
+  const { config } = options;
+  const scenario =
+    typeof options.fixtures === "string"
+      ? loadScenario(options.fixtures, options.fixturesRoot)
+      : options.fixtures;
+
+  for (const id of Object.keys(config.collectors)) {
+    if (
+      !collectorIds.includes(id) &&
+      !(options.collectors ?? []).some((c) => typeof c !== "string" && c.id === id)
+    ) {
+      const hint = didYouMean(id, collectorIds);
+      throw new UsageError(`config collectors.${id}: unknown collector${hint ? ` (${hint})` : ""}`, {
+        hint: `collectors: ${collectorIds.join(", ")}`,
+      });
+    }
+  }
+  const chosen = (options.collectors ?? allCollectors).map((c) =>
+    typeof c === "string" ? getCollector(c) : c,
+  );
+  const planned = chosen.map((collector) => {
+    const raw = { ...(config.collectors[collector.id] ?? {}) };
+    const pseudonymize = options.pseudonymizeUsers === true || raw[PSEUDONYMIZE_OPTION] === true;
+    if (PSEUDONYMIZE_OPTION in raw && typeof raw[PSEUDONYMIZE_OPTION] !== "boolean") {
+      throw new UsageError(
+        `config collectors.${collector.id}.${PSEUDONYMIZE_OPTION}: expected true or false`,
+      );
+    }
+    delete raw[PSEUDONYMIZE_OPTION];
+    return { collector, options: validateOptions(collector, raw), pseudonymize };
+  });
+  const pseudonymizeKey = options.pseudonymizeKey ?? process.env[PSEUDONYMIZE_KEY_ENV];
+  if (planned.some((p) => p.pseudonymize) && !pseudonymizeKey) {
+    throw new UsageError(`pseudonymizing user names needs a key in $${PSEUDONYMIZE_KEY_ENV}`, {
+      hint: `set ${PSEUDONYMIZE_KEY_ENV} to a long random secret (keep it: the same key gives the same pseudonyms)`,
+    });
+  }
+
+  if (scenario) {
+    const accounts = subset("--accounts", options.accounts, scenario.accounts, `scenario ${scenario.name}`);
+    const regions = subset("--regions", options.regions, scenario.regions, `scenario ${scenario.name}`);
+    const window = { start: options.since ?? scenario.window.start, end: scenario.window.end };
+    checkWindow(window);
+    return {
+      collectors: planned,
+      accounts,
+      regions,
+      window,
+      now: () => new Date(scenario.clock),
+      source: "fixture",
+      scenario,
+      pseudonymizeKey,
+    };
+  }
+
+  const now = options.now ?? (() => new Date());
+  const regions = [...(options.regions ?? config.scope.regions)];
+  if (regions.length === 0) {
+    const fromEnv = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (!fromEnv) {
+      throw new UsageError("no regions to collect", {
+        hint: "list them in scope.regions in the config, pass --regions eu-west-1,us-east-1, or set AWS_REGION",
+      });
+    }
+    regions.push(fromEnv);
+  }
+  const end = now();
+  const window = { start: options.since ?? new Date(end.getTime() - DEFAULT_LOOKBACK_MS), end };
+  checkWindow(window);
+  return {
+    collectors: planned,
+    accounts: [...(options.accounts ?? config.scope.accounts.map((a) => a.id))],
+    regions,
+    window,
+    now,
+    source: "aws",
+    pseudonymizeKey,
+  };
+}
+
+function validateOptions(collector: AnyCollector, raw: Record<string, unknown>): unknown {
+  if (!collector.optionsSchema) {
+    const keys = Object.keys(raw);
+    if (keys.length > 0) {
+      throw new UsageError(
+        `config collectors.${collector.id}: unknown option${keys.length > 1 ? "s" : ""} ${keys.join(", ")}`,
+        {
+          hint: `${collector.id} takes no options besides ${PSEUDONYMIZE_OPTION}`,
+        },
+      );
+    }
+    return {};
+  }
+  const result = collector.optionsSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = describeIssues(result.error).map((l) => `  - collectors.${collector.id}.${l}`);
+    throw new UsageError(`invalid options for collector ${collector.id}:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+function subset(
+  option: string,
+  wanted: readonly string[] | undefined,
+  available: string[],
+  where: string,
+): string[] {
+  if (!wanted) return [...available];
+  for (const w of wanted) {
+    if (!available.includes(w)) {
+      throw new UsageError(`${option}: ${w} is not in ${where}`, { hint: `it has ${available.join(", ")}` });
+    }
+  }
+  return [...wanted];
+}
+
+function checkWindow(window: CollectWindow): void {
+  if (window.start >= window.end) {
+    throw new UsageError(
+      `--since ${window.start.toISOString()} is not before the end of the window (${window.end.toISOString()})`,
+    );
+  }
+}
+
+function createFactory(
+  options: CollectOptions,
+  plan: Plan,
+  limiter: RateLimiter,
+  recorder: FixtureRecorder | undefined,
+): ClientFactory {
+  const { config } = options;
+  const scenario = plan.scenario;
+  if (scenario) {
+    return new ClientFactory({
+      maxAttempts: config.aws.maxAttempts,
+      limiter: options.rateLimits === true ? limiter : undefined,
+      replay: (account, region, service): HttpHandler =>
+        new ReplayHandler(service, scenario.serviceFixture(account, region, service), {
+          latencyMs: options.replay?.latencyMs,
+          onCall: (operation) => options.replay?.onCall?.({ account, region, service, operation }),
+          source: scenario.fileFor(account, region, service),
+        }),
+    });
+  }
+  const accessByAccount = config.scope.accounts;
+  return new ClientFactory({
+    accounts: accessByAccount,
+    profile: options.profile ?? config.aws.profile,
+    endpoint: config.aws.endpoint,
+    maxAttempts: config.aws.maxAttempts,
+    credentials: options.credentials,
+    limiter: options.rateLimits === false ? undefined : limiter,
+    stsRegion: plan.regions[0] ?? DEFAULT_STS_REGION,
+    sessionName: "auditpack-collect",
+    wrapHandler: recorder ? (inner, scope) => recorder.wrap(inner, scope) : undefined,
+  });
+}
+
+interface AccountAccessResult {
+  accounts: string[];
+  identities: Map<string, CallerIdentity>;
+  /** Accounts whose credentials failed: every collector there gets this error record. */
+  failures: Map<string, ErrorInfo>;
+}
+
+/**
+ * Who collects in each account (GetCallerIdentity, for the manifest), and the caller's own account
+ * when none is configured. Credentials that belong to another account than the one named are a
+ * failure for that account: records must never be filed under the wrong account.
+ */
+async function resolveAccounts(
+  options: CollectOptions,
+  plan: Plan,
+  factory: ClientFactory,
+): Promise<AccountAccessResult> {
+  const identities = new Map<string, CallerIdentity>();
+  const failures = new Map<string, ErrorInfo>();
+  if (plan.scenario) {
+    for (const account of plan.accounts) {
+      const hasSts =
+        (plan.scenario.serviceFixture(account, GLOBAL_REGION, "sts").GetCallerIdentity ?? []).length > 0;
+      identities.set(
+        account,
+        hasSts
+          ? await factory.callerIdentity(account, options.signal)
+          : { account, arn: `arn:aws:iam::${account}:role/auditpack-fixture` },
+      );
+    }
+    return { accounts: plan.accounts, identities, failures };
+  }
+  if (plan.accounts.length === 0) {
+    let identity: CallerIdentity;
+    try {
+      identity = await factory.callerIdentity("", options.signal);
+    } catch (cause) {
+      const info = describeError(cause);
+      throw new UsageError(`cannot find which AWS account to collect: ${info.code}: ${info.message}`, {
+        cause,
+        hint: "configure credentials (AWS_PROFILE, --profile, `aws sso login`, environment variables) or list scope.accounts",
+      });
+    }
+    identities.set(identity.account, identity);
+    // The caller's own account, reached with the base credentials: re-key its clients under its id.
+    return { accounts: [identity.account], identities, failures: new Map() };
+  }
+  await Promise.all(
+    plan.accounts.map(async (account) => {
+      try {
+        const identity = await factory.callerIdentity(account, options.signal);
+        if (identity.account !== account) {
+          failures.set(account, {
+            code: "WrongAccount",
+            message: `the credentials for account ${account} belong to account ${identity.account} (${identity.arn})`,
+            operation: "GetCallerIdentity",
+          });
+        } else {
+          identities.set(account, identity);
+        }
+      } catch (error) {
+        failures.set(account, { ...describeError(error), operation: "GetCallerIdentity" });
+      }
+    }),
+  );
+  return { accounts: plan.accounts, identities, failures };
+}
+
+interface RunScope {
+  account: string;
+  region: string;
+  plan: Plan;
+  factory: ClientFactory;
+  writer: RunWriter;
+  options: CollectOptions;
+  failure?: ErrorInfo;
+}
+
+async function runCollector(entry: Plan["collectors"][number], scope: RunScope): Promise<CollectorResult> {
+  const { collector } = entry;
+  const { account, region, plan, writer, options } = scope;
+  const started = performance.now();
+  const result: CollectorResult = {
+    collector: collector.id,
+    account,
+    region,
+    status: "ok",
+    records: 0,
+    bytes: 0,
+    errors: 0,
+    durationMs: 0,
+  };
+  const tag = { collector: collector.id, account, region };
+  options.onProgress?.({ type: "start", ...tag });
+  const redaction = entry.pseudonymize ? { pseudonymizeKey: plan.pseudonymizeKey } : {};
+
+  const write = async (record: EvidenceRecord): Promise<void> => {
+    const entryWritten = await writer.writeRecord(record);
+    result.records++;
+    result.bytes += entryWritten.size;
+    options.onProgress?.({ type: "record", ...tag, key: entryWritten.key, size: entryWritten.size });
+  };
+  const envelope = (calls: EvidenceCall[], payload: unknown, period?: EvidencePeriod): EvidenceRecord => {
+    const record: EvidenceRecord = {
+      schema: EVIDENCE_SCHEMA,
+      collector: collector.id,
+      source: plan.source,
+      ...(plan.scenario ? { scenario: plan.scenario.name } : {}),
+      account,
+      region,
+      collectedAt: plan.now().toISOString(),
+      ...(period ? { period } : {}),
+      calls,
+      payload,
+    };
+    return secure(record, redaction);
+  };
+
+  let lastEnd: Promise<Date | undefined> | undefined;
+  const ctx: CollectContext<unknown> = {
+    account,
+    region,
+    client: <C>(ctor: ClientConstructor<C>) => scope.factory.client(ctor, account, region),
+    now: plan.now,
+    window: { start: new Date(plan.window.start), end: new Date(plan.window.end) },
+    options: entry.options,
+    lastPeriodEnd: () => {
+      lastEnd ??= lastPeriodEnd(options.store, { collector: collector.id, account, region }, plan);
+      return lastEnd;
+    },
+    emit: async ({ payload, calls, period }) => write(envelope(calls, payload, period)),
+    progress: (done, total) =>
+      options.onProgress?.({ type: "progress", ...tag, done, ...(total === undefined ? {} : { total }) }),
+    signal: options.signal ?? new AbortController().signal,
+  };
+
+  let failure = scope.failure;
+  if (!failure) {
+    try {
+      await collector.collect(ctx);
+    } catch (error) {
+      failure = describeError(error);
+    }
+  }
+  if (failure) {
+    result.status = "error";
+    result.error = failure;
+    const calls: EvidenceCall[] = failure.operation
+      ? [
+          {
+            service: collector.service,
+            operation: failure.operation,
+            ...(failure.requestId ? { requestId: failure.requestId } : {}),
+          },
+        ]
+      : [];
+    const record = envelope(calls, { recordsBeforeError: result.records });
+    record.error = { ...failure };
+    try {
+      await write(record);
+      result.errors++;
+    } catch (error) {
+      // The store itself failed: nothing more can be written; the summary still says why.
+      const info = describeError(error);
+      result.error = {
+        code: info.code,
+        message: `${failure.message}; writing the error record failed: ${info.message}`,
+      };
+    }
+  }
+  result.durationMs = Math.round(performance.now() - started);
+  options.onProgress?.({ type: "finish", result });
+  return result;
+}
+
+/** Redact payload and call parameters before the record is stored or shown. */
+function secure(record: EvidenceRecord, options: { pseudonymizeKey?: string }): EvidenceRecord {
+  const payload = redact(record.payload, options);
+  const calls = record.calls.map((call, i) => {
+    if (!call.params) return { value: call, redactions: [] as string[] };
+    const params = redact(call.params, options, `calls[${i}].params`);
+    return { value: { ...call, params: params.value }, redactions: params.redactions };
+  });
+  const redactions = [...payload.redactions, ...calls.flatMap((c) => c.redactions)];
+  if (payload.pseudonymized > 0) redactions.push("(user names pseudonymized with HMAC-SHA256)");
+  const out: EvidenceRecord = { ...record, calls: calls.map((c) => c.value), payload: payload.value };
+  if (redactions.length > 0) out.redactions = redactions;
+  return out;
+}
+
+/** The AWS error code, message, request id and failing operation of anything a collector threw. */
+export function describeError(error: unknown): ErrorInfo {
+  const e = (error ?? {}) as {
+    name?: string;
+    code?: unknown;
+    Code?: unknown;
+    message?: string;
+    operation?: string;
+    $metadata?: { requestId?: string };
+  };
+  const isAws = e.$metadata !== undefined;
+  const code =
+    (isAws && typeof e.Code === "string" ? e.Code : undefined) ??
+    (!isAws && typeof e.code === "string" ? e.code : undefined) ??
+    e.name ??
+    "Error";
+  const info: ErrorInfo = { code, message: e.message || String(error) };
+  if (e.$metadata?.requestId) info.requestId = e.$metadata.requestId;
+  if (typeof e.operation === "string") info.operation = e.operation;
+  return info;
+}
+
+/**
+ * End of the newest period this collector stored for this account and region, from records of the
+ * same source (and scenario). Records are found by key; the newest collection time that has a
+ * successful record with a period wins.
+ */
+async function lastPeriodEnd(
+  store: EvidenceStore,
+  where: { collector: string; account: string; region: string },
+  plan: Plan,
+): Promise<Date | undefined> {
+  const byStamp = new Map<string, string[]>();
+  for await (const info of store.list(`evidence/${where.account}/${where.region}/${where.collector}/`)) {
+    const parsed = parseEvidenceKey(info.key);
+    if (!parsed || parsed.collector !== where.collector) continue;
+    const keys = byStamp.get(parsed.stamp) ?? [];
+    keys.push(info.key);
+    byStamp.set(parsed.stamp, keys);
+  }
+  const stamps = [...byStamp.keys()].sort().reverse();
+  for (const stamp of stamps) {
+    let newest: Date | undefined;
+    for (const key of byStamp.get(stamp)!) {
+      const record = decodeRecord(await store.get(key), parseEvidenceKey(key)!.sha256);
+      if (record.error || !record.period || record.source !== plan.source) continue;
+      if ((record.scenario ?? undefined) !== (plan.scenario?.name ?? undefined)) continue;
+      const end = new Date(record.period.end);
+      if (!newest || end > newest) newest = end;
+    }
+    if (newest) return newest;
+  }
+  return undefined;
+}
+
+function sum<T>(items: T[], f: (t: T) => number): number {
+  return items.reduce((n, t) => n + f(t), 0);
+}
