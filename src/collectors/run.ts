@@ -3,6 +3,7 @@ import type { HttpHandler } from "@smithy/protocol-http";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { ClientFactory, DEFAULT_STS_REGION } from "../aws/clients.js";
 import { type FixtureScenario, loadScenario } from "../aws/fixtures.js";
+import { discoverAccounts } from "../aws/organization.js";
 import { RateLimiter, runBounded } from "../aws/rate-limit.js";
 import { FixtureRecorder } from "../aws/recorder.js";
 import { ReplayHandler } from "../aws/replay.js";
@@ -145,7 +146,18 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
     FixtureRecorder.check(recorder.dir);
   }
   const limiter = new RateLimiter({ signal: options.signal });
-  const factory = createFactory(options, plan, limiter, recorder);
+  // scope.organization: the organisation's ACTIVE accounts (explicit --accounts still win).
+  let accountConfigs = options.config.scope.accounts;
+  if (!plan.scenario && options.accounts === undefined && options.config.scope.organization) {
+    accountConfigs = await discoverAccounts(options.config, {
+      credentials: options.credentials,
+      profile: options.profile,
+      memberRoleName: options.config.scope.organizationRole,
+      signal: options.signal,
+    });
+    plan.accounts = accountConfigs.map((a) => a.id);
+  }
+  const factory = createFactory(options, plan, limiter, recorder, accountConfigs);
   try {
     const access = await resolveAccounts(options, plan, factory);
     if (recorder)
@@ -356,6 +368,7 @@ function createFactory(
   plan: Plan,
   limiter: RateLimiter,
   recorder: FixtureRecorder | undefined,
+  accountConfigs: AuditpackConfig["scope"]["accounts"],
 ): ClientFactory {
   const { config } = options;
   const scenario = plan.scenario;
@@ -371,9 +384,8 @@ function createFactory(
         }),
     });
   }
-  const accessByAccount = config.scope.accounts;
   return new ClientFactory({
-    accounts: accessByAccount,
+    accounts: accountConfigs,
     profile: options.profile ?? config.aws.profile,
     endpoint: config.aws.endpoint,
     maxAttempts: config.aws.maxAttempts,

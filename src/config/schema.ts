@@ -23,6 +23,11 @@ export const ScopeSchema = z.strictObject({
   regions: z.array(region).default([]),
   /** Discover member accounts through AWS Organizations (ListAccounts). */
   organization: z.boolean().default(false),
+  /** With organization: the read-only role assumed in each discovered member account (the StackSet's). */
+  organizationRole: z
+    .string()
+    .regex(/^[\w+=,.@/-]{1,64}$/, "an IAM role name such as auditpack-readonly")
+    .optional(),
 });
 
 export const FsStoreSchema = z.strictObject({
