@@ -1,0 +1,74 @@
+/**
+ * auditpack's library API: everything the CLI does, callable from code (schedulers, Lambda, tests).
+ *
+ *   import { loadConfig, openStore, openSigner, collect, evaluate, loadCatalog, parsePeriod } from "auditpack";
+ */
+
+// Collection
+export { ClientFactory } from "./aws/clients.js";
+export { discoverAccounts } from "./aws/organization.js";
+export { ReplayHandler, type ServiceFixture } from "./aws/replay.js";
+// Controls and evaluation
+export {
+  listFrameworks,
+  loadCatalog,
+  resolveControlId,
+  selectRequirements,
+} from "./catalog/load.js";
+export type { Catalog, CatalogRequirement } from "./catalog/types.js";
+export { checks, getCheck } from "./checks/registry.js";
+export { collectorIds, collectors, getCollector, iamPolicy } from "./collectors/registry.js";
+export { type CollectOptions, type CollectSummary, collect } from "./collectors/run.js";
+export type { CollectContext, Collector } from "./collectors/types.js";
+// Configuration
+export { DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig, parseConfig } from "./config/load.js";
+export { type AuditpackConfig, ConfigSchema, type SigningConfig, type StoreConfig } from "./config/schema.js";
+// Errors (each carries the CLI exit code)
+export {
+  AuditpackError,
+  ExitCode,
+  ObjectExistsError,
+  ObjectNotFoundError,
+  StoreError,
+  UsageError,
+  VerificationError,
+} from "./errors.js";
+export { attachFile } from "./evaluate/attach.js";
+export { evaluate } from "./evaluate/evaluate.js";
+export { type Period, parsePeriod, rangePeriod } from "./evaluate/period.js";
+export { pullControl } from "./evaluate/pull.js";
+export type * from "./evaluate/types.js";
+export { loadWaivers } from "./evaluate/waivers.js";
+// Evidence records, ledger and verification
+export { canonicalBytes, canonicalJson, sha256Hex } from "./evidence/canonical.js";
+export { Ledger } from "./evidence/ledger.js";
+export { merkleRoot } from "./evidence/merkle.js";
+export {
+  decodeRecord,
+  EVIDENCE_SCHEMA,
+  type EvidenceCall,
+  type EvidenceRecord,
+  type EvidenceSource,
+  encodeRecord,
+  evidenceKey,
+  parseEvidenceKey,
+} from "./evidence/record.js";
+export { redact } from "./evidence/redact.js";
+export {
+  type LedgerProblem,
+  type VerifyLedgerOptions,
+  type VerifySummary,
+  verifyLedger,
+} from "./evidence/verify-ledger.js";
+// Continuous collection
+export { Scheduler } from "./schedule/scheduler.js";
+export { Ed25519Signer, generateEd25519KeyFiles } from "./signing/ed25519.js";
+export { KmsSigner } from "./signing/kms.js";
+export { openSigner } from "./signing/open.js";
+export type { Signature, Signer } from "./signing/types.js";
+export { keyIdOf, verifySignature } from "./signing/verify.js";
+// Stores and signers
+export { FsStore } from "./store/fs.js";
+export { openStore } from "./store/open.js";
+export { S3Store } from "./store/s3.js";
+export type { EvidenceStore, ObjectInfo, PutOptions, PutResult } from "./store/types.js";
