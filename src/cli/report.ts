@@ -1,0 +1,184 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { loadCatalog } from "../catalog/load.js";
+import type { Catalog } from "../catalog/types.js";
+import { getCheck, hasCheck } from "../checks/registry.js";
+import { UsageError } from "../errors.js";
+import { evaluate } from "../evaluate/evaluate.js";
+import { parsePeriod } from "../evaluate/period.js";
+import { defaultWaiversPath, loadWaivers } from "../evaluate/waivers.js";
+import type { CheckInfo } from "../report/model.js";
+import {
+  type BuiltReport,
+  buildReport,
+  type PdfCertificate,
+  parseFormats,
+  REPORT_FORMATS,
+  readP12,
+} from "../report/package.js";
+import { verifyCommands } from "../report/verify-text.js";
+import { writeSelfSignedP12File } from "../signing/certificate.js";
+import type { CliApp } from "./app.js";
+import type { Output } from "./output.js";
+import { action, examples } from "./program.js";
+
+interface ReportCliOptions {
+  framework: string;
+  requirements?: string;
+  period: string;
+  format: string;
+  out?: string;
+  template?: string;
+  waivers?: string;
+  sign: boolean;
+  zip: boolean;
+  force: boolean;
+}
+
+export function registerReport(program: Command): void {
+  const cmd = program
+    .command("report")
+    .description(
+      "evaluate a framework over a period and build a signed report package (PDF, Excel, JSON, CSV)",
+    )
+    .requiredOption("--framework <id>", "framework id, e.g. pci-dss-4.0")
+    .option(
+      "--requirements <ids>",
+      "comma-separated requirement ids; each includes its sub-requirements (default: all)",
+    )
+    .requiredOption("--period <period>", "2026-Q3, 2026-08 or 2026-07-01..2026-09-30 (UTC)")
+    .option(
+      "--format <list>",
+      `comma-separated outputs: ${REPORT_FORMATS.join(",")}`,
+      REPORT_FORMATS.join(","),
+    )
+    .option("--out <dir>", "package directory (default: reports/<framework>_<period>)")
+    .option("--template <dir>", "directory overriding templates/report (branding.yaml, text.yaml, layout/)")
+    .option("--waivers <file>", "waivers file (default: waivers.yaml beside the config, when present)")
+    .option("--no-sign", "do not sign SHA256SUMS or the PDF (integrity checksums only)")
+    .option("--zip", "also write <out>.zip", false)
+    .option("--force", "replace an existing package at --out", false)
+    .action(action<ReportCliOptions>(async (app, options) => runReport(app, options)));
+  examples(cmd, [
+    "auditpack report --framework pci-dss-4.0 --period 2026-Q3",
+    "auditpack report --framework pci-dss-4.0 --requirements 8,10,11 --period 2026-Q3 --zip",
+    "auditpack report --framework pci-dss-4.0 --period 2026-07-01..2026-09-30 --format pdf,xlsx --out out/q3",
+    "auditpack report --framework pci-dss-4.0 --period 2026-08 --template ./my-branding --no-sign",
+  ]);
+}
+
+async function runReport(app: CliApp, options: ReportCliOptions): Promise<number> {
+  // Options are checked before the store or the keys are touched.
+  const period = parsePeriod(options.period);
+  const formats = parseFormats(options.format.split(","));
+  const catalog = loadCatalog(options.framework);
+  const requirements = options.requirements
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (options.requirements !== undefined && (requirements?.length ?? 0) === 0) {
+    throw new UsageError("--requirements names no requirement", { hint: "e.g. --requirements 8,10,11" });
+  }
+  const out = path.resolve(
+    app.cwd,
+    options.out ?? path.join("reports", `${catalog.framework.id}_${period.label.replace(/\.\./g, "_to_")}`),
+  );
+  const waivers = options.waivers
+    ? loadWaivers(path.resolve(app.cwd, options.waivers), { explicit: true })
+    : loadWaivers(defaultWaiversPath(app.config.baseDir), { explicit: false });
+
+  app.out.info(`evaluating ${catalog.framework.id} over ${period.label}`);
+  // The configured scope when it names accounts and regions; otherwise evaluate discovers it from the store.
+  const { scope } = app.config.config;
+  const findings = await evaluate({
+    store: app.store(),
+    catalog,
+    ...(requirements ? { requirements } : {}),
+    period,
+    waivers,
+    now: new Date(),
+    ...(scope.accounts.length > 0 && scope.regions.length > 0
+      ? { scope: { accounts: scope.accounts.map((a) => a.id), regions: scope.regions } }
+      : {}),
+  });
+  const sign = options.sign ? { signer: await app.signer(), p12: await pdfCertificate(app) } : false;
+  const built = await buildReport({
+    findings,
+    catalog,
+    out,
+    formats,
+    sign,
+    zip: options.zip,
+    force: options.force,
+    organisation: app.config.config.organization.name,
+    checkInfo: checkInfoFromRegistry,
+    ...(options.template ? { template: path.resolve(app.cwd, options.template) } : {}),
+    log: (line) => app.out.detail(line),
+  });
+  printBuilt(app.out, built, catalog);
+  app.out.result({ ok: true, ...built, summary: findings.summary });
+  return 0;
+}
+
+export function checkInfoFromRegistry(checkId: string): CheckInfo | undefined {
+  if (!hasCheck(checkId)) return undefined;
+  const check = getCheck(checkId);
+  return { title: check.title, description: check.description };
+}
+
+/**
+ * The PKCS#12 for the embedded PDF signature: signing.p12File from the config, or pdf-signing.p12
+ * beside the key file (where `auditpack keys generate` puts it), created self-signed on first use.
+ */
+export async function pdfCertificate(app: CliApp): Promise<PdfCertificate> {
+  const signing = app.config.config.signing;
+  if (signing.p12File) {
+    const file = app.resolvePath(signing.p12File);
+    if (!existsSync(file)) {
+      throw new UsageError(`signing.p12File ${file} does not exist`, {
+        hint: "create it with `auditpack keys generate --p12 <path>`, or remove signing.p12File to use the default",
+      });
+    }
+    return readP12(file, signing.p12Passphrase);
+  }
+  const keyFile = app.resolvePath(
+    signing.type === "ed25519" ? signing.keyFile : "./auditpack-keys/signing-key.pem",
+  );
+  const file = path.join(path.dirname(keyFile), "pdf-signing.p12");
+  if (!existsSync(file)) {
+    try {
+      await writeSelfSignedP12File(file, {
+        commonName: app.config.config.organization.name,
+        passphrase: signing.p12Passphrase ?? "",
+      });
+      app.out.info(
+        `created a self-signed PDF signing certificate ${file} (replace it with your own via signing.p12File)`,
+      );
+    } catch (error) {
+      // Another process created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  return readP12(file, signing.p12Passphrase);
+}
+
+export function printBuilt(out: Output, built: BuiltReport, catalog: Catalog): void {
+  out.info(
+    `report ${built.reportId} (${catalog.framework.name} v${catalog.framework.version}) written to ${built.dir}`,
+  );
+  if (built.demonstration)
+    out.info("  DEMONSTRATION DATA: built from fixtures, not evidence of a real environment");
+  for (const f of built.files)
+    out.info(`  ${f.name.padEnd(22)} ${f.size.toString().padStart(10)} bytes  sha256 ${f.sha256}`);
+  if (built.zip) out.info(`  zipped: ${built.zip}`);
+  if (built.signed) {
+    out.info(`signed with ${built.algorithm} key ${built.keyId}`);
+  } else {
+    out.info("not signed (--no-sign): SHA256SUMS only");
+  }
+  out.info(`verify (in ${built.dir}):`);
+  const hasPdf = built.files.some((f) => f.name === "report.pdf");
+  for (const c of verifyCommands(built.algorithm, hasPdf)) out.info(`  ${c.command}`);
+  out.info(`  auditpack verify-report ${built.dir}`);
+}

@@ -1,0 +1,145 @@
+import { once } from "node:events";
+import { createWriteStream, type WriteStream } from "node:fs";
+import type { Findings } from "../evaluate/types.js";
+import type { ReportModel } from "./model.js";
+
+/**
+ * findings.csv (one row per resource, check and interval, RFC 4180: CRLF line ends, fields quoted
+ * when they hold a comma, quote or line break) and findings.json (the Findings object). Both are
+ * streamed to disk so a large evaluation is never built as one string.
+ */
+
+export const CSV_COLUMNS = [
+  "requirement",
+  "requirement_title",
+  "check",
+  "resource",
+  "account",
+  "region",
+  "interval_start",
+  "interval_end",
+  "interval_status",
+  "finding_status",
+  "waiver",
+  "reason",
+  "evidence_keys",
+  "evidence_sha256",
+  "data",
+] as const;
+
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function csvLine(values: readonly string[]): string {
+  return `${values.map(csvField).join(",")}\r\n`;
+}
+
+export async function writeFindingsCsv(model: ReportModel, file: string): Promise<void> {
+  const data = model.demonstration ? "DEMONSTRATION (fixture data, not a real environment)" : "aws";
+  await writeLines(file, function* () {
+    yield csvLine(CSV_COLUMNS);
+    for (const r of model.findingRows()) {
+      yield csvLine([
+        r.requirementId,
+        r.requirementTitle,
+        r.checkId,
+        r.resource,
+        r.account,
+        r.region,
+        r.start,
+        r.end,
+        r.status,
+        r.findingStatus,
+        r.waiverId ?? "",
+        r.reason,
+        r.evidence.map((e) => e.key).join(" "),
+        r.evidence.map((e) => e.sha256).join(" "),
+        data,
+      ]);
+    }
+  });
+}
+
+/**
+ * The Findings object as indented JSON, streamed finding by finding. JSON.parse of the file gives
+ * back an object deep-equal to `findings`.
+ */
+export async function writeFindingsJson(findings: Findings, file: string): Promise<void> {
+  await writeLines(file, () => jsonChunks(findings, "", 0));
+}
+
+/** Depth at which values are small enough to stringify at once (a single finding). */
+const STREAM_DEPTH = 6;
+
+function* jsonChunks(value: unknown, indent: string, depth: number): Generator<string> {
+  if (depth >= STREAM_DEPTH || value === null || typeof value !== "object") {
+    yield indentJson(value, indent);
+    return;
+  }
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield "[]";
+      return;
+    }
+    yield "[\n";
+    for (let i = 0; i < value.length; i++) {
+      yield inner;
+      // JSON.stringify writes null for undefined array members.
+      yield* jsonChunks(value[i] === undefined ? null : value[i], inner, depth + 1);
+      yield i < value.length - 1 ? ",\n" : "\n";
+    }
+    yield `${indent}]`;
+    return;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(
+    ([, v]) => v !== undefined && typeof v !== "function",
+  );
+  if (entries.length === 0) {
+    yield "{}";
+    return;
+  }
+  yield "{\n";
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i]!;
+    yield `${inner}${JSON.stringify(k)}: `;
+    yield* jsonChunks(v, inner, depth + 1);
+    yield i < entries.length - 1 ? ",\n" : "\n";
+  }
+  yield `${indent}}`;
+}
+
+function indentJson(value: unknown, indent: string): string {
+  const text = JSON.stringify(value, null, 2) ?? "null";
+  return indent ? text.replace(/\n/g, `\n${indent}`) : text;
+}
+
+/** Write generated chunks, batching small ones and honouring back-pressure. */
+async function writeLines(file: string, chunks: () => Iterable<string>): Promise<void> {
+  const out: WriteStream = createWriteStream(file, { flags: "wx" });
+  const failed = once(out, "error").then(([e]) => {
+    throw e;
+  });
+  failed.catch(() => {});
+  let buffer = "";
+  const drainOrFail = () => Promise.race([once(out, "drain"), failed]);
+  try {
+    for (const chunk of chunks()) {
+      buffer += chunk;
+      if (buffer.length >= 1 << 16) {
+        const ok = out.write(buffer);
+        buffer = "";
+        if (!ok) await drainOrFail();
+      }
+    }
+    if (buffer) out.write(buffer);
+    out.end();
+    await Promise.race([once(out, "finish"), failed]);
+  } catch (error) {
+    out.destroy();
+    throw error;
+  }
+  // The package checksums this file next: wait until its handle is closed.
+  await Promise.race([once(out, "close"), failed]);
+}

@@ -1,0 +1,666 @@
+import { createHash } from "node:crypto";
+import type { Catalog } from "../catalog/types.js";
+import type {
+  Attachment,
+  EvidenceRef,
+  Findings,
+  RequirementResult,
+  ResourceFinding,
+  Status,
+  StatusInterval,
+} from "../evaluate/types.js";
+import { STATUSES } from "../evaluate/types.js";
+import type { SignatureAlgorithm } from "../signing/types.js";
+import {
+  type Branding,
+  fillText,
+  type Layout,
+  paragraphs,
+  type ReportTemplate,
+  type SectionName,
+} from "./templates.js";
+import { type VerifyCommand, verifyCommands } from "./verify-text.js";
+
+/**
+ * The render-neutral report model: everything the PDF and Excel renderers draw, computed once from
+ * Findings + catalog + template. Large row sets (one row per resource, check and interval) are not
+ * copied: they are generated on demand, so a 200,000-row evaluation is never held twice.
+ */
+
+/** A day's status in a strip: a finding status, WAIVED (a waived failure), or NO_DATA (nothing evaluated). */
+export type DayStatus = Status | "WAIVED" | "NO_DATA";
+export const DAY_STATUSES: readonly DayStatus[] = [
+  "PASS",
+  "FAIL",
+  "WAIVED",
+  "ERROR",
+  "MANUAL",
+  "NOT_APPLICABLE",
+  "NO_DATA",
+];
+/** Which status a day shows when several resources disagree: the worst wins. */
+const DAY_RANK: Record<DayStatus, number> = {
+  NO_DATA: 0,
+  NOT_APPLICABLE: 1,
+  PASS: 2,
+  MANUAL: 3,
+  WAIVED: 4,
+  ERROR: 5,
+  FAIL: 6,
+};
+
+/** DAY_RANK inverted: index = rank. */
+const RANKED_DAY_STATUSES: DayStatus[] = (Object.entries(DAY_RANK) as [DayStatus, number][])
+  .sort((x, y) => x[1] - y[1])
+  .map(([s]) => s);
+
+export const DEMONSTRATION_MARKING = "DEMONSTRATION DATA — not evidence of a real environment";
+
+/** One row per resource, check and interval: the Findings sheet, findings.csv. */
+export interface FindingRow {
+  requirementId: string;
+  requirementTitle: string;
+  checkId: string;
+  resource: string;
+  account: string;
+  region: string;
+  /** The finding's status over the whole period, after waivers. */
+  findingStatus: Status;
+  start: string;
+  end: string;
+  /** This interval's status as evaluated (before waivers). */
+  status: Status;
+  /** A waiver covers this finding. */
+  waived: boolean;
+  reason: string;
+  waiverId?: string;
+  evidence: EvidenceRef[];
+}
+
+/** A list shown in full in Excel and capped in the PDF: `rows` is what the PDF shows of `total`. */
+export interface Capped<T> {
+  rows: T[];
+  total: number;
+}
+
+export interface CheckSection {
+  id: string;
+  title?: string;
+  description?: string;
+  status: Status;
+  /** "minLength=12, requireNumbers=true", or "" when the check takes none. */
+  parameters: string;
+  /** Collectors whose evidence the check read. */
+  collectors: string[];
+  resources: number;
+  /** Resources whose finding is FAIL or ERROR (after waivers). */
+  failing: number;
+}
+
+export interface ResourceRow {
+  checkId: string;
+  resource: string;
+  account: string;
+  region: string;
+  status: Status;
+  reason: string;
+  intervals: number;
+  waiverId?: string;
+  /** The status before the waiver. */
+  waivedStatus?: Status;
+}
+
+export interface WaiverRow {
+  id: string;
+  requirementId: string;
+  checkId: string;
+  resource: string;
+  account: string;
+  region: string;
+  originalStatus: Status;
+  reason: string;
+  approver: string;
+  expires: string;
+}
+
+export interface EvidenceEntry {
+  key: string;
+  sha256: string;
+  collector: string;
+  account: string;
+  region: string;
+  collectedAt?: string;
+  /** Requirement ids that cite this record. */
+  requirements: string[];
+}
+
+/** A resource whose status changed inside the period (Timeline sheet). */
+export interface TimelineChange {
+  at: string;
+  requirementId: string;
+  checkId: string;
+  resource: string;
+  account: string;
+  region: string;
+  from: Status;
+  to: Status;
+  reason: string;
+}
+
+export interface RequirementSection {
+  id: string;
+  title: string;
+  status: Status;
+  /** What it asks, in our own words. */
+  asks: string;
+  manual?: { rationale: string; evidenceHint?: string };
+  crosswalk: string[];
+  checks: CheckSection[];
+  strip: DayStatus[];
+  /** Days with at least one unwaived FAIL or ERROR. */
+  failingDays: number;
+  failingIntervals: Capped<FindingRow>;
+  findings: Capped<ResourceRow>;
+  waivers: Capped<WaiverRow>;
+  attachments: Attachment[];
+  evidence: Capped<EvidenceEntry>;
+}
+
+export interface RequirementGroup {
+  id: string;
+  title: string;
+  requirements: RequirementSection[];
+}
+
+export interface ReportModel {
+  reportId: string;
+  title: string;
+  organisation: string;
+  framework: { id: string; name: string; version: string; publisher?: string; url?: string };
+  period: { label: string; start: string; end: string };
+  scope: { accounts: string[]; regions: string[] };
+  generatedAt: string;
+  toolVersion: string;
+  requirementsInScope: string[];
+  /** Set when any evidence came from fixtures: every page and sheet carries the marking. */
+  demonstration?: { marking: string; scenarios: string[] };
+  branding: Branding;
+  logo?: ReportTemplate["logo"];
+  sections: SectionName[];
+  rowsPerTable: number;
+  text: { introduction: string[]; methodology: string[]; attestation: string[]; verification: string[] };
+  verification: {
+    algorithm?: SignatureAlgorithm;
+    keyId?: string;
+    pdfSigned: boolean;
+    commands: VerifyCommand[];
+  };
+  summary: {
+    requirementCounts: Record<Status, number>;
+    /** Resource findings by status (after waivers). */
+    findingCounts: Record<Status, number>;
+    waivedFindings: number;
+    /** Number of finding rows (resource x check x interval). */
+    findingRows: number;
+    /** UTC dates (YYYY-MM-DD) of the strip's days. */
+    days: string[];
+  };
+  groups: RequirementGroup[];
+  /** Every evidence record cited, sorted by key. */
+  evidenceIndex: EvidenceEntry[];
+  waivers: WaiverRow[];
+  findingRows(): Iterable<FindingRow>;
+  timeline(): Iterable<TimelineChange>;
+}
+
+export interface CheckInfo {
+  title: string;
+  description?: string;
+}
+
+export interface ReportModelInput {
+  findings: Findings;
+  catalog?: Catalog;
+  template: ReportTemplate;
+  /** Organisation name from the config; the template's branding.organisation wins when set. */
+  organisation?: string;
+  /** Check titles and descriptions (the check registry). */
+  checkInfo?: (checkId: string) => CheckInfo | undefined;
+  verification?: { algorithm?: SignatureAlgorithm; keyId?: string; pdfSigned?: boolean };
+  /** Which outputs the package holds, for the verification commands. */
+  hasPdf?: boolean;
+}
+
+const DAY_MS = 86_400_000;
+const FAILING: ReadonlySet<Status> = new Set<Status>(["FAIL", "ERROR"]);
+
+export function buildReportModel(input: ReportModelInput): ReportModel {
+  const { findings, template } = input;
+  const cap = template.layout.rowsPerTable;
+  const days = periodDays(findings.period.start, findings.period.end);
+  const firstDay = days.length > 0 ? days[0]! / DAY_MS : 0;
+  const catalogById = new Map((input.catalog?.requirements ?? []).map((r) => [r.id, r]));
+  const evidence = new Map<string, EvidenceEntry>();
+  const allWaivers: WaiverRow[] = [];
+  const findingCounts = zeroCounts();
+  const requirementCounts = zeroCounts();
+  let waivedFindings = 0;
+  let findingRows = 0;
+
+  const sections = findings.requirements.map((req): RequirementSection => {
+    requirementCounts[req.status] += 1;
+    const catalogEntry = catalogById.get(req.id);
+    const ranks = new Uint8Array(days.length).fill(
+      req.status === "MANUAL" ? DAY_RANK.MANUAL : DAY_RANK.NO_DATA,
+    );
+    const failing: FindingRow[] = [];
+    let failingTotal = 0;
+    const notPassing: ResourceRow[] = [];
+    const passing: ResourceRow[] = [];
+    let resourceTotal = 0;
+    const waivers: WaiverRow[] = [];
+    const sectionEvidence = new Map<string, EvidenceEntry>();
+    const cite = (ref: EvidenceRef) => {
+      let entry = evidence.get(ref.key);
+      if (!entry) {
+        entry = evidenceEntry(ref);
+        evidence.set(ref.key, entry);
+      }
+      if (
+        entry.requirements[entry.requirements.length - 1] !== req.id &&
+        !entry.requirements.includes(req.id)
+      ) {
+        entry.requirements.push(req.id);
+      }
+      sectionEvidence.set(ref.key, entry);
+      return entry;
+    };
+
+    const checks = req.checks.map((check): CheckSection => {
+      const collectors = new Set<string>();
+      let failingResources = 0;
+      for (const f of check.findings) {
+        findingCounts[f.status] += 1;
+        resourceTotal += 1;
+        if (FAILING.has(f.status)) failingResources += 1;
+        const bucket = f.status === "PASS" && !f.waiver ? passing : notPassing;
+        if (bucket.length < cap) {
+          bucket.push({
+            checkId: check.id,
+            resource: f.resource,
+            account: f.account,
+            region: f.region,
+            status: f.status,
+            reason: f.reason,
+            intervals: f.intervals.length,
+            ...(f.waiver ? { waiverId: f.waiver.id, waivedStatus: f.waiver.originalStatus } : {}),
+          });
+        }
+        if (f.waiver) {
+          waivedFindings += 1;
+          const w: WaiverRow = {
+            id: f.waiver.id,
+            requirementId: req.id,
+            checkId: check.id,
+            resource: f.resource,
+            account: f.account,
+            region: f.region,
+            originalStatus: f.waiver.originalStatus,
+            reason: f.waiver.reason,
+            approver: f.waiver.approver,
+            expires: f.waiver.expires,
+          };
+          waivers.push(w);
+          allWaivers.push(w);
+        }
+        for (const ref of f.evidence) collectors.add(cite(ref).collector);
+        // Plain loops, no row objects: this runs once per interval of a large evaluation.
+        if (f.intervals.length === 0) findingRows += 1;
+        for (const interval of f.intervals) {
+          findingRows += 1;
+          for (const ref of interval.evidence) collectors.add(cite(ref).collector);
+          const failingInterval = FAILING.has(interval.status);
+          const rank = failingInterval && f.waiver ? DAY_RANK.WAIVED : DAY_RANK[interval.status];
+          markDays(ranks, firstDay, interval.start, interval.end, rank);
+          if (failingInterval) {
+            failingTotal += 1;
+            if (failing.length < cap) failing.push(findingRow(req, check.id, f, interval));
+          }
+        }
+      }
+      const info = input.checkInfo?.(check.id);
+      const params = check.parameters ?? catalogEntry?.checks?.find((c) => c.id === check.id)?.params;
+      return {
+        id: check.id,
+        ...(info?.title ? { title: info.title } : {}),
+        ...(info?.description ? { description: info.description } : {}),
+        status: check.status,
+        parameters: formatParameters(params),
+        collectors: [...collectors].sort(),
+        resources: check.findings.length,
+        failing: failingResources,
+      };
+    });
+    const strip = Array.from(ranks, (r) => RANKED_DAY_STATUSES[r]!);
+    for (const a of req.attachments ?? []) {
+      cite({ key: a.key, sha256: a.sha256, collectedAt: a.attachedAt, collector: "manual" });
+    }
+    if (req.status !== "MANUAL" && checks.length > 0 && checks.every((c) => c.status === "NOT_APPLICABLE")) {
+      strip.fill("NOT_APPLICABLE");
+    }
+    const sectionEvidenceRows = [...sectionEvidence.values()].sort(byKey);
+    return {
+      id: req.id,
+      title: req.title,
+      status: req.status,
+      asks: req.description ?? catalogEntry?.description ?? req.title,
+      ...((req.manual ?? catalogEntry?.manual) ? { manual: req.manual ?? catalogEntry?.manual } : {}),
+      crosswalk: req.crosswalk ?? catalogEntry?.crosswalk ?? [],
+      checks,
+      strip,
+      failingDays: strip.filter((d) => d === "FAIL" || d === "ERROR").length,
+      failingIntervals: { rows: failing.sort((a, b) => a.start.localeCompare(b.start)), total: failingTotal },
+      findings: { rows: [...notPassing, ...passing].slice(0, cap), total: resourceTotal },
+      waivers: { rows: waivers.slice(0, cap), total: waivers.length },
+      attachments: req.attachments ?? [],
+      evidence: { rows: sectionEvidenceRows.slice(0, cap), total: sectionEvidenceRows.length },
+    };
+  });
+
+  rollUpHeadings(sections);
+  const organisation = template.branding.organisation || input.organisation || "Unnamed organisation";
+  const frameworkTitle = `${findings.framework.name} v${findings.framework.version}`;
+  const reportId = reportIdOf(findings);
+  const placeholders: Record<string, string> = {
+    organisation,
+    framework: frameworkTitle,
+    period: findings.period.label,
+    periodStart: findings.period.start.slice(0, 10),
+    periodEnd: lastDayOf(findings.period.end),
+    reportId,
+    toolVersion: findings.toolVersion,
+  };
+  const text = (block: string) => paragraphs(fillText(block, placeholders));
+  const algorithm = input.verification?.algorithm;
+  const catalogFramework = input.catalog?.framework;
+
+  return {
+    reportId,
+    title: `${frameworkTitle} compliance report`,
+    organisation,
+    framework: {
+      ...findings.framework,
+      ...(catalogFramework ? { publisher: catalogFramework.publisher, url: catalogFramework.url } : {}),
+    },
+    period: findings.period,
+    scope: findings.scope,
+    generatedAt: findings.generatedAt,
+    toolVersion: findings.toolVersion,
+    requirementsInScope: findings.requirements.map((r) => r.id),
+    ...(findings.provenance.demonstration
+      ? { demonstration: { marking: DEMONSTRATION_MARKING, scenarios: findings.provenance.scenarios ?? [] } }
+      : {}),
+    branding: template.branding,
+    ...(template.logo ? { logo: template.logo } : {}),
+    sections: template.layout.sections,
+    rowsPerTable: cap,
+    text: {
+      introduction: text(template.text.introduction),
+      methodology: text(template.text.methodology),
+      attestation: text(template.text.attestation),
+      verification: text(template.text.verification),
+    },
+    verification: {
+      ...(algorithm ? { algorithm } : {}),
+      ...(input.verification?.keyId ? { keyId: input.verification.keyId } : {}),
+      pdfSigned: input.verification?.pdfSigned ?? false,
+      commands: verifyCommands(algorithm, input.hasPdf ?? true),
+    },
+    summary: {
+      requirementCounts,
+      findingCounts,
+      waivedFindings,
+      findingRows,
+      days: days.map((d) => new Date(d).toISOString().slice(0, 10)),
+    },
+    groups: groupSections(sections, template.layout),
+    evidenceIndex: [...evidence.values()].sort(byKey),
+    waivers: allWaivers,
+    findingRows: () => allFindingRows(findings),
+    timeline: () => timelineOf(findings),
+  };
+}
+
+/**
+ * A heading requirement ("8", "8.3") has no checks of its own: its strip is the worst of its
+ * sub-requirements' strips, day by day. Deepest first, so "8" sees "8.3" already rolled up.
+ */
+function rollUpHeadings(sections: RequirementSection[]): void {
+  const depth = (id: string) => id.split(".").length;
+  for (const heading of [...sections].sort((a, b) => depth(b.id) - depth(a.id))) {
+    if (heading.checks.length > 0) continue;
+    const prefix = `${heading.id}.`;
+    const descendants = sections.filter((s) => s.id.startsWith(prefix));
+    const direct = descendants.filter((s) => depth(s.id) === depth(heading.id) + 1);
+    const children = direct.length > 0 ? direct : descendants;
+    if (children.length === 0) continue;
+    heading.strip = heading.strip.map((_, d) =>
+      children.reduce<DayStatus>((worst, c) => {
+        const day = c.strip[d] ?? "NO_DATA";
+        return DAY_RANK[day] > DAY_RANK[worst] ? day : worst;
+      }, "NO_DATA"),
+    );
+    heading.failingDays = heading.strip.filter((d) => d === "FAIL" || d === "ERROR").length;
+  }
+}
+
+function findingRow(
+  req: RequirementResult,
+  checkId: string,
+  f: ResourceFinding,
+  i: StatusInterval,
+): FindingRow {
+  return {
+    requirementId: req.id,
+    requirementTitle: req.title,
+    checkId,
+    resource: f.resource,
+    account: f.account,
+    region: f.region,
+    findingStatus: f.status,
+    waived: f.waiver !== undefined,
+    ...(f.waiver ? { waiverId: f.waiver.id } : {}),
+    start: i.start,
+    end: i.end,
+    status: i.status,
+    reason: i.reason,
+    evidence: i.evidence,
+  };
+}
+
+/** Rows of one finding: one per interval, or one for the whole period when it has none. */
+function rowsOf(req: RequirementResult, checkId: string, f: ResourceFinding): FindingRow[] {
+  if (f.intervals.length === 0) {
+    const whole = {
+      start: "",
+      end: "",
+      status: f.waiver?.originalStatus ?? f.status,
+      reason: f.reason,
+      evidence: f.evidence,
+    };
+    return [findingRow(req, checkId, f, whole)];
+  }
+  return f.intervals.map((i) => findingRow(req, checkId, f, i));
+}
+
+function* allFindingRows(findings: Findings): Iterable<FindingRow> {
+  for (const req of findings.requirements)
+    for (const check of req.checks) for (const f of check.findings) yield* rowsOf(req, check.id, f);
+}
+
+function* timelineOf(findings: Findings): Iterable<TimelineChange> {
+  for (const req of findings.requirements)
+    for (const check of req.checks)
+      for (const f of check.findings)
+        for (let i = 1; i < f.intervals.length; i++) {
+          const prev = f.intervals[i - 1]!;
+          const cur = f.intervals[i]!;
+          if (prev.status === cur.status) continue;
+          yield {
+            at: cur.start,
+            requirementId: req.id,
+            checkId: check.id,
+            resource: f.resource,
+            account: f.account,
+            region: f.region,
+            from: prev.status,
+            to: cur.status,
+            reason: cur.reason,
+          };
+        }
+}
+
+/** Start instants (ms) of each UTC day the period touches. */
+export function periodDays(start: string, end: string): number[] {
+  const s = Date.parse(start);
+  const e = Date.parse(end);
+  if (!Number.isFinite(s) || !Number.isFinite(e) || e <= s) return [];
+  const first = Math.floor(s / DAY_MS) * DAY_MS;
+  const out: number[] = [];
+  // Bounded: a period of more than ~10 years is not a report period.
+  for (let d = first; d < e && out.length < 4000; d += DAY_MS) out.push(d);
+  return out;
+}
+
+/** Raise each day the interval touches to at least `rank`. */
+function markDays(ranks: Uint8Array, firstDay: number, start: string, end: string, rank: number): void {
+  const n = ranks.length;
+  if (!start || !end || n === 0) return;
+  const s = Date.parse(start);
+  const e = Date.parse(end);
+  if (!Number.isFinite(s) || !Number.isFinite(e)) return;
+  const from = Math.max(0, Math.floor(s / DAY_MS) - firstDay);
+  // An interval ending exactly at midnight does not touch the next day; an instant still marks its own.
+  const to = Math.min(n - 1, Math.max(Math.ceil(e / DAY_MS) - 1, Math.floor(s / DAY_MS)) - firstDay);
+  for (let d = from; d <= to; d++) if (ranks[d]! < rank) ranks[d] = rank;
+}
+
+function evidenceEntry(ref: EvidenceRef): EvidenceEntry {
+  const parsed = parseEvidenceKey(ref.key);
+  const collectedAt = ref.collectedAt ?? parsed.collectedAt;
+  return {
+    key: ref.key,
+    sha256: ref.sha256,
+    collector: ref.collector ?? parsed.collector ?? "",
+    account: parsed.account ?? "",
+    region: parsed.region ?? "",
+    ...(collectedAt ? { collectedAt } : {}),
+    requirements: [],
+  };
+}
+
+/** Fields of `evidence/<account>/<region>/<collector>/<yyyy>/<mm>/<dd>/<collectedAt>_<sha256>.json`. */
+export function parseEvidenceKey(key: string): {
+  account?: string;
+  region?: string;
+  collector?: string;
+  collectedAt?: string;
+} {
+  const parts = key.split("/");
+  if (parts[0] !== "evidence" || parts.length < 8) return {};
+  const file = parts[parts.length - 1]!;
+  const stamp = file.replace(/_[0-9a-f]{64}\.json$/, "");
+  const collectedAt = normaliseStamp(stamp);
+  return {
+    account: parts[1],
+    region: parts[2],
+    collector: parts[3],
+    ...(collectedAt ? { collectedAt } : {}),
+  };
+}
+
+/** "2026-07-01T02-00-00Z" or "2026-07-01T02:00:00.000Z" -> ISO 8601, or undefined. */
+function normaliseStamp(stamp: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2})[-:]?(\d{2})[-:]?(\d{2})(?:[.-]?(\d{1,3}))?Z$/.exec(stamp);
+  if (!m) return undefined;
+  const iso = `${m[1]}T${m[2]}:${m[3]}:${m[4]}${m[5] ? `.${m[5].padEnd(3, "0")}` : ""}Z`;
+  return Number.isFinite(Date.parse(iso)) ? iso : undefined;
+}
+
+function groupSections(sections: RequirementSection[], layout: Layout): RequirementGroup[] {
+  const titles = new Map(layout.groups.map((g) => [g.id, g.title]));
+  const order = new Map(layout.groups.map((g, i) => [g.id, i]));
+  const groups = new Map<string, RequirementGroup>();
+  for (const s of sections) {
+    const id = s.id.split(".")[0] ?? s.id;
+    let group = groups.get(id);
+    if (!group) {
+      group = { id, title: titles.get(id) ?? `Requirement ${id}`, requirements: [] };
+      groups.set(id, group);
+    }
+    group.requirements.push(s);
+  }
+  // Layout order first, then the standard's numbering.
+  return [...groups.values()].sort(
+    (a, b) =>
+      (order.get(a.id) ?? Number.MAX_SAFE_INTEGER) - (order.get(b.id) ?? Number.MAX_SAFE_INTEGER) ||
+      compareIds(a.id, b.id),
+  );
+}
+
+/** "8.3.10" after "8.3.9": numeric segment by segment. */
+export function compareIds(a: string, b: string): number {
+  const pa = a.split(".");
+  const pb = b.split(".");
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    const diff = Number(x) - Number(y);
+    if (Number.isFinite(diff) && diff !== 0) return diff;
+    const text = x.localeCompare(y);
+    if (text !== 0) return text;
+  }
+  return 0;
+}
+
+export function formatParameters(params: Record<string, unknown> | undefined): string {
+  if (!params) return "";
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(", ");
+}
+
+/** A stable id: the same findings give the same report id. */
+export function reportIdOf(findings: Findings): string {
+  const h = createHash("sha256")
+    .update(
+      JSON.stringify([
+        findings.framework.id,
+        findings.period,
+        findings.generatedAt,
+        findings.scope,
+        findings.summary,
+        findings.requirements.map((r) => [r.id, r.status]),
+      ]),
+    )
+    .digest("hex")
+    .slice(0, 10)
+    .toUpperCase();
+  return `AP-${findings.period.label.replace(/[^0-9A-Za-z]/g, "")}-${h}`;
+}
+
+/** The last day inside an end-exclusive period: "2026-10-01T00:00:00Z" -> "2026-09-30". */
+export function lastDayOf(endIso: string): string {
+  const t = Date.parse(endIso);
+  return Number.isFinite(t) ? new Date(t - 1).toISOString().slice(0, 10) : endIso;
+}
+
+function zeroCounts(): Record<Status, number> {
+  return Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+}
+
+function byKey(a: EvidenceEntry, b: EvidenceEntry): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}

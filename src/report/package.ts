@@ -1,0 +1,248 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Catalog } from "../catalog/types.js";
+import { UsageError, VerificationError } from "../errors.js";
+import type { Findings } from "../evaluate/types.js";
+import { createSelfSignedP12 } from "../signing/certificate.js";
+import type { SignatureAlgorithm, Signer } from "../signing/types.js";
+import { verifySignature } from "../signing/verify.js";
+import { formatChecksums, listFiles, sha256File } from "./checksums.js";
+import { writeFindingsCsv, writeFindingsJson } from "./csv.js";
+import { buildReportModel, type CheckInfo } from "./model.js";
+import { renderPdf } from "./pdf.js";
+import { signPdf } from "./sign-pdf.js";
+import { loadReportTemplate, type ReportTemplate } from "./templates.js";
+import { PACKAGE_FILES, verifyText } from "./verify-text.js";
+import { renderXlsx } from "./xlsx.js";
+import { zipDirectory } from "./zip.js";
+
+export const REPORT_FORMATS = ["pdf", "xlsx", "json", "csv"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface PdfCertificate {
+  /** PKCS#12 bytes: the key and X.509 certificate for the embedded PDF signature. */
+  data: Buffer;
+  passphrase?: string;
+}
+
+export interface BuildReportOptions {
+  findings: Findings;
+  catalog?: Catalog;
+  /** A loaded template, or a directory overriding the bundled one. */
+  template?: ReportTemplate | string;
+  /** The package directory; must not exist or be empty unless `force`. */
+  out: string;
+  formats?: readonly ReportFormat[];
+  /** Sign SHA256SUMS with `signer` and the PDF with `p12` (a self-signed one is made when absent). */
+  sign: { signer: Signer; p12?: PdfCertificate } | false;
+  /** Also write `<out>.zip`. */
+  zip?: boolean;
+  /** Replace an existing non-empty `out` (and `<out>.zip`). */
+  force?: boolean;
+  organisation?: string;
+  checkInfo?: (checkId: string) => CheckInfo | undefined;
+  /** Progress lines ("rendering report.pdf"). */
+  log?: (line: string) => void;
+}
+
+export interface PackageFile {
+  name: string;
+  sha256: string;
+  size: number;
+}
+
+export interface BuiltReport {
+  dir: string;
+  zip?: string;
+  reportId: string;
+  files: PackageFile[];
+  signed: boolean;
+  algorithm?: SignatureAlgorithm;
+  keyId?: string;
+  demonstration: boolean;
+}
+
+/**
+ * Build a report package: render every format into a temporary directory beside `out`, embed the
+ * PDF signature, checksum every file into SHA256SUMS, sign it, then rename the directory into place.
+ * A failure at any step leaves no partial package behind.
+ */
+export async function buildReport(options: BuildReportOptions): Promise<BuiltReport> {
+  const out = path.resolve(options.out);
+  const formats = parseFormats(options.formats ?? REPORT_FORMATS);
+  const zipFile = options.zip ? `${out}.zip` : undefined;
+  checkTarget(out, zipFile, options.force ?? false);
+  const template =
+    typeof options.template === "object"
+      ? options.template
+      : loadReportTemplate(options.findings.framework.id, options.template);
+  const log = options.log ?? (() => {});
+
+  const sign = options.sign || undefined;
+  const algorithm = sign?.signer.algorithm;
+  const keyId = sign ? await sign.signer.keyId() : undefined;
+  const model = buildReportModel({
+    findings: options.findings,
+    ...(options.catalog ? { catalog: options.catalog } : {}),
+    template,
+    ...(options.organisation ? { organisation: options.organisation } : {}),
+    ...(options.checkInfo ? { checkInfo: options.checkInfo } : {}),
+    verification: {
+      ...(algorithm ? { algorithm } : {}),
+      ...(keyId ? { keyId } : {}),
+      pdfSigned: Boolean(sign),
+    },
+    hasPdf: formats.includes("pdf"),
+  });
+
+  await mkdir(path.dirname(out), { recursive: true });
+  const tmp = await mkdtemp(path.join(path.dirname(out), `.${path.basename(out)}.partial-`));
+  try {
+    await chmod(tmp, 0o755);
+    const file = (name: string) => path.join(tmp, name);
+    if (formats.includes("json")) {
+      log(`writing ${PACKAGE_FILES.json}`);
+      await writeFindingsJson(options.findings, file(PACKAGE_FILES.json));
+    }
+    if (formats.includes("csv")) {
+      log(`writing ${PACKAGE_FILES.csv}`);
+      await writeFindingsCsv(model, file(PACKAGE_FILES.csv));
+    }
+    if (formats.includes("xlsx")) {
+      log(`rendering ${PACKAGE_FILES.xlsx}`);
+      await renderXlsx(model, file(PACKAGE_FILES.xlsx));
+    }
+    if (formats.includes("pdf")) {
+      log(`rendering ${PACKAGE_FILES.pdf}`);
+      let pdf = await renderPdf(model);
+      if (sign) {
+        log("signing report.pdf (embedded CAdES signature)");
+        const p12 = sign.p12 ?? { data: createSelfSignedP12({ commonName: model.organisation }).p12 };
+        pdf = await signPdf(pdf, {
+          p12: p12.data,
+          ...(p12.passphrase !== undefined ? { passphrase: p12.passphrase } : {}),
+          name: model.organisation,
+          reason: `auditpack report ${model.reportId}: ${model.title}, ${model.period.label}`,
+          contactInfo: "",
+        });
+      }
+      await writeFile(file(PACKAGE_FILES.pdf), pdf, { flag: "wx" });
+    }
+    const publicKeyPem = sign ? await sign.signer.publicKeyPem() : undefined;
+    if (publicKeyPem) await writeFile(file(PACKAGE_FILES.publicKey), publicKeyPem, { flag: "wx" });
+    await writeFile(
+      file(PACKAGE_FILES.verify),
+      verifyText({
+        reportId: model.reportId,
+        ...(algorithm ? { algorithm } : {}),
+        ...(keyId ? { keyId } : {}),
+        hasPdf: formats.includes("pdf"),
+        demonstration: model.demonstration !== undefined,
+      }),
+      { flag: "wx" },
+    );
+
+    const files: PackageFile[] = [];
+    for (const name of await listFiles(tmp)) {
+      files.push({ name, sha256: await sha256File(file(name)), size: (await stat(file(name))).size });
+    }
+    const sums = Buffer.from(formatChecksums(files), "utf8");
+    await writeFile(file(PACKAGE_FILES.sums), sums, { flag: "wx" });
+    if (sign && publicKeyPem) {
+      log("signing SHA256SUMS");
+      const signature = await sign.signer.sign(sums);
+      // Catch a misconfigured signer (wrong KMS key type, mismatched key file) before publishing.
+      if (!verifySignature(sums, signature, publicKeyPem)) {
+        throw new VerificationError(
+          "the signer's signature over SHA256SUMS does not verify with its own public key",
+          {
+            hint: "check the signing configuration (key file or KMS key)",
+          },
+        );
+      }
+      await writeFile(file(PACKAGE_FILES.sig), Buffer.from(signature.value, "base64"), { flag: "wx" });
+    }
+
+    await moveIntoPlace(tmp, out);
+    if (zipFile) {
+      log(`writing ${zipFile}`);
+      if (existsSync(zipFile)) await rm(zipFile);
+      await zipDirectory(out, zipFile, path.basename(out), new Date(options.findings.generatedAt));
+    }
+    return {
+      dir: out,
+      ...(zipFile ? { zip: zipFile } : {}),
+      reportId: model.reportId,
+      files,
+      signed: Boolean(sign),
+      ...(algorithm ? { algorithm } : {}),
+      ...(keyId ? { keyId } : {}),
+      demonstration: model.demonstration !== undefined,
+    };
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Validate a format list ("pdf", "xlsx", "json", "csv"); duplicates collapse. */
+export function parseFormats(formats: readonly string[]): ReportFormat[] {
+  const cleaned = formats.map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const unknown = cleaned.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
+  if (unknown.length > 0) {
+    throw new UsageError(`--format: unknown report format ${unknown.map((f) => `"${f}"`).join(", ")}`, {
+      hint: `use a comma-separated list of ${REPORT_FORMATS.join(", ")}`,
+    });
+  }
+  if (cleaned.length === 0) {
+    throw new UsageError("--format names no format", { hint: `e.g. --format ${REPORT_FORMATS.join(",")}` });
+  }
+  return [...new Set(cleaned as ReportFormat[])];
+}
+
+function checkTarget(out: string, zipFile: string | undefined, force: boolean): void {
+  if (existsSync(out)) {
+    if (!statSync(out).isDirectory()) {
+      throw new UsageError(`--out ${out} exists and is not a directory`, { hint: "choose another --out" });
+    }
+    if (readdirSync(out).length > 0 && !force) {
+      throw new UsageError(`--out ${out} already holds files`, {
+        hint: "choose another --out, or pass --force to replace that package",
+      });
+    }
+  }
+  if (zipFile && existsSync(zipFile) && !force) {
+    throw new UsageError(`${zipFile} already exists`, {
+      hint: "pass --force to replace it, or choose another --out",
+    });
+  }
+}
+
+/** Rename the finished package into place; an existing one (under --force) is removed only after. */
+async function moveIntoPlace(tmp: string, out: string): Promise<void> {
+  let previous: string | undefined;
+  if (existsSync(out)) {
+    previous = `${tmp}.previous`;
+    await rename(out, previous);
+  }
+  try {
+    await rename(tmp, out);
+  } catch (error) {
+    if (previous) await rename(previous, out);
+    throw error;
+  }
+  if (previous) await rm(previous, { recursive: true, force: true });
+}
+
+/** Read a PKCS#12 file for PDF signing. */
+export async function readP12(file: string, passphrase?: string): Promise<PdfCertificate> {
+  try {
+    return { data: await readFile(file), ...(passphrase !== undefined ? { passphrase } : {}) };
+  } catch (cause) {
+    throw new UsageError(`cannot read the PDF signing certificate ${file}: ${(cause as Error).message}`, {
+      hint: "check signing.p12File, or create one with `auditpack keys generate`",
+      cause,
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import type { SignatureAlgorithm } from "../signing/types.js";
+
+/** File names inside a report package. */
+export const PACKAGE_FILES = {
+  pdf: "report.pdf",
+  xlsx: "report.xlsx",
+  json: "findings.json",
+  csv: "findings.csv",
+  sums: "SHA256SUMS",
+  sig: "SHA256SUMS.sig",
+  publicKey: "signing-key.pub.pem",
+  verify: "VERIFY.txt",
+} as const;
+
+export interface VerifyCommand {
+  /** What the command proves. */
+  purpose: string;
+  command: string;
+}
+
+/** The commands that check a package without auditpack, run from inside the package directory. */
+export function verifyCommands(algorithm: SignatureAlgorithm | undefined, hasPdf: boolean): VerifyCommand[] {
+  const { sums, sig, publicKey, pdf } = PACKAGE_FILES;
+  const commands: VerifyCommand[] = [
+    { purpose: "every file matches its SHA-256 in SHA256SUMS", command: `sha256sum -c ${sums}` },
+  ];
+  if (algorithm === "ed25519") {
+    commands.push({
+      purpose: "SHA256SUMS carries a valid Ed25519 signature by the packaged key",
+      command: `openssl pkeyutl -verify -pubin -inkey ${publicKey} -rawin -in ${sums} -sigfile ${sig}`,
+    });
+  } else if (algorithm === "ecdsa-p256-sha256") {
+    commands.push({
+      purpose: "SHA256SUMS carries a valid ECDSA P-256 signature by the packaged key",
+      command: `openssl dgst -sha256 -verify ${publicKey} -signature ${sig} ${sums}`,
+    });
+  }
+  if (algorithm) {
+    commands.push({
+      purpose: "the key's fingerprint (compare it with the one the publisher gave you out of band)",
+      command: `openssl pkey -pubin -in ${publicKey} -outform DER | sha256sum`,
+    });
+    if (hasPdf) {
+      commands.push({
+        purpose: "the PDF's embedded signature covers the whole document and is intact",
+        command: `pdfsig ${pdf}`,
+      });
+    }
+  }
+  return commands;
+}
+
+export interface VerifyTextOptions {
+  reportId: string;
+  algorithm?: SignatureAlgorithm;
+  keyId?: string;
+  hasPdf: boolean;
+  demonstration: boolean;
+}
+
+/** VERIFY.txt: how to check the package with standard tools. */
+export function verifyText(options: VerifyTextOptions): string {
+  const lines = [`How to verify report package ${options.reportId}`, ""];
+  if (options.demonstration) {
+    lines.push("DEMONSTRATION DATA - built from recorded fixtures, not evidence of a real environment.", "");
+  }
+  lines.push("Run these commands in the directory that holds this file (every one must succeed):", "");
+  for (const c of verifyCommands(options.algorithm, options.hasPdf)) {
+    lines.push(`# ${c.purpose}`, c.command, "");
+  }
+  if (options.algorithm) {
+    lines.push(
+      `Signing key fingerprint (SHA-256 of the DER public key): ${options.keyId ?? "(unknown)"}`,
+      "",
+      "The packaged public key proves that the files have not changed since they were signed; it does not",
+      "prove who signed them. To check origin, compare the fingerprint above with the one the publisher",
+      "gave you through another channel, or verify with their key: auditpack verify-report . --public-key <pem>",
+    );
+  } else {
+    lines.push("This package is NOT signed: SHA256SUMS proves integrity only against accidental change.");
+  }
+  lines.push("", "With auditpack installed, one command checks everything: auditpack verify-report .", "");
+  return lines.join("\n");
+}
