@@ -73,8 +73,7 @@ export function commandNameOf(argv: readonly string[]): string | undefined {
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command("auditpack")
     .description(
-      "Continuously collect AWS audit evidence into a tamper-evident store and turn it into signed,\n" +
-        "control-by-control compliance packages (PCI DSS v4.0 and crosswalks).",
+      "Collect AWS audit evidence into a tamper-evident store and turn it into signed, control-by-control compliance packages.",
     )
     .version(VERSION, "-V, --version")
     .option("-c, --config <file>", "config file (default: ./auditpack.config.yaml when present)")
