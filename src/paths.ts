@@ -6,4 +6,5 @@ export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 
 export const templatePath = (...parts: string[]): string => path.join(PACKAGE_ROOT, "templates", ...parts);
 export const controlsPath = (...parts: string[]): string => path.join(PACKAGE_ROOT, "controls", ...parts);
-export const fixturesPath = (...parts: string[]): string => path.join(PACKAGE_ROOT, "evidence-fixtures", ...parts);
+export const fixturesPath = (...parts: string[]): string =>
+  path.join(PACKAGE_ROOT, "evidence-fixtures", ...parts);

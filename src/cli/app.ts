@@ -80,7 +80,8 @@ export function reportError(error: unknown, out: Output): number {
     out.error(error.message);
     if (error.hint) out.errStream.write(`hint: ${error.hint}\n`);
     if (out.options.verbose && error.cause) out.errStream.write(`cause: ${String(error.cause)}\n`);
-    if (out.json) out.result({ ok: false, error: { name: error.name, message: error.message, hint: error.hint } });
+    if (out.json)
+      out.result({ ok: false, error: { name: error.name, message: error.message, hint: error.hint } });
     return error.exitCode;
   }
   const e = error as Error;

@@ -56,7 +56,8 @@ export function loadConfig(file?: string, cwd = process.cwd()): LoadedConfig {
   const explicit = file !== undefined;
   const target = path.resolve(cwd, file ?? DEFAULT_CONFIG_FILE);
   if (!existsSync(target)) {
-    if (explicit) throw new UsageError(`config file ${file} not found`, { hint: "run `auditpack init` to create one" });
+    if (explicit)
+      throw new UsageError(`config file ${file} not found`, { hint: "run `auditpack init` to create one" });
     return { config: parseConfig({}, "(defaults)"), baseDir: cwd };
   }
   let text: string;
