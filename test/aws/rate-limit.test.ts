@@ -37,20 +37,18 @@ describe("rate limiting as SDK middleware", () => {
     };
     const eu = make("eu-west-1");
     const us = make("us-east-1");
-    let t = performance.now();
+    // Wall-clock upper bounds would be flaky on a loaded machine: count the waits instead, and check
+    // only that the limiter really delays (a lower bound holds however slow the machine is).
     await Promise.all([1, 2, 3, 4, 5].map(() => eu.send(new DescribeTrailsCommand({}))));
-    expect(performance.now() - t).toBeLessThan(400);
+    expect(limiter.waits).toBe(0);
 
-    t = performance.now();
+    const t = performance.now();
     await Promise.all([1, 2, 3].map(() => eu.send(new LookupEventsCommand({}))));
-    const oneRegion = performance.now() - t;
-    expect(oneRegion).toBeGreaterThanOrEqual(950); // 3 calls at 2/s: 0, 500, 1000 ms
-    expect(oneRegion).toBeLessThan(1600);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(950); // 3 calls at 2/s: 0, 500, 1000 ms
+    expect(limiter.waits).toBe(2);
 
-    // Another region has its own bucket.
-    t = performance.now();
+    // Another region has its own bucket: its first call does not wait.
     await us.send(new LookupEventsCommand({}));
-    expect(performance.now() - t).toBeLessThan(400);
     expect(limiter.waits).toBe(2);
   });
 
