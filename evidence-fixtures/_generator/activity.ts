@@ -7,7 +7,7 @@ import type { Random } from "./prng.js";
 import { DAY_MS, epoch, isoSeconds, ms } from "./time.js";
 import type { Answer } from "./types.js";
 
-/** CloudTrail activity: the drift events, ordinary noise, and LookupEvents answers keyed per day and name. */
+/** CloudTrail activity: the drift events, ordinary noise, and LookupEvents answers as the collector asks. */
 
 /** LookupEvents reaches back 90 days from the clock; the collector starts there. */
 export const LOOKBACK_DAYS = 90;
@@ -399,10 +399,28 @@ function utcDays(start: number, end: number): { start: number; end: number }[] {
   return out;
 }
 
+/** LookupEvents' largest page, which the collector asks for. */
+const PAGE = 50;
+
+/** Newest first, as CloudTrail returns them. */
+function newestFirst(events: TrailEvent[]): TrailEvent[] {
+  return [...events].sort((x, y) => ms(y.time) - ms(x.time) || x.key.localeCompare(y.key));
+}
+
 /**
- * LookupEvents answers for one account and region: for each (UTC day, event name) with events, pages
- * of at most 50 (newest first, as CloudTrail returns them), keyed by the lookup attribute and the day's
- * StartTime; then one catch-all answer with no events for every other day and name.
+ * LookupEvents answers for one account and region, in the collector's request pattern:
+ *
+ * - per day, for each "busy" name (more than one page over the window) and every UTC day: pages of at
+ *   most 50, keyed by the name, the day's StartTime and EndTime, and NextToken;
+ * - per name with events: one whole-window answer, keyed by the name and the window's EndTime (not its
+ *   StartTime, so a `--since` run that starts later is answered too; the collector drops what lies
+ *   before its start). A quiet name gets all its events; a busy one its newest page and a NextToken,
+ *   which the collector never follows (it asks per day instead);
+ * - one catch-all with no events, for names that have none.
+ *
+ * Per-day answers come first and carry their own EndTime, so a whole-window request (EndTime = window
+ * end, StartTime before the last day) never matches one, and the last day's request never reaches the
+ * whole-window answer.
  */
 export function lookupAnswers(
   events: TrailEvent[],
@@ -411,32 +429,40 @@ export function lookupAnswers(
   rng: Random,
 ): Answer[] {
   const start = Math.max(ms(window.start), ms(clock) - LOOKBACK_DAYS * DAY_MS);
-  const answers: Answer[] = [];
-  for (const day of utcDays(start, ms(window.end))) {
-    const ofDay = events.filter((e) => ms(e.time) >= day.start && ms(e.time) < day.end);
-    const names = [...new Set(ofDay.map((e) => e.name))].sort();
-    for (const name of names) {
-      const list = ofDay
-        .filter((e) => e.name === name)
-        .sort((x, y) => ms(y.time) - ms(x.time) || x.key.localeCompare(y.key));
-      const base = {
-        LookupAttributes: [{ AttributeKey: "EventName", AttributeValue: name }],
-        StartTime: day.start / 1000,
-      };
+  const end = ms(window.end);
+  const inWindow = events.filter((e) => ms(e.time) >= start && ms(e.time) < end);
+  const perDay: Answer[] = [];
+  const wholeWindow: Answer[] = [];
+  for (const name of [...new Set(inWindow.map((e) => e.name))].sort()) {
+    const filter = { LookupAttributes: [{ AttributeKey: "EventName", AttributeValue: name }] };
+    const list = newestFirst(inWindow.filter((e) => e.name === name));
+    const busy = list.length > PAGE;
+    wholeWindow.push({
+      params: { ...filter, EndTime: end / 1000, NextToken: null },
+      response: {
+        Events: list.slice(0, PAGE).map(renderEvent),
+        ...(busy ? { NextToken: rng.token() } : {}),
+      },
+    });
+    if (!busy) continue;
+    for (const day of utcDays(start, end)) {
+      const ofDay = list.filter((e) => ms(e.time) >= day.start && ms(e.time) < day.end);
+      const base = { ...filter, StartTime: day.start / 1000, EndTime: day.end / 1000 };
       let previous: string | null = null;
-      for (let offset = 0; offset < list.length; offset += 50) {
-        const next = offset + 50 < list.length ? rng.token() : undefined;
-        answers.push({
+      let offset = 0;
+      do {
+        const next = offset + PAGE < ofDay.length ? rng.token() : undefined;
+        perDay.push({
           params: { ...base, NextToken: previous },
           response: {
-            Events: list.slice(offset, offset + 50).map(renderEvent),
+            Events: ofDay.slice(offset, offset + PAGE).map(renderEvent),
             ...(next ? { NextToken: next } : {}),
           },
         });
         previous = next ?? null;
-      }
+        offset += PAGE;
+      } while (offset < ofDay.length);
     }
   }
-  answers.push({ response: { Events: [] } });
-  return answers;
+  return [...perDay, ...wholeWindow, { response: { Events: [] } }];
 }

@@ -9,7 +9,6 @@ import {
 } from "./demo-estate.js";
 import type { Change } from "./drift.js";
 import { eventId } from "./events.js";
-import { BASELINE_AT } from "./history.js";
 import { DAY_MS, isoSeconds, ms } from "./time.js";
 
 /** DRIFT.md for the demo scenario, generated from the same change list as the data. */
@@ -121,7 +120,7 @@ export function driftDocument(
     "",
     "## Other facts the tests can rely on",
     "",
-    `- Timeline baseline: a tagging job touched every in-scope resource at ${BASELINE_AT} (+7 s per resource; ResourceCompliance items 2 h later, +3 s each), so every Config timeline starts with an \`OK\` item on the first day.`,
+    `- Timeline baseline: every recorded resource's last change before the quarter was captured in June 2026 (at a time derived from its id; for a resource created later, 53 s after its creation, as \`ResourceDiscovered\`). GetResourceConfigHistory answers it to the collector's baseline request (\`laterTime\` = window start, \`chronologicalOrder: Reverse\`, \`limit: 1\`), so every Config timeline has the configuration in effect from the quarter's first second.`,
     "- GetResourceConfigHistory answers are keyed by the collector's 7-day spans from the window start; the trail's history is served one item per page.",
     `- Password-guessing burst: 120 failed ConsoleLogin events for breakglass-admin from 203.0.113.77 on ${BURST_DAY} between 02:10:00Z and 02:40:00Z (111122223333, eu-west-1), served in pages of 50.`,
     "- Root console sign-in (with MFA): 2026-08-03T07:12:44Z, 111122223333, us-east-1.",

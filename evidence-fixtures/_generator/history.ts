@@ -3,7 +3,7 @@ import { metricAlarmType } from "./cloudwatch.js";
 import { ruleArn } from "./config.js";
 import type { Change } from "./drift.js";
 import { eventId } from "./events.js";
-import { configRuleId } from "./ids.js";
+import { configRuleId, hexId } from "./ids.js";
 import { logGroupType } from "./logs.js";
 import type { EstateSpec, RegionSpec } from "./model.js";
 import { arn } from "./model.js";
@@ -26,10 +26,20 @@ export const TIMELINE_TYPES = [
 ] as const;
 
 /**
- * At this time on the first day a quarterly tagging job set `audit-quarter=2026-Q3` on every in-scope
- * resource, so Config recorded a fresh item for each: the baseline of every timeline.
+ * Every resource's last change before the quarter (the month's `audit-quarter` tagging run) falls in
+ * the 29 days from this time, at a time derived from its id: the baseline item of its timeline, which
+ * the collector reads with one Reverse request ending at the window start.
  */
-export const BASELINE_AT = "2026-07-01T00:40:00Z";
+const BASELINE_FROM = "2026-06-01T00:00:00Z";
+const BASELINE_SPREAD_S = 29 * 24 * 3600;
+
+/** When Config captured a resource's baseline item: in June 2026, and never before its creation. */
+function baselineAt(resource: Resource, created: string | undefined): string {
+  const offset = Number.parseInt(hexId(`baseline:${resource.resourceType}/${resource.resourceId}`, 8), 16);
+  const at = addSeconds(BASELINE_FROM, offset % BASELINE_SPREAD_S);
+  // Config records a resource about a minute after it is created.
+  return created && ms(created) + 60_000 > ms(at) ? addSeconds(created, 53) : at;
+}
 
 /** GetResourceConfigHistory spans at most seven days; the collector cuts the window from its start. */
 export const HISTORY_SPAN_MS = 7 * DAY_MS;
@@ -291,11 +301,13 @@ export function buildTimelines(
     );
   };
 
-  const resources = resourcesOf(spec());
-  resources.forEach((resource, i) => {
-    const offset = resource.resourceType === "AWS::Config::ResourceCompliance" ? 2 * 3600 + i * 3 : i * 7;
-    push({ resource, at: addSeconds(BASELINE_AT, offset), status: "OK" });
-  });
+  for (const resource of resourcesOf(spec())) {
+    const created = renderResource(resource, spec(), account, region)?.created;
+    const at = baselineAt(resource, created);
+    // A resource created shortly before the quarter was last recorded when Config discovered it.
+    const status = created && ms(at) - ms(created) < 120_000 ? "ResourceDiscovered" : "OK";
+    push({ resource, at, status });
+  }
 
   const deleted = new Map<string, string>();
   for (const change of [...changes].sort((a, b) => ms(a.event.time) - ms(b.event.time))) {
@@ -390,6 +402,16 @@ export function historyAnswers(
 
   for (const t of timelines) {
     const id = { resourceType: t.resource.resourceType, resourceId: t.resource.resourceId };
+    // The item in effect at the window start: keyed so that no span request can match it.
+    const before = t.items.filter(
+      (i) => (i.configurationItemCaptureTime as number) * 1000 < ms(window.start),
+    );
+    if (before.length > 0) {
+      history.push({
+        params: { ...id, laterTime: epoch(window.start), chronologicalOrder: "Reverse", limit: 1 },
+        response: { configurationItems: [before.at(-1)] },
+      });
+    }
     for (let start = ms(window.start); start < ms(window.end); start += HISTORY_SPAN_MS) {
       const end = Math.min(start + HISTORY_SPAN_MS, ms(window.end));
       const inSpan = t.items.filter((i) => {
@@ -412,7 +434,7 @@ export function historyAnswers(
         ),
       );
     }
-    // Every other span of this resource: nothing recorded then.
+    // Every other request for this resource (a span, or the baseline of one created in the window): nothing recorded.
     history.push({ params: id, response: { configurationItems: [] } });
   }
   return { ListDiscoveredResources: list, GetResourceConfigHistory: history };

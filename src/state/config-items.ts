@@ -18,67 +18,103 @@ const DELETED = new Set(["ResourceDeleted", "ResourceDeletedNotRecorded"]);
 /**
  * Adapter from AWS Config configuration items (config_resource_timeline records). Config records
  * every change, so an item holds until the next one: its coverage runs to the end of the window
- * the record read. An item adds what its configuration holds to the state known before it.
+ * the record read. An item adds what its configuration holds to the state known before it. The
+ * record's `baseline` item (captured before the window) is the configuration in effect at the
+ * window start, so it holds from the window start; without one the window opens unknown.
  */
 export function addConfigTimeline(builder: HistoryBuilder, record: EvidenceRecord, ref: EvidenceRef): void {
   if (record.error) return; // the runner's error records for this collector are handled by the caller
   const payload = record.payload as { resourceType?: string; resourceId?: string; resourceName?: string };
-  const { account, region } = record;
   const windowStart = record.period ? Date.parse(record.period.start) : undefined;
-  const until = Date.parse(record.period?.end ?? record.collectedAt);
-  const evidence = [ref];
-  const items = arr(record.payload, "items");
-  items.forEach((item, index) => {
+  const context: TimelineContext = {
+    builder,
+    payload,
+    account: record.account,
+    region: record.region,
+    until: Date.parse(record.period?.end ?? record.collectedAt),
+    evidence: [ref],
+  };
+  const baseline = jsonObject((record.payload as { baseline?: unknown }).baseline);
+  if (baseline) {
+    const captured = Date.parse(str(baseline, "configurationItemCaptureTime") ?? "");
+    if (!Number.isNaN(captured))
+      addItem(context, baseline, Math.max(captured, windowStart ?? captured), captured);
+  }
+  arr(record.payload, "items").forEach((item, index) => {
     const at = Date.parse(str(item, "configurationItemCaptureTime") ?? "");
-    if (Number.isNaN(at) || at >= until) return;
-    const status = str(item, "configurationItemStatus") ?? "OK";
-    const type = str(item, "resourceType") ?? payload.resourceType ?? "";
-    const configuration = jsonObject((item as { configuration?: unknown }).configuration) ?? {};
-    const resourceId = str(item, "resourceId") ?? payload.resourceId ?? "";
-    const resourceName = str(item, "resourceName") ?? payload.resourceName;
-    const observedAt = new Date(at).toISOString();
-    const base: StateBase = { account, region, id: "", name: "", observedAt, evidence };
-    if (type === "AWS::Config::ResourceCompliance") {
-      addRuleCompliance(builder, { account, region, at, until, evidence, observedAt, status, configuration });
-      return;
-    }
-    const target = mapItem(type, {
-      configuration,
-      resourceId,
-      resourceName,
-      arn: str(item, "arn"),
-      account,
-      region,
-    });
-    if (!target) return;
+    if (Number.isNaN(at)) return;
     // A resource Config first discovered inside the window did not exist before it.
-    if (index === 0 && status === "ResourceDiscovered" && windowStart !== undefined && windowStart < at) {
-      builder.observe(target.kind, account, region, target.key, {
-        at: windowStart,
-        until: at,
-        kind: "absent",
-        evidence,
-      });
-    }
-    if (DELETED.has(status)) {
-      builder.observe(target.kind, account, region, target.key, { at, until, kind: "absent", evidence });
-      return;
-    }
-    builder.observe<StateBase>(target.kind, account, region, target.key, {
-      at,
-      until,
-      kind: "state",
+    const absentFrom =
+      !baseline && index === 0 && str(item, "configurationItemStatus") === "ResourceDiscovered"
+        ? windowStart
+        : undefined;
+    addItem(context, item, at, at, absentFrom);
+  });
+}
+
+interface TimelineContext {
+  builder: HistoryBuilder;
+  payload: { resourceType?: string; resourceId?: string; resourceName?: string };
+  account: string;
+  region: string;
+  /** End of the record's coverage (epoch ms, exclusive). */
+  until: number;
+  evidence: EvidenceRef[];
+}
+
+/**
+ * One configuration item, in effect from `at` (epoch ms) and captured at `captured`. With
+ * `absentFrom`, the resource is absent from then until `at`.
+ */
+function addItem(c: TimelineContext, item: unknown, at: number, captured: number, absentFrom?: number): void {
+  const { builder, payload, account, region, until, evidence } = c;
+  if (at >= until) return;
+  const status = str(item, "configurationItemStatus") ?? "OK";
+  const type = str(item, "resourceType") ?? payload.resourceType ?? "";
+  const configuration = jsonObject((item as { configuration?: unknown }).configuration) ?? {};
+  const resourceId = str(item, "resourceId") ?? payload.resourceId ?? "";
+  const resourceName = str(item, "resourceName") ?? payload.resourceName;
+  const observedAt = new Date(captured).toISOString();
+  const base: StateBase = { account, region, id: "", name: "", observedAt, evidence };
+  if (type === "AWS::Config::ResourceCompliance") {
+    addRuleCompliance(builder, { account, region, at, until, evidence, observedAt, status, configuration });
+    return;
+  }
+  const target = mapItem(type, {
+    configuration,
+    resourceId,
+    resourceName,
+    arn: str(item, "arn"),
+    account,
+    region,
+  });
+  if (!target) return;
+  if (absentFrom !== undefined && absentFrom < at) {
+    builder.observe(target.kind, account, region, target.key, {
+      at: absentFrom,
+      until: at,
+      kind: "absent",
       evidence,
-      patch: (previous) => ({
-        ...base,
-        ...target.empty,
-        ...(previous ?? {}),
-        ...target.fields,
-        id: target.key,
-        observedAt,
-        evidence,
-      }),
     });
+  }
+  if (DELETED.has(status)) {
+    builder.observe(target.kind, account, region, target.key, { at, until, kind: "absent", evidence });
+    return;
+  }
+  builder.observe<StateBase>(target.kind, account, region, target.key, {
+    at,
+    until,
+    kind: "state",
+    evidence,
+    patch: (previous) => ({
+      ...base,
+      ...target.empty,
+      ...(previous ?? {}),
+      ...target.fields,
+      id: target.key,
+      observedAt,
+      evidence,
+    }),
   });
 }
 

@@ -33,7 +33,7 @@ const PAIRS = [
   { account: "444455556666", region: "eu-west-1" },
   { account: "444455556666", region: "us-east-1" },
 ];
-/** Snapshot collectors: cloudtrail_activity spends minutes in LookupEvents' 2 calls/s rate limit. */
+/** Snapshot collectors only: cloudtrail_activity would add up to a minute per busy account-region (2 LookupEvents/s). */
 const COLLECTORS = [
   "config_recorder",
   "config_rule_compliance",

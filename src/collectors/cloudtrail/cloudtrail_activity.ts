@@ -1,4 +1,9 @@
-import { CloudTrailClient, type Event, paginateLookupEvents } from "@aws-sdk/client-cloudtrail";
+import {
+  CloudTrailClient,
+  type Event,
+  LookupEventsCommand,
+  paginateLookupEvents,
+} from "@aws-sdk/client-cloudtrail";
 import { z } from "zod";
 import type { EvidencePeriod } from "../../evidence/record.js";
 import type { Collector } from "../types.js";
@@ -70,10 +75,51 @@ function chronological(a: Event, b: Event): number {
   return byTime !== 0 ? byTime : (a.EventId ?? "").localeCompare(b.EventId ?? "");
 }
 
+/** LookupEvents' largest page. */
+const PAGE_SIZE = 50;
+
+function lookupInput(name: string, span: { start: Date; end: Date }) {
+  return {
+    LookupAttributes: [{ AttributeKey: "EventName" as const, AttributeValue: name }],
+    StartTime: span.start,
+    EndTime: span.end,
+    MaxResults: PAGE_SIZE,
+  };
+}
+
+/** Index of the day holding `at`, or -1 outside [first start, last end). Days are contiguous. */
+function dayIndex(days: readonly { start: Date; end: Date }[], at: Date): number {
+  let low = 0;
+  let high = days.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const day = days[mid]!;
+    if (at < day.start) high = mid - 1;
+    else if (at >= day.end) low = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/**
+ * Adds `event` to a day's map if it is an event of `name` inside that day. StartTime and EndTime
+ * are both inclusive, so this keeps [start, end) and a midnight event lands in one day only.
+ */
+function keep(events: Map<string, Event>, event: Event, name: string, day: { start: Date; end: Date }): void {
+  const at = event.EventTime;
+  if (!at || at < day.start || at >= day.end || event.EventName !== name) return;
+  events.set(event.EventId ?? `${name}@${at.toISOString()}@${events.size}`, event);
+}
+
 /**
  * Security-relevant CloudTrail management events, one record per UTC day. Incremental: a run starts
- * where the last stored day ended. Each day is queried, emitted and dropped before the next, so memory
- * holds at most one day of events however long the window.
+ * where the last stored day ended.
+ *
+ * LookupEvents is limited to 2 requests per second per account and region, so the collector first
+ * asks once per event name over the whole window. A name whose first page is the only one ("quiet",
+ * at most 50 events) is fully answered by that call; its events are kept and handed to their days.
+ * A name with more pages ("busy") is asked again day by day, as each day is built. Memory therefore
+ * holds at most one day of busy names' events plus 50 events per quiet name, however long the window.
  */
 export const collector: Collector<CloudTrailActivityOptions> = {
   id: "cloudtrail_activity",
@@ -92,33 +138,44 @@ export const collector: Collector<CloudTrailActivityOptions> = {
     if (start < earliest) start = earliest;
 
     const days = utcDays(start, end);
-    if (days.length === 0) ctx.progress(0, 0);
+    if (days.length === 0) {
+      ctx.progress(0, 0);
+      return;
+    }
+
+    // One whole-window request per name: quiet names' events, by day; busy names, to ask per day.
+    const quiet: (Map<string, Event> | undefined)[] = [];
+    const busy: string[] = [];
+    for (const name of eventNames) {
+      const page = await log.send(client, new LookupEventsCommand(lookupInput(name, { start, end })));
+      if (page.NextToken) {
+        busy.push(name); // the rest of its pages come day by day, so this page is not kept
+        continue;
+      }
+      for (const event of page.Events ?? []) {
+        const index = event.EventTime ? dayIndex(days, event.EventTime) : -1;
+        if (index < 0) continue;
+        const ofDay = quiet[index] ?? new Map<string, Event>();
+        quiet[index] = ofDay;
+        keep(ofDay, event, name, days[index]!);
+      }
+    }
+    // Every day's events for quiet names come from these requests, so every record lists them.
+    const windowCalls = log.take();
+
     for (const [index, day] of days.entries()) {
-      const events = new Map<string, Event>();
-      for (const name of eventNames) {
-        const pages = log.paginate(
-          "LookupEvents",
-          {
-            LookupAttributes: [{ AttributeKey: "EventName" as const, AttributeValue: name }],
-            StartTime: day.start,
-            EndTime: day.end,
-            MaxResults: 50,
-          },
-          (input, o) => paginateLookupEvents({ client }, input, o),
+      const events = quiet[index] ?? new Map<string, Event>();
+      quiet[index] = undefined; // the day's buffered events go into its record and are released
+      for (const name of busy) {
+        const pages = log.paginate("LookupEvents", lookupInput(name, day), (input, o) =>
+          paginateLookupEvents({ client }, input, o),
         );
-        for await (const page of pages) {
-          for (const event of page.Events ?? []) {
-            // StartTime and EndTime are both inclusive: keep [start, end) so a day never repeats an event.
-            const at = event.EventTime;
-            if (!at || at < day.start || at >= day.end || event.EventName !== name) continue;
-            events.set(event.EventId ?? `${name}@${at.toISOString()}@${events.size}`, event);
-          }
-        }
+        for await (const page of pages) for (const event of page.Events ?? []) keep(events, event, name, day);
       }
       const period: EvidencePeriod = { start: day.start.toISOString(), end: day.end.toISOString() };
       await ctx.emit({
         payload: { eventNames, events: toEvidence([...events.values()].sort(chronological)) },
-        calls: log.take(),
+        calls: [...windowCalls, ...log.take()],
         period,
       });
       ctx.progress(index + 1, days.length);

@@ -1,6 +1,7 @@
 import {
   ConfigServiceClient,
   type ConfigurationItem,
+  GetResourceConfigHistoryCommand,
   paginateGetResourceConfigHistory,
   paginateListDiscoveredResources,
   type ResourceType,
@@ -42,8 +43,9 @@ export function splitWindow(start: Date, end: Date, maxMs: number): { start: Dat
 }
 
 /**
- * Configuration timelines from AWS Config: every recorded configuration item of each resource of the
- * configured types within the window, oldest first, one record per resource.
+ * Configuration timelines from AWS Config, one record per resource of the configured types: the
+ * `baseline` item in effect at the window start (the newest one captured before it), if Config has
+ * one, and every configuration item captured within the window, oldest first.
  */
 export const collector: Collector<ConfigResourceTimelineOptions> = {
   id: "config_resource_timeline",
@@ -72,6 +74,21 @@ export const collector: Collector<ConfigResourceTimelineOptions> = {
 
     const spans = splitWindow(start, end, MAX_HISTORY_SPAN_MS);
     for (const [index, resource] of resources.entries()) {
+      // The newest item at or before the window start: the configuration in effect when it begins.
+      const before = await log.send(
+        client,
+        new GetResourceConfigHistoryCommand({
+          resourceType: resource.resourceType!,
+          resourceId: resource.resourceId!,
+          laterTime: start,
+          chronologicalOrder: "Reverse",
+          limit: 1,
+        }),
+      );
+      // laterTime is inclusive: an item captured exactly at the start belongs to the window's items.
+      const baseline = before.configurationItems?.find(
+        (item) => item.configurationItemCaptureTime && item.configurationItemCaptureTime < start,
+      );
       const items: ConfigurationItem[] = [];
       const seen = new Set<string>();
       for (const span of spans) {
@@ -104,6 +121,7 @@ export const collector: Collector<ConfigResourceTimelineOptions> = {
         resourceId: resource.resourceId,
       };
       if (resource.resourceName !== undefined) payload.resourceName = resource.resourceName;
+      if (baseline) payload.baseline = toEvidence(baseline);
       payload.items = toEvidence(items);
       await ctx.emit({
         payload,

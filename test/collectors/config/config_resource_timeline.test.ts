@@ -34,6 +34,20 @@ const retention365 = item(logGroup, "2026-09-03T10:00:00.000Z", "1001", { retent
 const retention30 = item(logGroup, "2026-09-09T12:00:00.000Z", "1002", { retentionInDays: 30 });
 const retentionBack = item(logGroup, "2026-09-15T08:00:00.000Z", "1003", { retentionInDays: 365 });
 const trailItem = item(trail, "2026-09-02T00:00:00.000Z", "2001", { isLogging: true });
+/** The log group's last change before the window: the configuration in effect at its start. */
+const retentionBefore = item(logGroup, "2026-08-20T09:30:00.000Z", "0999", { retentionInDays: 365 });
+
+/** The baseline request: the newest item at or before the window start. */
+const baselineParams = (resourceId: string) => ({
+  resourceId,
+  laterTime: epoch("2026-09-01T00:00:00Z"),
+  chronologicalOrder: "Reverse",
+  limit: 1,
+  earlierTime: null,
+});
+function baselineAnswer(resourceId: string, items: unknown[]): FixtureAnswer {
+  return { params: baselineParams(resourceId), response: { configurationItems: items } };
+}
 
 /** One answer per 7-day span, keyed by resource and earlierTime as the SDK sends them. */
 function history(resourceId: string, spans: [string, unknown[]][]): FixtureAnswer[] {
@@ -51,6 +65,8 @@ function demo(): ServiceFixture {
       { response: { resourceIdentifiers: [] } },
     ],
     GetResourceConfigHistory: [
+      baselineAnswer(logGroup.resourceId, [retentionBefore]),
+      baselineAnswer(trail.resourceId, []), // the trail was created inside the window
       ...history(logGroup.resourceId, [
         ["2026-09-01T00:00:00Z", [retention365]],
         ["2026-09-08T00:00:00Z", [retention30]],
@@ -92,11 +108,25 @@ describe("config_resource_timeline", () => {
     expect(run.error).toBeUndefined();
     const period = { start: "2026-09-01T00:00:00.000Z", end: "2026-09-16T00:00:00.000Z" };
     expect(run.records.map((r) => ({ payload: r.payload, period: r.period }))).toEqual([
-      { payload: { ...logGroup, items: [retention365, retention30, retentionBack] }, period },
+      {
+        payload: {
+          ...logGroup,
+          baseline: retentionBefore,
+          items: [retention365, retention30, retentionBack],
+        },
+        period,
+      },
       { payload: { ...trail, items: [trailItem] }, period },
     ]);
-    const spans = run.calls.filter((c) => c.operation === "GetResourceConfigHistory").map((c) => c.params);
-    expect(spans.slice(0, 3)).toEqual(
+    const history = run.calls.filter((c) => c.operation === "GetResourceConfigHistory").map((c) => c.params);
+    expect(history[0]).toEqual({
+      resourceType: logGroup.resourceType,
+      resourceId: logGroup.resourceId,
+      laterTime: epoch("2026-09-01T00:00:00Z"),
+      chronologicalOrder: "Reverse",
+      limit: 1,
+    });
+    expect(history.slice(1, 4)).toEqual(
       [
         ["2026-09-01T00:00:00Z", "2026-09-08T00:00:00Z"],
         ["2026-09-08T00:00:00Z", "2026-09-15T00:00:00Z"],
@@ -112,9 +142,10 @@ describe("config_resource_timeline", () => {
     );
     // Each record names only the calls that read that resource's history.
     expect(run.records[0]!.calls.map((c) => c.params?.resourceId)).toEqual(
-      Array(3).fill(logGroup.resourceId),
+      Array(4).fill(logGroup.resourceId),
     );
-    expect(run.records[0]!.calls[0]!.params?.earlierTime).toBe("2026-09-01T00:00:00.000Z");
+    expect(run.records[0]!.calls[0]!.params?.laterTime).toBe("2026-09-01T00:00:00.000Z");
+    expect(run.records[0]!.calls[1]!.params?.earlierTime).toBe("2026-09-01T00:00:00.000Z");
   });
 
   it("reads the five default resource types, deleted resources included", async () => {
@@ -173,7 +204,7 @@ describe("config_resource_timeline", () => {
     expect(run.records.map((r) => (r.payload as { resourceId: string }).resourceId)).toEqual(["a", "b", "c"]);
     const first = run.records[0]!.payload as { items: { configurationStateId: string }[] };
     expect(first.items.map((i) => i.configurationStateId)).toEqual(["1", "2", "3"]);
-    expect(run.records[0]!.calls).toHaveLength(5); // 3 pages in the first span + 2 more spans
+    expect(run.records[0]!.calls).toHaveLength(6); // the baseline + 3 pages in the first span + 2 more spans
   });
 
   it("keeps each item once and only inside [start, end) when spans repeat items", async () => {
@@ -191,7 +222,39 @@ describe("config_resource_timeline", () => {
       },
     });
     expect(run.error).toBeUndefined();
-    expect((run.records[0]!.payload as { items: unknown[] }).items).toEqual([retention365, retention30]);
+    expect(run.records[0]!.payload).toMatchObject({ baseline: before, items: [retention365, retention30] });
+  });
+
+  it("keeps no baseline when Config has no item before the window start", async () => {
+    const run = await runCollector(collector, {
+      fixture: demo(),
+      window,
+      options: { resourceTypes: ["AWS::CloudTrail::Trail"] },
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.records[0]!.payload).toEqual({ ...trail, items: [trailItem] });
+    expect(run.records[0]!.payload).not.toHaveProperty("baseline");
+  });
+
+  it("ignores an item captured at the window start as a baseline (laterTime is inclusive)", async () => {
+    const atStart = item(logGroup, "2026-09-01T00:00:00.000Z", "1000", { retentionInDays: 90 });
+    const fixture = demo();
+    fixture.GetResourceConfigHistory = [
+      baselineAnswer(logGroup.resourceId, [atStart]),
+      ...history(logGroup.resourceId, [
+        ["2026-09-01T00:00:00Z", [atStart, retention365]],
+        ["2026-09-08T00:00:00Z", []],
+        ["2026-09-15T00:00:00Z", []],
+      ]),
+    ];
+    const run = await runCollector(collector, {
+      fixture,
+      window,
+      options: { resourceTypes: ["AWS::Logs::LogGroup"] },
+    });
+    expect(run.error).toBeUndefined();
+    // The item is the first of the window, not the configuration before it.
+    expect(run.records[0]!.payload).toEqual({ ...logGroup, items: [atStart, retention365] });
   });
 
   it("skips resources deleted before the window, but reads those deleted inside it", async () => {
@@ -232,6 +295,7 @@ describe("config_resource_timeline", () => {
   it("throws AccessDeniedException when history is denied, after only complete records", async () => {
     const fixture = demo();
     fixture.GetResourceConfigHistory = [
+      baselineAnswer(logGroup.resourceId, [retentionBefore]),
       ...history(logGroup.resourceId, [
         ["2026-09-01T00:00:00Z", [retention365]],
         ["2026-09-08T00:00:00Z", [retention30]],
@@ -273,7 +337,7 @@ describe("config_resource_timeline", () => {
       options: { resourceTypes: ["AWS::Logs::LogGroup", "AWS::CloudTrail::Trail"] },
     });
     expect(run.error).toBeUndefined();
-    expect(run.calls.filter((c) => c.operation === "GetResourceConfigHistory")).toHaveLength(8);
+    expect(run.calls.filter((c) => c.operation === "GetResourceConfigHistory")).toHaveLength(10);
     expect((run.records[0]!.payload as { items: unknown[] }).items).toEqual([
       retention365,
       retention30,

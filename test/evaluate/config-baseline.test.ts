@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { evaluate } from "../../src/evaluate/evaluate.js";
+import { parsePeriod } from "../../src/evaluate/period.js";
+import { ACCOUNT, catalogOf, putAll, REGION, record, tempStore } from "./helpers.js";
+
+const Q3 = parsePeriod("2026-Q3");
+const POOL = "eu-west-1_AbC";
+
+function poolItem(at: string, mfa: string) {
+  return {
+    configurationItemCaptureTime: at,
+    configurationItemStatus: "OK",
+    configurationStateId: String(Date.parse(at)),
+    resourceType: "AWS::Cognito::UserPool",
+    resourceId: POOL,
+    resourceName: "payments-customers",
+    configuration: JSON.stringify({
+      UserPoolId: POOL,
+      UserPoolName: "payments-customers",
+      MfaConfiguration: mfa,
+      EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
+    }),
+  };
+}
+
+/** The MFA finding over 2026-Q3 from one Config timeline record (no snapshots). */
+async function mfaFinding(payload: Record<string, unknown>) {
+  const store = tempStore();
+  await putAll(store, [
+    record(
+      "config_resource_timeline",
+      "2026-10-01T06:00:00.000Z",
+      { resourceType: "AWS::Cognito::UserPool", resourceId: POOL, ...payload },
+      { period: { start: "2026-07-01T00:00:00.000Z", end: "2026-10-01T00:00:00.000Z" } },
+    ),
+  ]);
+  const f = await evaluate({
+    store,
+    catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
+    period: Q3,
+    now: new Date("2026-10-01T06:00:00Z"),
+    scope: { accounts: [ACCOUNT], regions: [REGION] },
+  });
+  return f.requirements[0]!.checks[0]!.findings.find((x) => x.resource.endsWith(POOL))!;
+}
+
+describe("evaluation from AWS Config timelines at the window start", () => {
+  it("covers the period from its first second with the baseline item in effect then", async () => {
+    const f = await mfaFinding({
+      baseline: poolItem("2026-06-14T08:21:05.000Z", "ON"),
+      items: [poolItem("2026-07-01T00:40:00.000Z", "ON")],
+    });
+    expect(f.status).toBe("PASS");
+    expect(f.intervals.map((i) => [i.start, i.status])).toEqual([["2026-07-01T00:00:00Z", "PASS"]]);
+    expect(f.intervals.at(-1)!.end).toBe("2026-10-01T00:00:00Z");
+  });
+
+  it("is ERROR (no evidence) until the first item when Config had no baseline", async () => {
+    const f = await mfaFinding({ items: [poolItem("2026-07-01T00:40:00.000Z", "ON")] });
+    expect(f.status).toBe("ERROR");
+    expect(f.intervals[0]).toMatchObject({
+      start: "2026-07-01T00:00:00Z",
+      end: "2026-07-01T00:40:00Z",
+      status: "ERROR",
+      reason: expect.stringContaining("no evidence between 2026-07-01T00:00:00Z and 2026-07-01T00:40:00Z"),
+    });
+    expect(f.intervals.slice(1).map((i) => i.status)).toEqual(["PASS"]);
+  });
+});
