@@ -482,7 +482,7 @@ async function hashObject(
   expectedSize?: number,
 ): Promise<{ sha256: string; size: number }> {
   if (expectedSize !== undefined && expectedSize <= WHOLE_READ_LIMIT) {
-    const bytes = await store.get(key);
+    const bytes = store.readSync ? store.readSync(key) : await store.get(key);
     return { sha256: sha256Hex(bytes), size: bytes.length };
   }
   const hash = createHash("sha256");

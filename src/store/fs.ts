@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { type Dirent, readFile, stat } from "node:fs";
+import { type Dirent, readFile, readFileSync, stat } from "node:fs";
 import { link, mkdir, open, readdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -81,6 +81,14 @@ export class FsStore implements EvidenceStore {
   async get(key: string): Promise<Buffer> {
     try {
       return await readFileFast(this.pathOf(key));
+    } catch (error) {
+      throw this.readError(key, error);
+    }
+  }
+
+  readSync(key: string): Buffer {
+    try {
+      return readFileSync(this.pathOf(key));
     } catch (error) {
       throw this.readError(key, error);
     }

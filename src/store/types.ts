@@ -42,4 +42,10 @@ export interface EvidenceStore {
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Every object whose key starts with prefix, in ascending key order, streamed page by page. */
   list(prefix: string): AsyncIterable<ObjectInfo>;
+  /**
+   * Optional fast path for local stores: read a small object synchronously. Verifying 100,000 small
+   * records spends most of its time in per-call async overhead otherwise; a page-cache read is a few
+   * microseconds. Throws ObjectNotFoundError like get().
+   */
+  readSync?(key: string): Buffer;
 }
