@@ -5,8 +5,8 @@ import type { z } from "zod";
 import { formatPath } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { controlsPath } from "../paths.js";
+import { didYouMean } from "../suggest.js";
 import { CatalogFileSchema, type CrosswalkFile, CrosswalkFileSchema } from "./schema.js";
-import { didYouMean } from "./suggest.js";
 import type { Catalog, CatalogRequirement, FrameworkInfo } from "./types.js";
 
 /**

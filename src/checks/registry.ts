@@ -1,5 +1,6 @@
 /** Every check, by id. Each lives in its own file: src/checks/<service>/<id>.ts. */
 import { UsageError } from "../errors.js";
+import { didYouMean } from "../suggest.js";
 import { check as cloudtrail_logging_continuous } from "./cloudtrail/cloudtrail_logging_continuous.js";
 import { check as cloudtrail_multi_region_trail_logging } from "./cloudtrail/cloudtrail_multi_region_trail_logging.js";
 import { check as cloudtrail_trail_cloudwatch_logs_delivery } from "./cloudtrail/cloudtrail_trail_cloudwatch_logs_delivery.js";
@@ -57,31 +58,8 @@ export function hasCheck(id: string): boolean {
 export function getCheck(id: string): AnyCheck {
   const found = byId.get(id);
   if (found) return found;
-  const suggestion = closest(id, [...byId.keys()]);
-  throw new UsageError(`unknown check "${id}"${suggestion ? `; did you mean "${suggestion}"?` : ""}`, {
+  const suggestion = didYouMean(id, [...byId.keys()]);
+  throw new UsageError(`unknown check "${id}"${suggestion ? `; ${suggestion}` : ""}`, {
     hint: "run `auditpack controls list` to see the checks each requirement uses",
   });
-}
-
-/** Levenshtein distance, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-/** The candidate nearest to `input`, when it is near enough to be a plausible typo. */
-export function closest(input: string, candidates: readonly string[]): string | undefined {
-  let best: { c: string; d: number } | undefined;
-  for (const c of candidates) {
-    const d = editDistance(input, c);
-    if (!best || d < best.d) best = { c, d };
-  }
-  return best && best.d <= Math.max(3, Math.floor(input.length / 3)) ? best.c : undefined;
 }

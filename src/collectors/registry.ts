@@ -1,5 +1,5 @@
-import { didYouMean } from "../catalog/suggest.js";
 import { UsageError } from "../errors.js";
+import { didYouMean } from "../suggest.js";
 import { collector as cloudtrailActivity } from "./cloudtrail/cloudtrail_activity.js";
 import { collector as cloudtrailTrails } from "./cloudtrail/cloudtrail_trails.js";
 import { collector as cloudwatchAlarms } from "./cloudwatch/cloudwatch_alarms.js";

@@ -7,7 +7,6 @@ import { discoverAccounts } from "../aws/organization.js";
 import { RateLimiter, runBounded } from "../aws/rate-limit.js";
 import { FixtureRecorder } from "../aws/recorder.js";
 import { ReplayHandler } from "../aws/replay.js";
-import { didYouMean } from "../catalog/suggest.js";
 import { describeIssues } from "../config/load.js";
 import type { AuditpackConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
@@ -26,6 +25,7 @@ import {
 import { redact } from "../evidence/redact.js";
 import type { Signer } from "../signing/types.js";
 import type { EvidenceStore } from "../store/types.js";
+import { didYouMean } from "../suggest.js";
 import { type AnyCollector, collectors as allCollectors, collectorIds, getCollector } from "./registry.js";
 import type { ClientConstructor, CollectContext, CollectWindow, ServiceName } from "./types.js";
 

@@ -1,5 +1,4 @@
 import { Cron } from "croner";
-import { didYouMean } from "../catalog/suggest.js";
 import { collectorIds } from "../collectors/registry.js";
 import { type CollectOptions, type CollectSummary, collect } from "../collectors/run.js";
 import type { AuditpackConfig } from "../config/schema.js";
@@ -16,6 +15,7 @@ import {
 import { keyTimestamp, parseEvidenceKey } from "../evidence/record.js";
 import type { Signer } from "../signing/types.js";
 import type { EvidenceStore } from "../store/types.js";
+import { didYouMean } from "../suggest.js";
 import { type Clock, systemClock, type TimerHandle } from "./clock.js";
 import { type Lease, StoreLock } from "./lock.js";
 

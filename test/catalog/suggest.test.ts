@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { closestMatches, didYouMean, levenshtein } from "../../src/catalog/suggest.js";
+import { closestMatches, didYouMean, levenshtein } from "../../src/suggest.js";
 
 describe("suggestions", () => {
   it("measures edit distance case-insensitively", () => {
