@@ -62,6 +62,14 @@ function setRetention(estate: EstateSpec, account: string, group: string, days: 
   find(region(estate, account, EU).logGroups, (g) => g.name === group, group).retentionDays = days;
 }
 
+/** AWS Config remembers a deleted resource (named by its id) from its deletion on. */
+function markDeleted(spec: RegionSpec, resourceType: string, id: string, deletedAt: string): void {
+  spec.deletedResources = [
+    ...(spec.deletedResources ?? []),
+    { resourceType, resourceId: id, resourceName: id, deletedAt },
+  ];
+}
+
 function setRuleResult(
   estate: EstateSpec,
   rule: string,
@@ -84,6 +92,32 @@ export function demoChanges(): Change[] {
     source,
     name,
     actor,
+  });
+  /** The production trail stopped (StopLogging) or logging again (StartLogging) at `time`. */
+  const trailLogging = (logging: boolean, actor: Actor, time: string, recordedAt: string): Change => ({
+    id: logging ? "trail-start" : "trail-stop",
+    documented: true,
+    summary: logging
+      ? `CloudTrail trail ${PROD_TRAIL} logging again (StartLogging)`
+      : `CloudTrail trail ${PROD_TRAIL} stopped logging (StopLogging)`,
+    event: {
+      ...base(actor, time, "cloudtrail.amazonaws.com", logging ? "StartLogging" : "StopLogging"),
+      requestParameters: { name: TRAIL_ARN },
+      responseElements: null,
+      resources: [{ ResourceType: "AWS::CloudTrail::Trail", ResourceName: TRAIL_ARN }],
+    },
+    recorded: {
+      resourceType: "AWS::CloudTrail::Trail",
+      resourceId: PROD_TRAIL,
+      resourceName: PROD_TRAIL,
+      at: recordedAt,
+    },
+    apply(estate) {
+      const trail = find(region(estate, PROD, EU).trails, (t) => t.name === PROD_TRAIL, "trail");
+      trail.logging = logging;
+      if (logging) trail.startedLogging = time;
+      else trail.stoppedLogging = time;
+    },
   });
   return [
     {
@@ -134,50 +168,8 @@ export function demoChanges(): Change[] {
         pool.lastModified = "2026-07-29T09:41:52Z";
       },
     },
-    {
-      id: "trail-stop",
-      documented: true,
-      summary: "CloudTrail trail payments-org-audit stopped logging (StopLogging)",
-      event: {
-        ...base(a.prod.deploy, "2026-08-14T21:47:13Z", "cloudtrail.amazonaws.com", "StopLogging"),
-        requestParameters: { name: TRAIL_ARN },
-        responseElements: null,
-        resources: [{ ResourceType: "AWS::CloudTrail::Trail", ResourceName: TRAIL_ARN }],
-      },
-      recorded: {
-        resourceType: "AWS::CloudTrail::Trail",
-        resourceId: PROD_TRAIL,
-        resourceName: PROD_TRAIL,
-        at: "2026-08-14T21:53:38Z",
-      },
-      apply(estate) {
-        const trail = find(region(estate, PROD, EU).trails, (t) => t.name === PROD_TRAIL, "trail");
-        trail.logging = false;
-        trail.stoppedLogging = "2026-08-14T21:47:13Z";
-      },
-    },
-    {
-      id: "trail-start",
-      documented: true,
-      summary: "CloudTrail trail payments-org-audit logging again (StartLogging)",
-      event: {
-        ...base(a.prod.priya, "2026-08-15T22:05:41Z", "cloudtrail.amazonaws.com", "StartLogging"),
-        requestParameters: { name: TRAIL_ARN },
-        responseElements: null,
-        resources: [{ ResourceType: "AWS::CloudTrail::Trail", ResourceName: TRAIL_ARN }],
-      },
-      recorded: {
-        resourceType: "AWS::CloudTrail::Trail",
-        resourceId: PROD_TRAIL,
-        resourceName: PROD_TRAIL,
-        at: "2026-08-15T22:12:20Z",
-      },
-      apply(estate) {
-        const trail = find(region(estate, PROD, EU).trails, (t) => t.name === PROD_TRAIL, "trail");
-        trail.logging = true;
-        trail.startedLogging = "2026-08-15T22:05:41Z";
-      },
-    },
+    trailLogging(false, a.prod.deploy, "2026-08-14T21:47:13Z", "2026-08-14T21:53:38Z"),
+    trailLogging(true, a.prod.priya, "2026-08-15T22:05:41Z", "2026-08-15T22:12:20Z"),
     {
       id: "alarm-actions-disabled",
       documented: true,
@@ -279,15 +271,7 @@ export function demoChanges(): Change[] {
       apply(estate) {
         const spec = region(estate, PROD, EU);
         spec.alarms = spec.alarms.filter((x) => x.name !== SECURITY_GROUP_ALARM);
-        spec.deletedResources = [
-          ...(spec.deletedResources ?? []),
-          {
-            resourceType: "AWS::CloudWatch::Alarm",
-            resourceId: SECURITY_GROUP_ALARM,
-            resourceName: SECURITY_GROUP_ALARM,
-            deletedAt: "2026-09-22T13:36:45Z",
-          },
-        ];
+        markDeleted(spec, "AWS::CloudWatch::Alarm", SECURITY_GROUP_ALARM, "2026-09-22T13:36:45Z");
       },
     },
     // Ordinary recorded changes in staging (not drift of a PCI control).
@@ -381,15 +365,12 @@ export function demoChanges(): Change[] {
         spec.logGroups = spec.logGroups.filter(
           (g) => g.name !== "/aws/lambda/payments-staging-tmp-migration",
         );
-        spec.deletedResources = [
-          ...(spec.deletedResources ?? []),
-          {
-            resourceType: "AWS::Logs::LogGroup",
-            resourceId: "/aws/lambda/payments-staging-tmp-migration",
-            resourceName: "/aws/lambda/payments-staging-tmp-migration",
-            deletedAt: "2026-09-05T15:49:31Z",
-          },
-        ];
+        markDeleted(
+          spec,
+          "AWS::Logs::LogGroup",
+          "/aws/lambda/payments-staging-tmp-migration",
+          "2026-09-05T15:49:31Z",
+        );
       },
     },
   ];

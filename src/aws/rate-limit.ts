@@ -4,6 +4,8 @@
  * see it.
  */
 
+import { setTimeout as wait } from "node:timers/promises";
+
 /** Documented request-rate quotas, per account and region. */
 export const DOCUMENTED_RATE_LIMITS: Readonly<Record<string, { perSecond: number; burst: number }>> = {
   // CloudTrail LookupEvents: 2 requests per second per account and region (AWS CloudTrail quotas).
@@ -142,17 +144,9 @@ export async function runBounded<T, R>(
   return results;
 }
 
+/** Resolve after `ms`; if `signal` aborts first, reject with its reason (e.g. the run's own error). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason ?? new Error("aborted"));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
+  return wait(ms, undefined, { signal }).catch((error: unknown) => {
+    throw signal?.aborted ? signal.reason : error;
   });
 }

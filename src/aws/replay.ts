@@ -9,6 +9,7 @@ import { NormalizedSchema } from "@smithy/core/schema";
 import type { HttpHandler, HttpHandlerOptions } from "@smithy/protocol-http";
 import { type HttpRequest, HttpResponse } from "@smithy/protocol-http";
 import type { ServiceName } from "../collectors/types.js";
+import { sleep } from "./rate-limit.js";
 
 /**
  * A replay transport: an SDK `requestHandler` that answers from recorded responses (docs/EVIDENCE.md,
@@ -86,7 +87,11 @@ export class ReplayHandler implements HttpHandler<Record<string, never>> {
     const { operation, params } = this.parseRequest(request);
     this.calls.push({ operation, params });
     this.options.onCall?.(operation, params);
-    if (this.options.latencyMs) await delay(this.options.latencyMs, signal);
+    // An abort during the latency fails like the SDK's own handler does mid-request.
+    if (this.options.latencyMs)
+      await sleep(this.options.latencyMs, signal).catch(() => {
+        throw abortError();
+      });
     const answer = this.take(operation, params);
     const requestId = this.requestId(operation);
     return { response: this.render(operation, answer, requestId) };
@@ -350,18 +355,4 @@ function abortError(): Error {
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError();
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -10,6 +10,7 @@ import {
 } from "../collectors/run.js";
 import { ExitCode, UsageError } from "../errors.js";
 import type { CliApp } from "./app.js";
+import { commaList, parseDate } from "./options.js";
 import { action, examples } from "./program.js";
 
 interface CollectCliOptions {
@@ -62,20 +63,20 @@ export function registerCollect(program: Command): void {
 
 async function runCollect(app: CliApp, options: CollectCliOptions): Promise<number> {
   // Every option is checked before the config, the store or AWS is touched.
-  const collectors = list(options.collectors);
+  const collectors = commaList(options.collectors);
   for (const id of collectors ?? []) getCollector(id);
-  const regions = list(options.regions);
+  const regions = commaList(options.regions);
   for (const r of regions ?? []) {
     if (!REGION.test(r))
       throw new UsageError(`--regions: "${r}" is not a region name`, {
         hint: "e.g. --regions eu-west-1,us-east-1",
       });
   }
-  const accounts = list(options.accounts);
+  const accounts = commaList(options.accounts);
   for (const a of accounts ?? []) {
     if (!ACCOUNT.test(a)) throw new UsageError(`--accounts: "${a}" is not a 12-digit AWS account id`);
   }
-  const since = options.since === undefined ? undefined : parseDate(options.since);
+  const since = options.since === undefined ? undefined : parseDate("--since", options.since);
 
   const display = new ProgressDisplay(app);
   let summary: CollectSummary;
@@ -104,28 +105,6 @@ async function runCollect(app: CliApp, options: CollectCliOptions): Promise<numb
     for (const line of summaryTable(summary)) app.out.info(line);
   }
   return summary.status === "ok" ? ExitCode.ok : ExitCode.partial;
-}
-
-function list(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const items = value
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return [...new Set(items)];
-}
-
-/** YYYY-MM-DD (UTC midnight) or a full ISO 8601 date-time. */
-export function parseDate(value: string): Date {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const full = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value);
-  const date = new Date(dateOnly ? `${value}T00:00:00Z` : value);
-  if ((!dateOnly && !full) || Number.isNaN(date.getTime())) {
-    throw new UsageError(`--since: "${value}" is not a date`, {
-      hint: "use YYYY-MM-DD (UTC) or an ISO 8601 date-time such as 2026-07-01T00:00:00Z",
-    });
-  }
-  return date;
 }
 
 const label = (r: { collector: string; account: string; region: string }) =>

@@ -8,6 +8,7 @@ import { periodFromOptions } from "../evaluate/period.js";
 import { type Findings, STATUSES, type Status } from "../evaluate/types.js";
 import { loadWaivers } from "../evaluate/waivers.js";
 import type { CliApp } from "./app.js";
+import { commaList } from "./options.js";
 import { action, examples } from "./program.js";
 
 interface EvaluateCliOptions {
@@ -23,10 +24,7 @@ interface EvaluateCliOptions {
 /** --fail-on fail,error -> the statuses that make the exit code 1. */
 export function parseFailOn(value: string | undefined): Status[] {
   if (value === undefined) return [];
-  const wanted = value
-    .split(",")
-    .map((s) => s.trim().toUpperCase())
-    .filter(Boolean);
+  const wanted = commaList(value.toUpperCase());
   for (const s of wanted) {
     if (s !== "FAIL" && s !== "ERROR")
       throw new UsageError(`--fail-on: "${s.toLowerCase()}" is not fail or error`, {
@@ -69,10 +67,7 @@ async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<nu
   const period = periodFromOptions(options);
   const failOn = parseFailOn(options.failOn);
   const catalog = loadCatalog(options.framework);
-  const requirements = options.requirements
-    ?.split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const requirements = commaList(options.requirements);
   const waiversFile = options.waivers
     ? path.resolve(app.cwd, options.waivers)
     : app.resolvePath("waivers.yaml");

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { getCollector, iamPolicy } from "../collectors/registry.js";
+import { commaList } from "./options.js";
 import { action, examples } from "./program.js";
 
 export function registerIamPolicy(program: Command): void {
@@ -9,10 +10,7 @@ export function registerIamPolicy(program: Command): void {
     .option("--collectors <ids>", "only these comma-separated collectors (default: all)")
     .action(
       action<{ collectors?: string }>(async (app, options) => {
-        const ids = options.collectors
-          ?.split(",")
-          .map((s) => s.trim())
-          .filter(Boolean);
+        const ids = commaList(options.collectors);
         const policy = iamPolicy(ids ? ids.map(getCollector) : undefined);
         // The policy is the output, JSON with or without --json, so it can be piped straight to AWS.
         process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);

@@ -20,6 +20,7 @@ import {
 import { verifyCommands } from "../report/verify-text.js";
 import { writeSelfSignedP12File } from "../signing/certificate.js";
 import type { CliApp } from "./app.js";
+import { commaList } from "./options.js";
 import type { Output } from "./output.js";
 import { action, examples } from "./program.js";
 
@@ -73,10 +74,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
   const period = parsePeriod(options.period);
   const formats = parseFormats(options.format.split(","));
   const catalog = loadCatalog(options.framework);
-  const requirements = options.requirements
-    ?.split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const requirements = commaList(options.requirements);
   if (options.requirements !== undefined && (requirements?.length ?? 0) === 0) {
     throw new UsageError("--requirements names no requirement", { hint: "e.g. --requirements 8,10,11" });
   }

@@ -6,6 +6,7 @@ import { type LedgerProblem, type VerifyLedgerOptions, verifyLedger } from "../e
 import { FsStore } from "../store/fs.js";
 import type { EvidenceStore } from "../store/types.js";
 import type { CliApp } from "./app.js";
+import { parseDate } from "./options.js";
 import { action, examples } from "./program.js";
 
 interface VerifyOptions {
@@ -147,24 +148,6 @@ function openDirStore(dir: string): FsStore {
   if (!isDir)
     throw new UsageError(`${dir} is not a directory`, { hint: "pass the root folder of a disk store" });
   return new FsStore(dir);
-}
-
-/** YYYY-MM-DD (UTC day; as an upper bound it includes the whole day) or a full ISO 8601 time. */
-export function parseDate(option: string, value: string, upperBound: boolean): Date {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value);
-  const date = new Date(dateOnly ? `${value}T00:00:00.000Z` : value);
-  if (
-    (!dateOnly && !isoTime) ||
-    Number.isNaN(date.getTime()) ||
-    (dateOnly && date.toISOString().slice(0, 10) !== value)
-  ) {
-    throw new UsageError(`${option} "${value}" is not a date`, {
-      hint: "use YYYY-MM-DD or an ISO time such as 2026-07-01T00:00:00Z",
-    });
-  }
-  if (dateOnly && upperBound) date.setUTCDate(date.getUTCDate() + 1);
-  return date;
 }
 
 /** One self-overwriting status line on a terminal, redrawn at most every 200 ms. */

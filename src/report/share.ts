@@ -1,12 +1,12 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { GetObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { S3StoreConfig } from "../config/schema.js";
 import { UsageError, VerificationError } from "../errors.js";
-import { S3Store } from "../store/s3.js";
+import { S3Store, s3ClientConfig } from "../store/s3.js";
 import { verifyReportPackage } from "./verify-report.js";
 import { zipDirectory } from "./zip.js";
 
@@ -84,7 +84,9 @@ export async function sharePackage(options: ShareOptions): Promise<ShareResult> 
     await rm(scratch, { recursive: true, force: true });
   }
 
-  const client = new S3Client(clientConfig(options));
+  const client = new S3Client(
+    s3ClientConfig({ ...options.store, maxAttempts: options.maxAttempts, credentials: options.credentials }),
+  );
   try {
     const store = new S3Store({ ...options.store, client });
     await store.put(key, body, { contentType: "application/zip" });
@@ -107,13 +109,4 @@ export async function sharePackage(options: ShareOptions): Promise<ShareResult> 
   } finally {
     client.destroy();
   }
-}
-
-function clientConfig(options: ShareOptions): S3ClientConfig {
-  const config: S3ClientConfig = { forcePathStyle: options.store.forcePathStyle ?? false };
-  if (options.store.region) config.region = options.store.region;
-  if (options.store.endpoint) config.endpoint = options.store.endpoint;
-  if (options.maxAttempts !== undefined) config.maxAttempts = options.maxAttempts;
-  if (options.credentials) config.credentials = options.credentials;
-  return config;
 }

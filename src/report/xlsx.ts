@@ -24,6 +24,27 @@ const DATE_FORMAT = "yyyy-mm-dd hh:mm:ss";
 
 export const SHEETS = ["Summary", "Requirements", "Findings", "Timeline", "Evidence", "Waivers"] as const;
 
+/** Findings, Timeline and Waivers each name a check on a resource in the same five columns. */
+const PLACE_COLUMNS: Column[] = [
+  { header: "Requirement", width: 12 },
+  { header: "Check", width: 34 },
+  { header: "Resource", width: 60 },
+  { header: "Account", width: 14 },
+  { header: "Region", width: 13 },
+];
+
+interface Place {
+  requirementId: string;
+  checkId: string;
+  resource: string;
+  account: string;
+  region: string;
+}
+
+function placeOf(p: Place): CellValue[] {
+  return [p.requirementId, p.checkId, p.resource, p.account, p.region];
+}
+
 export interface SheetSpec {
   name: (typeof SHEETS)[number];
   columns: Column[];
@@ -118,11 +139,7 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
     {
       name: "Findings",
       columns: [
-        { header: "Requirement", width: 12 },
-        { header: "Check", width: 34 },
-        { header: "Resource", width: 60 },
-        { header: "Account", width: 14 },
-        { header: "Region", width: 13 },
+        ...PLACE_COLUMNS,
         { header: "From (UTC)", width: 20, kind: "date" },
         { header: "To (UTC)", width: 20, kind: "date" },
         { header: "Status", width: 16, kind: "status" },
@@ -133,11 +150,7 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         { header: "Evidence SHA-256", width: 66 },
       ],
       rows: mapIterable(model.findingRows(), (r) => [
-        r.requirementId,
-        r.checkId,
-        r.resource,
-        r.account,
-        r.region,
+        ...placeOf(r),
         toDate(r.start),
         toDate(r.end),
         r.waived && (r.status === "FAIL" || r.status === "ERROR") ? `${r.status} (waived)` : r.status,
@@ -152,26 +165,12 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
       name: "Timeline",
       columns: [
         { header: "At (UTC)", width: 20, kind: "date" },
-        { header: "Requirement", width: 12 },
-        { header: "Check", width: 34 },
-        { header: "Resource", width: 60 },
-        { header: "Account", width: 14 },
-        { header: "Region", width: 13 },
+        ...PLACE_COLUMNS,
         { header: "From status", width: 16, kind: "status" },
         { header: "To status", width: 16, kind: "status" },
         { header: "Reason", width: 60 },
       ],
-      rows: mapIterable(model.timeline(), (t) => [
-        toDate(t.at),
-        t.requirementId,
-        t.checkId,
-        t.resource,
-        t.account,
-        t.region,
-        t.from,
-        t.to,
-        cut(t.reason),
-      ]),
+      rows: mapIterable(model.timeline(), (t) => [toDate(t.at), ...placeOf(t), t.from, t.to, cut(t.reason)]),
     },
     {
       name: "Evidence",
@@ -198,11 +197,7 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
       name: "Waivers",
       columns: [
         { header: "Waiver", width: 14 },
-        { header: "Requirement", width: 12 },
-        { header: "Check", width: 34 },
-        { header: "Resource", width: 60 },
-        { header: "Account", width: 14 },
-        { header: "Region", width: 13 },
+        ...PLACE_COLUMNS,
         { header: "Original status", width: 16, kind: "status" },
         { header: "Reason", width: 60 },
         { header: "Approver", width: 28 },
@@ -210,11 +205,7 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
       ],
       rows: mapIterable(model.waivers, (w) => [
         w.id,
-        w.requirementId,
-        w.checkId,
-        w.resource,
-        w.account,
-        w.region,
+        ...placeOf(w),
         w.originalStatus,
         cut(w.reason),
         w.approver,

@@ -14,7 +14,6 @@ import {
 } from "./parse.js";
 import type { AlarmState, MetricFilterState, TrailState, UserPoolState } from "./types.js";
 
-/** Resource types each snapshot collector reports on (its error records make them ERROR). */
 /** Internal (not check-facing) resource kinds the aggregates are built from. */
 export const TRAIL_SHADOWS = "cloudtrail_shadow";
 export const METRIC_FILTERS = "logs_metric_filter";
@@ -62,10 +61,17 @@ export function addSnapshot(builder: HistoryBuilder, record: EvidenceRecord, ctx
     return;
   }
 
+  // Every state observed is remembered by kind: the snapshot's marker for a kind lists exactly those keys.
+  const seen = new Map<Kind, string[]>();
+  const observe = <S>(type: Kind, key: string, state: S): void => {
+    builder.observe<S>(type, account, region, key, { at, until, kind: "state", state, evidence });
+    const keys = seen.get(type);
+    if (keys) keys.push(key);
+    else seen.set(type, [key]);
+  };
+
   switch (record.collector) {
     case "cognito_user_pools": {
-      const pools: string[] = [];
-      const clients: string[] = [];
       for (const entry of arr(payload, "userPools")) {
         const f = userPoolFields((entry as { userPool?: unknown }).userPool, {
           mfaConfig: (entry as { mfaConfig?: unknown }).mfaConfig,
@@ -79,41 +85,23 @@ export function addSnapshot(builder: HistoryBuilder, record: EvidenceRecord, ctx
           name: f.name ?? f.id,
           clients: f.clients ?? [],
         };
-        pools.push(state.id);
-        builder.observe("cognito_user_pool", account, region, state.id, {
-          at,
-          until,
-          kind: "state",
-          state,
-          evidence,
-        });
+        observe("cognito_user_pool", state.id, state);
         for (const raw of arr(entry, "clients")) {
           const client = clientOf(raw);
           const key = `${state.id}/${client.clientId}`;
-          clients.push(key);
-          builder.observe("cognito_user_pool_client", account, region, key, {
-            at,
-            until,
-            kind: "state",
-            evidence,
-            state: {
-              ...base,
-              id: key,
-              name: `${client.clientName ?? client.clientId} (${client.clientId}) of user pool ${state.name}`,
-              userPoolId: state.id,
-              userPoolName: state.name,
-              client,
-            },
+          observe("cognito_user_pool_client", key, {
+            ...base,
+            id: key,
+            name: `${client.clientName ?? client.clientId} (${client.clientId}) of user pool ${state.name}`,
+            userPoolId: state.id,
+            userPoolName: state.name,
+            client,
           });
         }
       }
-      marker("cognito_user_pool", pools);
-      marker("cognito_user_pool_client", clients);
-      return;
+      break;
     }
     case "cloudtrail_trails": {
-      const home: string[] = [];
-      const shadows: string[] = [];
       for (const entry of arr(payload, "trails")) {
         const e = entry as { trail?: unknown; status?: unknown; eventSelectors?: unknown };
         const f = trailFields(e.trail, { status: e.status, selectors: e.eventSelectors });
@@ -121,96 +109,52 @@ export function addSnapshot(builder: HistoryBuilder, record: EvidenceRecord, ctx
         const arn = trailArn(account, f.homeRegion ?? region, f.arn ?? f.name!);
         const state: TrailState = { ...base, ...f, id: arn, arn, name: f.name ?? arn };
         const isShadow = f.homeRegion !== undefined && f.homeRegion !== region;
-        (isShadow ? shadows : home).push(arn);
         if (f.isLogging !== undefined)
           builder.signal(account, region, arn, { at, kind: "status", isLogging: f.isLogging });
-        builder.observe(isShadow ? TRAIL_SHADOWS : "cloudtrail_trail", account, region, arn, {
-          at,
-          until,
-          kind: "state",
-          state,
-          evidence,
-        });
+        observe(isShadow ? TRAIL_SHADOWS : "cloudtrail_trail", arn, state);
       }
-      marker("cloudtrail_trail", home);
-      marker(TRAIL_SHADOWS, shadows);
-      return;
+      break;
     }
     case "logs_log_groups": {
-      const groups: string[] = [];
       for (const g of arr(payload, "logGroups")) {
         const f = logGroupFields(g);
         if (!f.name) continue;
-        groups.push(f.name);
-        builder.observe("logs_log_group", account, region, f.name, {
-          at,
-          until,
-          kind: "state",
-          evidence,
-          state: {
-            ...base,
-            id: f.name,
-            name: f.name,
-            arn: f.arn,
-            retentionInDays: f.retentionInDays,
-            kmsKeyId: f.kmsKeyId,
-            deliveredBy: [],
-          },
+        observe("logs_log_group", f.name, {
+          ...base,
+          id: f.name,
+          name: f.name,
+          arn: f.arn,
+          retentionInDays: f.retentionInDays,
+          kmsKeyId: f.kmsKeyId,
+          deliveredBy: [],
         });
       }
-      const filters: string[] = [];
       for (const mf of arr(payload, "metricFilters")) {
         const f = metricFilterFields(mf);
         const key = `${f.logGroupName}:${f.name}`;
-        filters.push(key);
-        builder.observe<MetricFilterState>(METRIC_FILTERS, account, region, key, {
-          at,
-          until,
-          kind: "state",
-          evidence,
-          state: { ...base, id: key, ...f },
-        });
+        observe<MetricFilterState>(METRIC_FILTERS, key, { ...base, id: key, ...f });
       }
-      marker("logs_log_group", groups);
-      marker(METRIC_FILTERS, filters);
-      return;
+      break;
     }
     case "cloudwatch_alarms": {
-      const alarms: string[] = [];
       for (const a of arr(payload, "metricAlarms")) {
         const f = alarmFields(a);
-        alarms.push(f.name);
-        builder.observe<AlarmState>(ALARMS, account, region, f.name, {
-          at,
-          until,
-          kind: "state",
-          evidence,
-          state: { ...base, id: f.name, ...f },
-        });
+        observe<AlarmState>(ALARMS, f.name, { ...base, id: f.name, ...f });
       }
-      marker(ALARMS, alarms);
-      return;
+      break;
     }
     case "config_recorder": {
       const key = `${account}/${region}`;
-      builder.observe("config_service", account, region, key, {
-        at,
-        until,
-        kind: "state",
-        evidence,
-        state: {
-          ...base,
-          id: key,
-          name: `AWS Config in ${account}/${region}`,
-          recorders: recordersOf(payload),
-          deliveryChannels: deliveryChannelsOf(payload),
-        },
+      observe("config_service", key, {
+        ...base,
+        id: key,
+        name: `AWS Config in ${account}/${region}`,
+        recorders: recordersOf(payload),
+        deliveryChannels: deliveryChannelsOf(payload),
       });
-      marker("config_service", [key]);
-      return;
+      break;
     }
     case "config_rule_compliance": {
-      const keys: string[] = [];
       const rules = arr(payload, "rules");
       const evaluations = ((payload as { evaluations?: Record<string, unknown[]> })?.evaluations ??
         {}) as Record<string, unknown[]>;
@@ -221,28 +165,22 @@ export function addSnapshot(builder: HistoryBuilder, record: EvidenceRecord, ctx
           const resourceType = str(result, ...q, "ResourceType") ?? "(unknown type)";
           const resourceId = str(result, ...q, "ResourceId") ?? "(unknown resource)";
           const key = `${ruleName}|${resourceType}|${resourceId}`;
-          keys.push(key);
-          builder.observe("config_rule_evaluation", account, region, key, {
-            at,
-            until,
-            kind: "state",
-            evidence,
-            state: {
-              ...base,
-              id: key,
-              name: `${resourceType} ${resourceId} (rule ${ruleName})`,
-              ruleName,
-              sourceIdentifier: str(rule, "Source", "SourceIdentifier"),
-              resourceType,
-              resourceId,
-              complianceType: str(result, "ComplianceType") ?? "INSUFFICIENT_DATA",
-              annotation: str(result, "Annotation"),
-            },
+          observe("config_rule_evaluation", key, {
+            ...base,
+            id: key,
+            name: `${resourceType} ${resourceId} (rule ${ruleName})`,
+            ruleName,
+            sourceIdentifier: str(rule, "Source", "SourceIdentifier"),
+            resourceType,
+            resourceId,
+            complianceType: str(result, "ComplianceType") ?? "INSUFFICIENT_DATA",
+            annotation: str(result, "Annotation"),
           });
         }
       }
-      marker("config_rule_evaluation", keys);
-      return;
+      break;
     }
   }
+  // A kind with nothing observed is still marked: the snapshot says none exist then.
+  for (const type of SNAPSHOT_KINDS[record.collector] ?? []) marker(type, seen.get(type) ?? []);
 }

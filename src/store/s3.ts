@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   GetObjectCommand,
   HeadBucketCommand,
@@ -57,7 +58,7 @@ export class S3Store implements EvidenceStore {
     this.kmsKeyId = options.kmsKeyId;
     this.listPageSize = options.listPageSize;
     this.location = `s3://${this.bucket}/${this.prefix.replace(/\/$/, "")}`;
-    this.client = options.client ?? new S3Client(clientConfig(options));
+    this.client = options.client ?? new S3Client(s3ClientConfig(options));
   }
 
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
@@ -264,7 +265,10 @@ export class S3Store implements EvidenceStore {
   }
 }
 
-function clientConfig(options: S3StoreOptions): S3ClientConfig {
+/** Client settings for a store's bucket (also used to sign share links against the same endpoint). */
+export function s3ClientConfig(
+  options: Pick<S3StoreOptions, "region" | "endpoint" | "forcePathStyle" | "maxAttempts" | "credentials">,
+): S3ClientConfig {
   // Only set what is configured, so the SDK's own chain (AWS_REGION, AWS_ENDPOINT_URL, profiles) still applies.
   const config: S3ClientConfig = { forcePathStyle: options.forcePathStyle ?? false };
   if (options.region) config.region = options.region;
@@ -332,8 +336,4 @@ function httpStatus(error: unknown): number | undefined {
 
 function attemptsOf(error: unknown): number | undefined {
   return (error as AwsErrorLike | undefined)?.$metadata?.attempts;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
