@@ -2,7 +2,14 @@ import { expect, it } from "vitest";
 import type { AnyCheck } from "../../src/checks/types.js";
 import { evaluateCheck } from "../../src/evaluate/evaluate.js";
 import { buildHistories } from "../../src/state/build.js";
-import type { ResourceType, StateBase } from "../../src/state/types.js";
+import type {
+  ConfigServiceState,
+  LogGroupState,
+  ResourceType,
+  StateBase,
+  TrailState,
+  UserPoolState,
+} from "../../src/state/types.js";
 import { ACCOUNT, loaded, REGION, record } from "../evaluate/helpers.js";
 
 export { ACCOUNT, REGION };
@@ -14,6 +21,64 @@ export const base = (id: string, name = id): StateBase => ({
   name,
   observedAt: "2026-08-01T00:00:00.000Z",
   evidence: [],
+});
+
+/** A user pool that every cognito_user_pool check passes; `over` makes it fail one. */
+export const compliantUserPool = (over: Partial<UserPoolState> = {}): UserPoolState => ({
+  ...base("eu-west-1_AbC", "payments-customers"),
+  passwordPolicy: {
+    minimumLength: 12,
+    requireUppercase: true,
+    requireLowercase: true,
+    requireNumbers: true,
+    passwordHistorySize: 4,
+    temporaryPasswordValidityDays: 7,
+  },
+  mfa: "ON",
+  factors: ["SOFTWARE_TOKEN"],
+  advancedSecurityMode: "ENFORCED",
+  adminCreateUserOnly: true,
+  clients: [],
+  ...over,
+});
+
+/** A trail that every cloudtrail check passes; `over` makes it fail one. */
+export const compliantTrail = (over: Partial<TrailState> = {}): TrailState => ({
+  ...base("arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-audit", "org-audit"),
+  isMultiRegion: true,
+  includeGlobalServiceEvents: true,
+  isLogging: true,
+  logFileValidation: true,
+  kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/k1",
+  cloudWatchLogsLogGroupArn: "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/org-audit:*",
+  managementEvents: { read: true, write: true, excludedSources: [] },
+  ...over,
+});
+
+/** An AWS Config setup (recorder and delivery channel) that every config_service check passes. */
+export const compliantConfigService = (over: Partial<ConfigServiceState> = {}): ConfigServiceState => ({
+  ...base("111122223333/eu-west-1", "AWS Config in 111122223333/eu-west-1"),
+  recorders: [
+    {
+      name: "default",
+      recording: true,
+      allSupported: true,
+      includeGlobalResourceTypes: true,
+      resourceTypes: [],
+      excludedResourceTypes: [],
+    },
+  ],
+  deliveryChannels: [{ name: "default", lastHistoryDelivery: "SUCCESS", lastSnapshotDelivery: "SUCCESS" }],
+  ...over,
+});
+
+/** A log group that every logs_log_group check passes; `over` makes it fail one. */
+export const compliantLogGroup = (over: Partial<LogGroupState> = {}): LogGroupState => ({
+  ...base("/aws/cloudtrail/org-audit"),
+  retentionInDays: 365,
+  kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/k1",
+  deliveredBy: ["arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-audit"],
+  ...over,
 });
 
 /** The snapshot collector and its empty payload for each resource type. */

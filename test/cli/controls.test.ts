@@ -1,30 +1,6 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { runCli } from "../../src/cli/program.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { runAuditpack } from "../helpers/cli.js";
-
-/**
- * Run the CLI in this process (the module graph is already loaded, so this is fast on a busy
- * machine), capturing what it writes. One test below runs the real binary for exit code and streams.
- */
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await runCli(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+import { runCliInProcess } from "../helpers/cli-in-process.js";
 
 afterEach(() => {
   process.exitCode = undefined;
@@ -50,7 +26,14 @@ describe("auditpack controls", () => {
   });
 
   it("list --framework shows the hierarchy with manual requirements marked", async () => {
-    const r = await run(["controls", "list", "--framework", "pci-dss-4.0", "--requirements", "8.3"]);
+    const r = await runCliInProcess([
+      "controls",
+      "list",
+      "--framework",
+      "pci-dss-4.0",
+      "--requirements",
+      "8.3",
+    ]);
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines.find((l) => l.startsWith("8.3 "))).toContain("Strong authentication");
@@ -60,7 +43,7 @@ describe("auditpack controls", () => {
   });
 
   it("show explains checks, parameters and crosswalk; --json carries the same", async () => {
-    const text = await run(["controls", "show", "pci-dss-4.0:8.3.6"]);
+    const text = await runCliInProcess(["controls", "show", "pci-dss-4.0:8.3.6"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("pci-dss-4.0:8.3.6  Passwords have a minimum length and mix of characters");
     expect(text.stdout).toContain("PCI DSS 4.0 > 8 Identify users and authenticate access > 8.3 ");
@@ -70,7 +53,7 @@ describe("auditpack controls", () => {
     expect(text.stdout).toContain("evaluates Cognito user pools; snapshots from cognito_user_pools");
     expect(text.stdout).toMatch(/soc2-2017:CC6\.1\s+Logical access security is implemented/);
 
-    const json = await run(["controls", "show", "nist-800-53-r5:IA-2(1)", "--json"]);
+    const json = await runCliInProcess(["controls", "show", "nist-800-53-r5:IA-2(1)", "--json"]);
     expect(json.code).toBe(0);
     const shown = JSON.parse(json.stdout);
     expect(shown.control).toBe("nist-800-53-r5:IA-2(1)");
@@ -93,7 +76,7 @@ describe("auditpack controls", () => {
   });
 
   it("show gives a manual requirement's rationale, the evidence to attach and how", async () => {
-    const r = await run(["controls", "show", "pci-dss-4.0:11.3.2"]);
+    const r = await runCliInProcess(["controls", "show", "pci-dss-4.0:11.3.2"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("[MANUAL]");
     expect(r.stdout).toContain("Manual (no automated check):");
@@ -102,23 +85,23 @@ describe("auditpack controls", () => {
   });
 
   it("an unknown control or framework exits 2 with the closest suggestion", async () => {
-    const control = await run(["controls", "show", "pci-dss-4.0:8.4.9"]);
+    const control = await runCliInProcess(["controls", "show", "pci-dss-4.0:8.4.9"]);
     expect(control.code).toBe(2);
     expect(control.stderr).toContain('error: pci-dss-4.0 has no requirement "8.4.9"');
     expect(control.stderr).toContain("did you mean 8.3.9, 8.4.1 or 8.4.2?");
 
-    const framework = await run(["controls", "list", "--framework", "hipaa"]);
+    const framework = await runCliInProcess(["controls", "list", "--framework", "hipaa"]);
     expect(framework.code).toBe(2);
     expect(framework.stderr).toContain('unknown framework "hipaa"');
     expect(framework.stderr).toContain("did you mean hipaa-security?");
 
-    const lonely = await run(["controls", "list", "--requirements", "8"]);
+    const lonely = await runCliInProcess(["controls", "list", "--requirements", "8"]);
     expect(lonely.code).toBe(2);
     expect(lonely.stderr).toContain("--requirements needs --framework");
   });
 
   it("--help shows examples", async () => {
-    const r = await run(["controls", "show", "--help"]);
+    const r = await runCliInProcess(["controls", "show", "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Examples:");
     expect(r.stdout).toContain("auditpack controls show pci-dss-4.0:8.4.2");

@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { runCli } from "../../src/cli/program.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { Ledger } from "../../src/evidence/ledger.js";
 import { PACKAGE_ROOT } from "../../src/paths.js";
 import { newSigner, steppingClock, tempStore, writeRun } from "../evidence/ledger-helpers.js";
+import { runCliInProcess } from "../helpers/cli-in-process.js";
 
 async function sealedStore() {
   const store = tempStore();
@@ -16,27 +16,6 @@ async function sealedStore() {
   return { store, signer, records };
 }
 
-/** Run the CLI in-process, capturing what it writes. */
-async function cli(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await runCli(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
-
 afterEach(() => {
   process.exitCode = undefined;
 });
@@ -44,10 +23,10 @@ afterEach(() => {
 describe("auditpack verify", () => {
   it("exits 0 for an intact store", async () => {
     const { store } = await sealedStore();
-    const result = await cli(["verify", store.root]);
+    const result = await runCliInProcess(["verify", store.root]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("ledger intact");
-    const json = await cli(["--json", "verify", store.root]);
+    const json = await runCliInProcess(["--json", "verify", store.root]);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({
       ok: true,
@@ -61,12 +40,12 @@ describe("auditpack verify", () => {
     const altered = store.pathOf(records[0]!);
     writeFileSync(altered, `${readFileSync(altered, "utf8")} `);
     unlinkSync(store.pathOf(records[2]!));
-    const result = await cli(["verify", store.root]);
+    const result = await runCliInProcess(["verify", store.root]);
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split("\n");
     expect(lines.find((l) => l.startsWith("altered:"))).toContain(records[0]);
     expect(lines.find((l) => l.startsWith("missing:"))).toContain(records[2]);
-    const json = await cli(["--json", "verify", store.root]);
+    const json = await runCliInProcess(["--json", "verify", store.root]);
     expect(json.code).toBe(1);
     const doc = JSON.parse(json.stdout) as {
       ok: boolean;
@@ -86,9 +65,16 @@ describe("auditpack verify", () => {
     const dir = path.dirname(store.root);
     writeFileSync(path.join(dir, "mine.pub.pem"), await signer.publicKeyPem());
     writeFileSync(path.join(dir, "other.pub.pem"), await newSigner().publicKeyPem());
-    expect((await cli(["--store", store.root, "verify"])).code).toBe(0);
-    expect((await cli(["verify", store.root, "--public-key", path.join(dir, "mine.pub.pem")])).code).toBe(0);
-    const other = await cli(["verify", store.root, "--public-key", path.join(dir, "other.pub.pem")]);
+    expect((await runCliInProcess(["--store", store.root, "verify"])).code).toBe(0);
+    expect(
+      (await runCliInProcess(["verify", store.root, "--public-key", path.join(dir, "mine.pub.pem")])).code,
+    ).toBe(0);
+    const other = await runCliInProcess([
+      "verify",
+      store.root,
+      "--public-key",
+      path.join(dir, "other.pub.pem"),
+    ]);
     expect(other.code).toBe(1);
     expect(other.stderr).toContain("unknown-key:");
   });
@@ -102,7 +88,7 @@ describe("auditpack verify", () => {
       ["verify", path.join(store.root, "no-such-dir")],
       ["verify", store.root, "--public-key", "/no/such/key.pem"],
     ]) {
-      const result = await cli(args);
+      const result = await runCliInProcess(args);
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr, args.join(" ")).toMatch(/error: .*(date|directory|not before|public-key)/);
     }
@@ -110,7 +96,7 @@ describe("auditpack verify", () => {
 
   it("restricts records to --since/--until", async () => {
     const { store } = await sealedStore();
-    const json = await cli(["--json", "verify", store.root, "--since", "2026-08-01"]);
+    const json = await runCliInProcess(["--json", "verify", store.root, "--since", "2026-08-01"]);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout).summary).toMatchObject({ records: 0, seals: 1, manifests: 1 });
   });

@@ -6,16 +6,9 @@ import { collectors } from "../../src/collectors/registry.js";
 import type { ServiceName } from "../../src/collectors/types.js";
 import { PACKAGE_ROOT } from "../../src/paths.js";
 import { runCollector } from "../helpers/run-collector.js";
+import { IAM_PREFIX } from "./iam-prefix.js";
 
 const READ_ONLY = /^(Describe|Get|List|Lookup|Select)[A-Z]/;
-const IAM_PREFIX: Record<ServiceName, string> = {
-  config: "config",
-  cloudtrail: "cloudtrail",
-  logs: "logs",
-  monitoring: "cloudwatch",
-  "cognito-idp": "cognito-idp",
-  sts: "sts",
-};
 const SERVICE_DIR: Record<ServiceName, string> = {
   config: "config",
   cloudtrail: "cloudtrail",

@@ -3,23 +3,13 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectors, iamPolicy } from "../../src/collectors/registry.js";
 import { collect } from "../../src/collectors/run.js";
-import type { ServiceName } from "../../src/collectors/types.js";
 import { parseConfig } from "../../src/config/load.js";
 import { PACKAGE_ROOT } from "../../src/paths.js";
 import { newSigner, tempStore } from "../evidence/ledger-helpers.js";
+import { IAM_PREFIX } from "./iam-prefix.js";
 
 /** Read-only API verbs. Anything else (Put, Create, Delete, Update, Start, Stop, Set...) is refused. */
 const READ_ONLY = /^(Describe|Get|List|Lookup|Select|BatchGet)[A-Z]/;
-
-/** IAM service prefix of each SDK signing name. */
-const IAM_PREFIX: Record<ServiceName, string> = {
-  config: "config",
-  cloudtrail: "cloudtrail",
-  logs: "logs",
-  monitoring: "cloudwatch",
-  "cognito-idp": "cognito-idp",
-  sts: "sts",
-};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

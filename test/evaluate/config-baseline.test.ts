@@ -1,39 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import { parsePeriod } from "../../src/evaluate/period.js";
-import { ACCOUNT, catalogOf, putAll, REGION, record, tempStore } from "./helpers.js";
+import {
+  ACCOUNT,
+  catalogOf,
+  putAll,
+  REGION,
+  tempStore,
+  USER_POOL_ID,
+  userPoolConfigItem,
+  userPoolTimelineRecord,
+} from "./helpers.js";
 
 const Q3 = parsePeriod("2026-Q3");
-const POOL = "eu-west-1_AbC";
-
-function poolItem(at: string, mfa: string) {
-  return {
-    configurationItemCaptureTime: at,
-    configurationItemStatus: "OK",
-    configurationStateId: String(Date.parse(at)),
-    resourceType: "AWS::Cognito::UserPool",
-    resourceId: POOL,
-    resourceName: "payments-customers",
-    configuration: JSON.stringify({
-      UserPoolId: POOL,
-      UserPoolName: "payments-customers",
-      MfaConfiguration: mfa,
-      EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
-    }),
-  };
-}
+const poolItem = (at: string, mfa: string) =>
+  userPoolConfigItem(at, mfa, { configuration: { EnabledMfas: ["SOFTWARE_TOKEN_MFA"] } });
 
 /** The MFA finding over 2026-Q3 from one Config timeline record (no snapshots). */
 async function mfaFinding(payload: Record<string, unknown>) {
   const store = tempStore();
-  await putAll(store, [
-    record(
-      "config_resource_timeline",
-      "2026-10-01T06:00:00.000Z",
-      { resourceType: "AWS::Cognito::UserPool", resourceId: POOL, ...payload },
-      { period: { start: "2026-07-01T00:00:00.000Z", end: "2026-10-01T00:00:00.000Z" } },
-    ),
-  ]);
+  await putAll(store, [userPoolTimelineRecord(payload)]);
   const f = await evaluate({
     store,
     catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
@@ -41,7 +27,7 @@ async function mfaFinding(payload: Record<string, unknown>) {
     now: new Date("2026-10-01T06:00:00Z"),
     scope: { accounts: [ACCOUNT], regions: [REGION] },
   });
-  return f.requirements[0]!.checks[0]!.findings.find((x) => x.resource.endsWith(POOL))!;
+  return f.requirements[0]!.checks[0]!.findings.find((x) => x.resource.endsWith(USER_POOL_ID))!;
 }
 
 describe("evaluation from AWS Config timelines at the window start", () => {

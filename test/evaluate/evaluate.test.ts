@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../src/evaluate/evaluate.js";
-import { parsePeriod, pointInTime } from "../../src/evaluate/period.js";
+import { type Period, parsePeriod, pointInTime } from "../../src/evaluate/period.js";
+import type { EvidenceRecord } from "../../src/evidence/record.js";
 import { ACCOUNT, catalogOf, DAY_MS, iso, putAll, REGION, record, tempStore, userPool } from "./helpers.js";
 
 const Q3 = parsePeriod("2026-Q3");
@@ -20,21 +21,31 @@ function dailyPools(pool: (day: number) => unknown, skip: (day: number) => boole
   return out;
 }
 
+const MFA_REQUIRED = [{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }];
+
+/** Evaluate `records`, put in a fresh store, against 8.4.2's MFA check over Q3 unless told otherwise. */
+async function evaluateRecords(
+  records: EvidenceRecord[],
+  options: { period?: Period; requirements?: Parameters<typeof catalogOf>[0] } = {},
+) {
+  const store = tempStore();
+  await putAll(store, records);
+  return evaluate({
+    store,
+    catalog: catalogOf(options.requirements ?? MFA_REQUIRED),
+    period: options.period ?? Q3,
+    now: NOW,
+    scope,
+  });
+}
+
+/** The first finding of the first check of the first requirement. */
+const firstFinding = (f: Awaited<ReturnType<typeof evaluate>>) => f.requirements[0]!.checks[0]!.findings[0]!;
+
 describe("evaluate over a period", () => {
   it("passes when every daily snapshot passes with no gap", async () => {
-    const store = tempStore();
-    await putAll(
-      store,
-      dailyPools(() => userPool()),
-    );
-    const f = await evaluate({
-      store,
-      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
-      period: Q3,
-      now: NOW,
-      scope,
-    });
-    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    const f = await evaluateRecords(dailyPools(() => userPool()));
+    const finding = firstFinding(f);
     expect(f.requirements[0]!.status).toBe("PASS");
     expect(finding.intervals).toEqual([
       expect.objectContaining({ start: "2026-07-01T00:00:00Z", end: "2026-10-01T00:00:00Z", status: "PASS" }),
@@ -48,20 +59,9 @@ describe("evaluate over a period", () => {
   });
 
   it("reports the failing interval to the second from the snapshots that saw it", async () => {
-    const store = tempStore();
     // MFA OFF as seen by the snapshots of days 10..14 (12:00 each): FAIL from day 10 12:00 until the day-15 snapshot.
-    await putAll(
-      store,
-      dailyPools((d) => userPool({}, d >= 10 && d <= 14 ? "OFF" : "ON")),
-    );
-    const f = await evaluate({
-      store,
-      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
-      period: Q3,
-      now: NOW,
-      scope,
-    });
-    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    const f = await evaluateRecords(dailyPools((d) => userPool({}, d >= 10 && d <= 14 ? "OFF" : "ON")));
+    const finding = firstFinding(f);
     expect(finding.status).toBe("FAIL");
     expect(finding.intervals.map((i) => [i.status, i.start, i.end])).toEqual([
       ["PASS", "2026-07-01T00:00:00Z", "2026-07-11T12:00:00Z"],
@@ -74,22 +74,13 @@ describe("evaluate over a period", () => {
   });
 
   it("turns a gap longer than the schedule into ERROR naming it, never PASS", async () => {
-    const store = tempStore();
-    await putAll(
-      store,
+    const f = await evaluateRecords(
       dailyPools(
         () => userPool(),
         (d) => d >= 20 && d <= 24,
       ),
     );
-    const f = await evaluate({
-      store,
-      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
-      period: Q3,
-      now: NOW,
-      scope,
-    });
-    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    const finding = firstFinding(f);
     expect(finding.status).toBe("ERROR");
     const gap = finding.intervals.find((i) => i.status === "ERROR")!;
     // The day-19 snapshot holds for 24h + 2h slack; the next one is day 25 at 12:00.
@@ -98,30 +89,20 @@ describe("evaluate over a period", () => {
   });
 
   it("keeps an observed FAIL even where coverage elsewhere is missing", async () => {
-    const store = tempStore();
-    await putAll(
-      store,
+    const f = await evaluateRecords(
       dailyPools(
         (d) => userPool({}, d === 50 ? "OPTIONAL" : "ON"),
         (d) => d >= 60 && d <= 70,
       ),
     );
-    const f = await evaluate({
-      store,
-      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
-      period: Q3,
-      now: NOW,
-      scope,
-    });
-    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    const finding = firstFinding(f);
     expect(finding.status).toBe("FAIL");
     expect(finding.intervals.some((i) => i.status === "ERROR")).toBe(true);
     expect(f.requirements[0]!.status).toBe("FAIL");
   });
 
   it("makes error records ERROR with the AWS error, and an empty scope ERROR", async () => {
-    const store = tempStore();
-    await putAll(store, [
+    const f = await evaluateRecords([
       record(
         "cognito_user_pools",
         "2026-07-01T00:00:00.000Z",
@@ -134,14 +115,7 @@ describe("evaluate over a period", () => {
         },
       ),
     ]);
-    const f = await evaluate({
-      store,
-      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
-      period: Q3,
-      now: NOW,
-      scope,
-    });
-    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    const finding = firstFinding(f);
     expect(finding.status).toBe("ERROR");
     expect(finding.intervals[0]).toMatchObject({
       status: "ERROR",
@@ -151,69 +125,36 @@ describe("evaluate over a period", () => {
     expect(finding.intervals[0]!.reason).toContain("AccessDeniedException");
     expect(finding.intervals[1]!.reason).toMatch(/^no evidence between/);
 
-    const empty = await evaluate({
-      store: tempStore(),
-      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
-      period: Q3,
-      now: NOW,
-      scope,
-    });
+    const empty = await evaluateRecords([]);
     expect(empty.requirements[0]!.status).toBe("ERROR");
-    expect(empty.requirements[0]!.checks[0]!.findings[0]!.reason).toContain(
-      "no evidence from cognito_user_pools",
-    );
+    expect(firstFinding(empty).reason).toContain("no evidence from cognito_user_pools");
   });
 
   it("is NOT_APPLICABLE when snapshots show no resources, and says why", async () => {
-    const store = tempStore();
-    await putAll(
-      store,
+    const f = await evaluateRecords(
       dailyPools(() => undefined).map((r) => ({ ...r, payload: { userPools: [] } })),
     );
-    const f = await evaluate({
-      store,
-      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
-      period: Q3,
-      now: NOW,
-      scope,
-    });
-    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    const finding = firstFinding(f);
     expect(finding.status).toBe("NOT_APPLICABLE");
     expect(finding.reason).toContain("no Cognito user pools here");
   });
 
   it("evaluates one instant with --at", async () => {
-    const store = tempStore();
-    await putAll(
-      store,
+    const f = await evaluateRecords(
       dailyPools((d) => userPool({}, d === 91 ? "OFF" : "ON")),
+      { period: pointInTime("2026-09-30") },
     );
-    const f = await evaluate({
-      store,
-      catalog: catalogOf([{ req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
-      period: pointInTime("2026-09-30"),
-      now: NOW,
-      scope,
-    });
-    const finding = f.requirements[0]!.checks[0]!.findings[0]!;
+    const finding = firstFinding(f);
     expect(finding.status).toBe("FAIL");
     expect(finding.intervals).toHaveLength(1);
     expect(f.period).toMatchObject({ start: "2026-09-30T23:59:59Z", end: "2026-09-30T23:59:59Z" });
   });
 
   it("lists MANUAL requirements plainly without attachments and marks fixture provenance", async () => {
-    const store = tempStore();
-    await putAll(
-      store,
+    const f = await evaluateRecords(
       dailyPools(() => userPool()).map((r) => ({ ...r, source: "fixture" as const, scenario: "demo" })),
+      { requirements: [{ req: "11.3.2" }, ...MFA_REQUIRED] },
     );
-    const f = await evaluate({
-      store,
-      catalog: catalogOf([{ req: "11.3.2" }, { req: "8.4.2", id: "cognito_user_pool_mfa_required" }]),
-      period: Q3,
-      now: NOW,
-      scope,
-    });
     expect(f.requirements[0]).toMatchObject({ id: "11.3.2", status: "MANUAL", checks: [] });
     expect(f.requirements[0]!.reason).toContain("no evidence is attached");
     expect(f.provenance).toMatchObject({ demonstration: true, scenarios: ["demo"], sources: ["fixture"] });

@@ -106,3 +106,38 @@ export function catalogOf(
 
 export const DAY_MS = 86_400_000;
 export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The user pool of `userPool()`, as AWS Config names it. */
+export const USER_POOL_ID = "eu-west-1_AbC";
+
+/** An AWS Config configuration item for that pool with this MFA setting (plus any `configuration` fields). */
+export function userPoolConfigItem(
+  at: string,
+  mfa: string,
+  options: { status?: string; configuration?: Record<string, unknown> } = {},
+) {
+  return {
+    configurationItemCaptureTime: at,
+    configurationItemStatus: options.status ?? "OK",
+    configurationStateId: String(Date.parse(at)),
+    resourceType: "AWS::Cognito::UserPool",
+    resourceId: USER_POOL_ID,
+    resourceName: "payments-customers",
+    configuration: JSON.stringify({
+      UserPoolId: USER_POOL_ID,
+      UserPoolName: "payments-customers",
+      MfaConfiguration: mfa,
+      ...options.configuration,
+    }),
+  };
+}
+
+/** One config_resource_timeline record for that pool over 2026-Q3 (`payload`: baseline, items...). */
+export function userPoolTimelineRecord(payload: Record<string, unknown>): EvidenceRecord {
+  return record(
+    "config_resource_timeline",
+    "2026-10-01T06:00:00.000Z",
+    { resourceType: "AWS::Cognito::UserPool", resourceId: USER_POOL_ID, ...payload },
+    { period: { start: "2026-07-01T00:00:00.000Z", end: "2026-10-01T00:00:00.000Z" } },
+  );
+}

@@ -6,16 +6,15 @@ import {
   CreateLogGroupCommand,
   DescribeLogGroupsCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ClientFactory } from "../../src/aws/clients.js";
 import { collect } from "../../src/collectors/run.js";
 import { parseConfig } from "../../src/config/load.js";
 import { decodeRecord, type EvidenceRecord, parseEvidenceKey } from "../../src/evidence/record.js";
 import type { FsStore } from "../../src/store/fs.js";
 import { newSigner, tempStore } from "../evidence/ledger-helpers.js";
+import { credentials, endpoint } from "./moto.js";
 
-const endpoint = inject("motoEndpoint");
-const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 const MEMBER = "444455556666";
 const ROLE = `arn:aws:iam::${MEMBER}:role/AuditpackCollector`;
 const REGION = "us-east-1";

@@ -6,18 +6,12 @@ import {
   StartLoggingCommand,
 } from "@aws-sdk/client-cloudtrail";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collector } from "../../src/collectors/cloudtrail/cloudtrail_trails.js";
 import { runCollector } from "../helpers/run-collector.js";
+import { endpoint, motoClientConfig, region } from "./moto.js";
 
-const endpoint = inject("motoEndpoint");
-const region = "us-east-1";
-const base = {
-  endpoint,
-  region,
-  credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" },
-  maxAttempts: 1,
-};
+const base = motoClientConfig();
 const cloudtrail = new CloudTrailClient(base);
 const s3 = new S3Client({ ...base, forcePathStyle: true });
 afterAll(() => {

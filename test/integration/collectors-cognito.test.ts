@@ -5,18 +5,12 @@ import {
   CreateUserPoolCommand,
   SetUserPoolMfaConfigCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { collector } from "../../src/collectors/cognito/cognito_user_pools.js";
 import { runCollector } from "../helpers/run-collector.js";
+import { endpoint, motoClientConfig, region } from "./moto.js";
 
-const endpoint = inject("motoEndpoint");
-const region = "us-east-1";
-const cognito = new CognitoIdentityProviderClient({
-  endpoint,
-  region,
-  credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" },
-  maxAttempts: 1,
-});
+const cognito = new CognitoIdentityProviderClient(motoClientConfig());
 afterAll(() => cognito.destroy());
 
 // Pools of other runs against the same moto_server are told apart by this prefix.

@@ -7,20 +7,14 @@ import {
   StartConfigurationRecorderCommand,
 } from "@aws-sdk/client-config-service";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServiceFixture } from "../../src/aws/replay.js";
 import { collector as recorderCollector } from "../../src/collectors/config/config_recorder.js";
 import { collector as rulesCollector } from "../../src/collectors/config/config_rule_compliance.js";
 import { runCollector } from "../helpers/run-collector.js";
+import { endpoint, motoClientConfig, region } from "./moto.js";
 
-const endpoint = inject("motoEndpoint");
-const region = "us-east-1";
-const base = {
-  endpoint,
-  region,
-  credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" },
-  maxAttempts: 1,
-};
+const base = motoClientConfig();
 const config = new ConfigServiceClient(base);
 const s3 = new S3Client({ ...base, forcePathStyle: true });
 afterAll(() => {

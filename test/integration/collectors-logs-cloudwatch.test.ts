@@ -7,19 +7,13 @@ import {
   PutRetentionPolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { collector as alarmsCollector } from "../../src/collectors/cloudwatch/cloudwatch_alarms.js";
 import { collector as logsCollector } from "../../src/collectors/logs/logs_log_groups.js";
 import { runCollector } from "../helpers/run-collector.js";
+import { endpoint, motoClientConfig, region } from "./moto.js";
 
-const endpoint = inject("motoEndpoint");
-const region = "us-east-1";
-const base = {
-  endpoint,
-  region,
-  credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" },
-  maxAttempts: 1,
-};
+const base = motoClientConfig();
 const logs = new CloudWatchLogsClient(base);
 const cloudwatch = new CloudWatchClient(base);
 const kms = new KMSClient(base);

@@ -5,15 +5,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { CreateKeyCommand, GetPublicKeyCommand, KMSClient } from "@aws-sdk/client-kms";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { KmsSigner } from "../../src/signing/kms.js";
 import { verifySignature } from "../../src/signing/verify.js";
+import { credentials, endpoint, motoClientConfig, region } from "./moto.js";
 
-const endpoint = inject("motoEndpoint");
-const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
-const region = "us-east-1";
-const kms = new KMSClient({ endpoint, region, credentials, maxAttempts: 1 });
+const kms = new KMSClient(motoClientConfig());
 const run = promisify(execFile);
 
 function signer(keyId: string): KmsSigner {

@@ -13,18 +13,16 @@ import {
   GetObjectLockConfigurationCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseManifestKey, type RunManifest } from "../../src/evidence/ledger-format.js";
 import { verifyLedger } from "../../src/evidence/verify-ledger.js";
 import { type CollectResult, collectHandler, planHandler, sealHandler } from "../../src/lambda.js";
 import { generateEd25519KeyFiles } from "../../src/signing/ed25519.js";
 import { S3Store } from "../../src/store/s3.js";
 import { runAuditpack } from "../helpers/cli.js";
+import { credentials, endpoint, motoS3Config, motoS3StoreOptions, region } from "./moto.js";
 
-const endpoint = inject("motoEndpoint");
-const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
-const region = "us-east-1";
-const s3 = new S3Client({ endpoint, region, credentials, forcePathStyle: true, maxAttempts: 1 });
+const s3 = new S3Client(motoS3Config());
 
 /** The demo scenario's accounts and regions: 4 pairs, invoked 5 times each. */
 const PAIRS = [
@@ -97,16 +95,7 @@ afterAll(() => {
 });
 
 function store(): S3Store {
-  return new S3Store({
-    type: "s3",
-    bucket,
-    prefix: "auditpack",
-    region,
-    endpoint,
-    forcePathStyle: true,
-    credentials,
-    maxAttempts: 1,
-  });
+  return new S3Store(motoS3StoreOptions(bucket));
 }
 
 describe("Lambda handlers against moto S3 with Object Lock", () => {

@@ -4,20 +4,18 @@ import {
   ListAccountsCommand,
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { collect } from "../../src/collectors/run.js";
 import { parseConfig } from "../../src/config/load.js";
 import { newSigner, tempStore } from "../evidence/ledger-helpers.js";
-
-const endpoint = inject("motoEndpoint");
-const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
+import { credentials, endpoint, motoClientConfig } from "./moto.js";
 
 describe("scope.organization (moto Organizations + STS)", () => {
   let members: string[] = [];
 
   beforeAll(async () => {
     await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
-    const org = new OrganizationsClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
+    const org = new OrganizationsClient(motoClientConfig());
     await org.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
     for (const name of ["payments-prod", "payments-staging"]) {
       await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }));

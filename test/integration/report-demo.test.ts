@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { verifyReportPackage } from "../../src/report/verify-report.js";
+import { captureOutput } from "../helpers/cli-in-process.js";
 import { hasTool, run } from "../report/tools.js";
 
 /** `auditpack demo`: fixtures -> store -> sealed ledger -> signed PCI DSS v4.0 package (no AWS, no moto). */
@@ -11,24 +12,10 @@ import { hasTool, run } from "../report/tools.js";
 const work = mkdtempSync(path.join(os.tmpdir(), "auditpack-demo-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((c) => {
-    out.push(String(c));
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((c) => {
-    err.push(String(c));
-    return true;
-  });
-  return { out, err };
-}
-
 describe("auditpack demo", () => {
   it("builds a signed, verifiable package of Requirements 8, 10 and 11 for 2026-Q3, marked as demonstration data", async () => {
     const dir = path.join(work, "demo");
-    const { out } = capture();
+    const { out } = captureOutput();
     try {
       expect(await runCli(["demo", "--out", dir])).toBe(0);
     } finally {
@@ -56,7 +43,7 @@ describe("auditpack demo", () => {
     }
 
     // A second run refuses to mix into the first unless forced.
-    const { err } = capture();
+    const { err } = captureOutput();
     try {
       expect(await runCli(["demo", "--out", dir])).toBe(2);
       expect(err.join("")).toContain("already holds a demo");

@@ -10,18 +10,16 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ObjectExistsError, StoreError } from "../../src/errors.js";
 import { canonicalBytes, sha256Hex } from "../../src/evidence/canonical.js";
 import { EVIDENCE_SCHEMA, evidenceKey } from "../../src/evidence/record.js";
 import { S3Store, type S3StoreOptions } from "../../src/store/s3.js";
+import { endpoint, motoClientConfig, motoS3Config, motoS3StoreOptions, region } from "./moto.js";
 
-const endpoint = inject("motoEndpoint");
-const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
-const region = "us-east-1";
 const AWS_CLI = "/usr/bin/aws";
 
-const s3 = new S3Client({ endpoint, region, credentials, forcePathStyle: true, maxAttempts: 1 });
+const s3 = new S3Client(motoS3Config());
 
 function uniqueBucket(label: string): string {
   return `ap-${label}-${randomBytes(5).toString("hex")}`;
@@ -34,17 +32,7 @@ async function createBucket(label: string, objectLock: boolean): Promise<string>
 }
 
 function openStore(bucket: string, options: Partial<S3StoreOptions> = {}): S3Store {
-  return new S3Store({
-    type: "s3",
-    bucket,
-    prefix: "auditpack",
-    region,
-    endpoint,
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials,
-    ...options,
-  });
+  return new S3Store({ ...motoS3StoreOptions(bucket), ...options });
 }
 
 function sampleRecord(n = 0) {
@@ -237,7 +225,7 @@ describe("S3Store against moto_server", () => {
   });
 
   it("encrypts with SSE-KMS under a key created in moto", async () => {
-    const kms = new KMSClient({ endpoint, region, credentials, maxAttempts: 1 });
+    const kms = new KMSClient(motoClientConfig());
     const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: "auditpack store test" }));
     const bucket = await createBucket("sse", false);
     const store = openStore(bucket, { kmsKeyId: KeyMetadata!.KeyId! });

@@ -3,19 +3,18 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { ObjectExistsError } from "../../src/errors.js";
 import { type BuiltReport, buildReport } from "../../src/report/package.js";
 import { sharePackage } from "../../src/report/share.js";
 import { verifyReportPackage } from "../../src/report/verify-report.js";
 import { Ed25519Signer, generateEd25519KeyFiles } from "../../src/signing/ed25519.js";
+import { captureOutput } from "../helpers/cli-in-process.js";
 import { fixtureCatalog, fixtureFindings } from "../report/fixture.js";
+import { credentials, endpoint, motoS3Config, region } from "./moto.js";
 
-const endpoint = inject("motoEndpoint");
-const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
-const region = "us-east-1";
-const s3 = new S3Client({ endpoint, region, credentials, forcePathStyle: true, maxAttempts: 1 });
+const s3 = new S3Client(motoS3Config());
 
 const work = mkdtempSync(path.join(os.tmpdir(), "auditpack-share-test-"));
 const bucket = `ap-share-${randomBytes(5).toString("hex")}`;
@@ -66,12 +65,7 @@ describe("auditpack share", () => {
   it("uploads the zipped package under reports/ and prints a presigned URL that downloads it", async () => {
     vi.stubEnv("AWS_ACCESS_KEY_ID", credentials.accessKeyId);
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey);
-    const stdout: string[] = [];
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      stdout.push(String(chunk));
-      return true;
-    });
-    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const { out: stdout } = captureOutput();
     expect(await runCli(["-c", configFile, "--json", "share", pkg.dir, "--expires", "7d"])).toBe(0);
     const result = JSON.parse(stdout.join("")) as { key: string; url: string; size: number };
     expect(result.key).toMatch(/^auditpack\/reports\/pci-dss-4\.0_2026-Q3_\d{8}T\d{6}Z\.zip$/);
@@ -105,12 +99,7 @@ describe("auditpack share", () => {
   });
 
   it("refuses more than 7 days, a disk store, and a package that does not verify", async () => {
-    const stderr: string[] = [];
-    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-      stderr.push(String(chunk));
-      return true;
-    });
-    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const { err: stderr } = captureOutput();
     expect(await runCli(["-c", configFile, "share", pkg.dir, "--expires", "8d"])).toBe(2);
     expect(stderr.join("")).toContain("longer than S3 allows");
     expect(await runCli(["--store", path.join(work, "disk"), "share", pkg.dir])).toBe(2);

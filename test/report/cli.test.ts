@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../src/cli/program.js";
+import { captureOutput } from "../helpers/cli-in-process.js";
 
 /** `auditpack report` and `verify-report` end to end, in-process, on an empty disk store. */
 
@@ -16,16 +17,7 @@ beforeEach(() => {
     path.join(dir, "auditpack.config.yaml"),
     "organization: { name: CLI Test Org }\nstore: { type: fs, path: ./store }\nsigning: { type: ed25519, keyFile: ./keys/signing-key.pem }\n",
   );
-  stdout = [];
-  stderr = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr.push(String(chunk));
-    return true;
-  });
+  ({ out: stdout, err: stderr } = captureOutput());
 });
 
 afterEach(() => {

@@ -2,7 +2,7 @@ import { sign as cryptoSign, generateKeyPairSync } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { UsageError } from "../../src/errors.js";
 import { type BuiltReport, buildReport } from "../../src/report/package.js";
@@ -11,6 +11,7 @@ import { verifyReportPackage } from "../../src/report/verify-report.js";
 import { Ed25519Signer, generateEd25519KeyFiles } from "../../src/signing/ed25519.js";
 import type { Signer } from "../../src/signing/types.js";
 import { keyIdOf } from "../../src/signing/verify.js";
+import { captureOutput } from "../helpers/cli-in-process.js";
 import { countIntervals, fixtureCatalog, fixtureFindings } from "./fixture.js";
 import { missingTools, parseCsv, run, xlsxSheetsAsCsv } from "./tools.js";
 
@@ -185,16 +186,7 @@ describe("verify-report", () => {
   });
 
   it("the CLI exits 0 on the intact package and 1 naming the tampered file", async () => {
-    const stderr: string[] = [];
-    const stdout: string[] = [];
-    const errSpy = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-      stderr.push(String(chunk));
-      return true;
-    });
-    const outSpy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      stdout.push(String(chunk));
-      return true;
-    });
+    const { out: stdout, err: stderr, restore } = captureOutput();
     try {
       expect(await runCli(["verify-report", signed.dir])).toBe(0);
       expect(stdout.join("")).toContain("OK:");
@@ -205,8 +197,7 @@ describe("verify-report", () => {
       expect(stdout.join("")).toContain("FAILED");
       expect(await runCli(["verify-report", path.join(work, "no-such-package")])).toBe(2);
     } finally {
-      errSpy.mockRestore();
-      outSpy.mockRestore();
+      restore();
       process.exitCode = 0;
     }
   });

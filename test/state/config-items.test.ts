@@ -1,40 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { buildHistories } from "../../src/state/build.js";
 import type { UserPoolState } from "../../src/state/types.js";
-import { ACCOUNT, loaded, REGION, record } from "../evaluate/helpers.js";
+import {
+  ACCOUNT,
+  loaded,
+  REGION,
+  USER_POOL_ID,
+  userPoolConfigItem,
+  userPoolTimelineRecord,
+} from "../evaluate/helpers.js";
 
 const START = "2026-07-01T00:00:00.000Z";
 const END = "2026-10-01T00:00:00.000Z";
-const POOL = "eu-west-1_AbC";
-
-function poolItem(at: string, mfa: string, status = "OK") {
-  return {
-    configurationItemCaptureTime: at,
-    configurationItemStatus: status,
-    configurationStateId: String(Date.parse(at)),
-    resourceType: "AWS::Cognito::UserPool",
-    resourceId: POOL,
-    resourceName: "payments-customers",
-    configuration: JSON.stringify({
-      UserPoolId: POOL,
-      UserPoolName: "payments-customers",
-      MfaConfiguration: mfa,
-    }),
-  };
-}
+const poolItem = (at: string, mfa: string, status = "OK") => userPoolConfigItem(at, mfa, { status });
 
 function timeline(payload: Record<string, unknown>) {
-  const r = record(
-    "config_resource_timeline",
-    "2026-10-01T06:00:00.000Z",
-    { resourceType: "AWS::Cognito::UserPool", resourceId: POOL, ...payload },
-    { period: { start: START, end: END } },
-  );
-  const histories = buildHistories([loaded(r)], {
+  const histories = buildHistories([loaded(userPoolTimelineRecord(payload))], {
     holdMs: () => 0,
     window: { start: Date.parse(START), end: Date.parse(END) },
   });
-  return histories.get("cognito_user_pool", ACCOUNT, REGION)?.resources.get(POOL)?.observations ?? [];
+  return histories.get("cognito_user_pool", ACCOUNT, REGION)?.resources.get(USER_POOL_ID)?.observations ?? [];
 }
 
 const iso = (t: number) => new Date(t).toISOString();

@@ -1,26 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { check } from "../../../src/checks/cloudtrail/cloudtrail_trail_log_file_validation_enabled.js";
-import type { TrailState } from "../../../src/state/types.js";
-import { base, standardCases } from "../harness.js";
-
-const trail = (over: Partial<TrailState> = {}): TrailState => ({
-  ...base("arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-audit", "org-audit"),
-  isMultiRegion: true,
-  includeGlobalServiceEvents: true,
-  isLogging: true,
-  logFileValidation: true,
-  kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/k1",
-  cloudWatchLogsLogGroupArn: "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/org-audit:*",
-  managementEvents: { read: true, write: true, excludedSources: [] },
-  ...over,
-});
+import { compliantTrail, standardCases } from "../harness.js";
 
 describe("cloudtrail_trail_log_file_validation_enabled", () => {
   it("is registered under its file name", () =>
     expect(check.id).toBe("cloudtrail_trail_log_file_validation_enabled"));
   standardCases(check, {
-    pass: [trail()],
-    fail: [trail({ logFileValidation: false })],
+    pass: [compliantTrail()],
+    fail: [compliantTrail({ logFileValidation: false })],
     failReason: /org-audit has log file validation disabled/,
   });
 });

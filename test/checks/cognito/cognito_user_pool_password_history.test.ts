@@ -1,31 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { check } from "../../../src/checks/cognito/cognito_user_pool_password_history.js";
-import type { UserPoolState } from "../../../src/state/types.js";
-import { base, standardCases } from "../harness.js";
-
-const pool = (over: Partial<UserPoolState> = {}): UserPoolState => ({
-  ...base("eu-west-1_AbC", "payments-customers"),
-  passwordPolicy: {
-    minimumLength: 12,
-    requireUppercase: true,
-    requireLowercase: true,
-    requireNumbers: true,
-    passwordHistorySize: 4,
-    temporaryPasswordValidityDays: 7,
-  },
-  mfa: "ON",
-  factors: ["SOFTWARE_TOKEN"],
-  advancedSecurityMode: "ENFORCED",
-  adminCreateUserOnly: true,
-  clients: [],
-  ...over,
-});
+import { compliantUserPool, standardCases } from "../harness.js";
 
 describe("cognito_user_pool_password_history", () => {
   it("is registered under its file name", () => expect(check.id).toBe("cognito_user_pool_password_history"));
   standardCases(check, {
-    pass: [pool()],
-    fail: [pool({ passwordPolicy: { minimumLength: 12 } })],
+    pass: [compliantUserPool()],
+    fail: [compliantUserPool({ passwordPolicy: { minimumLength: 12 } })],
     failReason: /remembers 0 previous passwords; 4 required/,
   });
 });

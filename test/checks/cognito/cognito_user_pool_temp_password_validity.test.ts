@@ -1,32 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { check } from "../../../src/checks/cognito/cognito_user_pool_temp_password_validity.js";
-import type { UserPoolState } from "../../../src/state/types.js";
-import { base, standardCases } from "../harness.js";
-
-const pool = (over: Partial<UserPoolState> = {}): UserPoolState => ({
-  ...base("eu-west-1_AbC", "payments-customers"),
-  passwordPolicy: {
-    minimumLength: 12,
-    requireUppercase: true,
-    requireLowercase: true,
-    requireNumbers: true,
-    passwordHistorySize: 4,
-    temporaryPasswordValidityDays: 7,
-  },
-  mfa: "ON",
-  factors: ["SOFTWARE_TOKEN"],
-  advancedSecurityMode: "ENFORCED",
-  adminCreateUserOnly: true,
-  clients: [],
-  ...over,
-});
+import { compliantUserPool, standardCases } from "../harness.js";
 
 describe("cognito_user_pool_temp_password_validity", () => {
   it("is registered under its file name", () =>
     expect(check.id).toBe("cognito_user_pool_temp_password_validity"));
   standardCases(check, {
-    pass: [pool(), pool({ passwordPolicy: { minimumLength: 12 } })],
-    fail: [pool({ passwordPolicy: { temporaryPasswordValidityDays: 14 } })],
+    pass: [compliantUserPool(), compliantUserPool({ passwordPolicy: { minimumLength: 12 } })],
+    fail: [compliantUserPool({ passwordPolicy: { temporaryPasswordValidityDays: 14 } })],
     failReason: /14 days; at most 7/,
   });
 });

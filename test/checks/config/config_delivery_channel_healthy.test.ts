@@ -1,30 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { check } from "../../../src/checks/config/config_delivery_channel_healthy.js";
-import type { ConfigServiceState } from "../../../src/state/types.js";
-import { base, standardCases } from "../harness.js";
-
-const config = (over: Partial<ConfigServiceState> = {}): ConfigServiceState => ({
-  ...base("111122223333/eu-west-1", "AWS Config in 111122223333/eu-west-1"),
-  recorders: [
-    {
-      name: "default",
-      recording: true,
-      allSupported: true,
-      includeGlobalResourceTypes: true,
-      resourceTypes: [],
-      excludedResourceTypes: [],
-    },
-  ],
-  deliveryChannels: [{ name: "default", lastHistoryDelivery: "SUCCESS", lastSnapshotDelivery: "SUCCESS" }],
-  ...over,
-});
+import { compliantConfigService, standardCases } from "../harness.js";
 
 describe("config_delivery_channel_healthy", () => {
   it("is registered under its file name", () => expect(check.id).toBe("config_delivery_channel_healthy"));
   standardCases(check, {
-    pass: [config()],
+    pass: [compliantConfigService()],
     fail: [
-      config({
+      compliantConfigService({
         deliveryChannels: [
           { name: "default", lastHistoryDelivery: "FAILURE", lastErrorCode: "AccessDenied" },
         ],
