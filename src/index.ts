@@ -18,6 +18,12 @@ export {
 export type { Catalog, CatalogRequirement } from "./catalog/types.js";
 export { checks, getCheck } from "./checks/registry.js";
 export { collectorIds, collectors, getCollector, iamPolicy } from "./collectors/registry.js";
+export {
+  type ReplayScenarioOptions,
+  replayScenario,
+  type ScenarioReplaySummary,
+  scheduledClocks,
+} from "./collectors/replay-scenario.js";
 export { type CollectOptions, type CollectSummary, collect } from "./collectors/run.js";
 export type { CollectContext, Collector } from "./collectors/types.js";
 // Configuration

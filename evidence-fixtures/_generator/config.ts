@@ -40,14 +40,15 @@ function recorderAnswers(spec: RegionSpec, account: string, region: string, cloc
       };
   const now = epoch(clock);
   const hourAgo = Math.floor(now - 2917);
-  const failing = spec.config.deliveryFailing === true;
+  const since = spec.config.deliveryFailingSince;
+  const failing = since !== undefined && ms(clock) > ms(since);
   const snapshotInfo = failing
     ? {
         lastStatus: "FAILURE",
         lastErrorCode: "AccessDenied",
         lastErrorMessage: "Access Denied",
         lastAttemptTime: hourAgo,
-        lastSuccessfulTime: epoch("2026-09-12T06:00:41Z"),
+        lastSuccessfulTime: epoch(since!),
         nextDeliveryTime: Math.floor(now + 55_000),
       }
     : {
@@ -62,7 +63,7 @@ function recorderAnswers(spec: RegionSpec, account: string, region: string, cloc
         lastErrorCode: "AccessDenied",
         lastErrorMessage: "Access Denied",
         lastAttemptTime: Math.floor(now - 1210),
-        lastSuccessfulTime: epoch("2026-09-12T05:44:03Z"),
+        lastSuccessfulTime: epoch(since!) - 998,
         nextDeliveryTime: Math.floor(now + 20_390),
       }
     : {
@@ -283,15 +284,17 @@ function ruleAnswers(
   return file;
 }
 
+/** `evaluatedAt`: the day periodic rules last ran (default: the clock's). */
 export function configFile(
   spec: RegionSpec,
   account: string,
   region: string,
   clock: string,
   rng: Random,
+  evaluatedAt = clock,
 ): ServiceFile {
   return {
     ...recorderAnswers(spec, account, region, clock),
-    ...ruleAnswers(spec, account, region, clock, rng),
+    ...ruleAnswers(spec, account, region, evaluatedAt, rng),
   };
 }

@@ -443,7 +443,7 @@ const prodUs: RegionSpec = {
     // Global types (IAM) are recorded in eu-west-1 only, as AWS recommends.
     recorder: { allSupported: true, includeGlobal: false, lastStart: "2023-09-18T10:34:40Z" },
     deliveryBucket: "payments-prod-config-111122223333",
-    deliveryFailing: true,
+    deliveryFailingSince: "2026-09-12T06:00:41Z",
     rules: [
       {
         name: "cw-loggroup-retention-period-check",

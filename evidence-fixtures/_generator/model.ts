@@ -1,7 +1,7 @@
 /**
  * The compact description of an AWS estate that the service builders turn into API answers. Values
  * are the state at the START of the window; drift (drift.ts) changes them inside the window, and the
- * snapshot answers (Describe*, Get*) show the state at the scenario clock, after all drift.
+ * snapshot answers (Describe*, Get*) show the state at each recorded run's clock (scenarios.ts).
  */
 
 export interface AccountSpec {
@@ -133,8 +133,8 @@ export interface ConfigSpec {
     lastStart: string;
   };
   deliveryBucket?: string;
-  /** The delivery channel's last S3 delivery failed (bucket policy changed). */
-  deliveryFailing?: boolean;
+  /** The delivery channel fails (bucket policy changed) after this last successful delivery. */
+  deliveryFailingSince?: string;
   rules: ConfigRuleSpec[];
   conformancePacks: { name: string; created: string }[];
 }

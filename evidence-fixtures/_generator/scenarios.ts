@@ -10,9 +10,17 @@ import type { TrailEvent } from "./events.js";
 import { buildTimelines, historyAnswers } from "./history.js";
 import { iamId } from "./ids.js";
 import { logsFile } from "./logs.js";
-import { EMPTY_REGION, type EstateSpec } from "./model.js";
+import { EMPTY_REGION, type EstateSpec, type RegionSpec } from "./model.js";
 import { Random } from "./prng.js";
-import { type Answer, fileKey, type Scenario, type ScenarioMeta, type ServiceFile } from "./types.js";
+import { isoSeconds, ms } from "./time.js";
+import {
+  type Answer,
+  fileKey,
+  type Scenario,
+  type ScenarioMeta,
+  type Service,
+  type ServiceFile,
+} from "./types.js";
 
 const CLOCK = "2026-10-01T06:00:00Z";
 const QUARTER = { start: "2026-07-01T00:00:00Z", end: "2026-10-01T00:00:00Z" };
@@ -33,57 +41,148 @@ function stsFile(account: string): ServiceFile {
   };
 }
 
-function finalEstate(initial: EstateSpec, changes: Change[]): EstateSpec {
+/** The estate as it stood at `at`: the changes made by then applied, in order. */
+function estateAt(initial: EstateSpec, changes: Change[], at: string): EstateSpec {
   const estate = structuredClone(initial);
-  for (const change of [...changes].sort((a, b) => Date.parse(a.event.time) - Date.parse(b.event.time)))
-    change.apply(estate);
+  for (const change of [...changes].sort((a, b) => ms(a.event.time) - ms(b.event.time)))
+    if (ms(change.event.time) <= ms(at)) change.apply(estate);
   return estate;
 }
 
-/** Every service file of every account and region of an estate. */
+/** The demo's recorded collection schedule: snapshot collectors daily at 06:00, from the day before the quarter. */
+const DEMO_SCHEDULE = {
+  collectors: [
+    "config_recorder",
+    "config_rule_compliance",
+    "cloudtrail_trails",
+    "logs_log_groups",
+    "cloudwatch_alarms",
+    "cognito_user_pools",
+  ],
+  first: "2026-06-30T06:00:00Z",
+  intervalHours: 24,
+};
+
+/** Clocks of every recorded run: the scheduled ones, then the scenario clock. */
+function runClocks(schedule: ScenarioMeta["schedule"]): string[] {
+  const clocks: string[] = [];
+  if (schedule) {
+    for (let t = ms(schedule.first); t < ms(CLOCK); t += schedule.intervalHours * 3_600_000)
+      clocks.push(isoSeconds(t));
+  }
+  return [...clocks, CLOCK];
+}
+
+/** Snapshot answers (Describe*, Get*) of one account and region at `clock`. */
+function snapshotFiles(
+  byRegion: Record<string, RegionSpec>,
+  account: string,
+  region: string,
+  clock: string,
+  evaluatedAt: string,
+  rng: (salt: number) => Random,
+): Partial<Record<Service, ServiceFile>> {
+  const spec = byRegion[region] ?? EMPTY_REGION;
+  return {
+    cloudtrail: cloudtrailFile(account, region, byRegion, clock),
+    "cognito-idp": cognitoFile(spec, account, region, rng(2)),
+    logs: logsFile(spec, account, region, rng(3)),
+    monitoring: cloudwatchFile(spec, account, region, rng(4)),
+    config: configFile(spec, account, region, clock, rng(5), evaluatedAt),
+  };
+}
+
+/**
+ * One service's answers over every run: an operation whose answers change between runs gets each
+ * version once, valid for the runs from its first clock until the next version (`from`, `until`).
+ */
+function timedAnswers(versions: { clock: string; file: ServiceFile }[]): ServiceFile {
+  const out: ServiceFile = {};
+  const operations = new Set(versions.flatMap((v) => Object.keys(v.file)));
+  for (const op of operations) {
+    const groups: { from: string; json: string; answers: Answer[] }[] = [];
+    for (const { clock, file } of versions) {
+      const answers = file[op] ?? [];
+      const json = JSON.stringify(answers);
+      if (groups.at(-1)?.json !== json) groups.push({ from: clock, json, answers });
+    }
+    out[op] = groups.flatMap((g, i) =>
+      g.answers.map((a) => ({
+        ...a,
+        ...(i > 0 ? { from: g.from } : {}),
+        ...(i < groups.length - 1 ? { until: groups[i + 1]!.from } : {}),
+      })),
+    );
+  }
+  return out;
+}
+
+/** Every service file of every account and region of an estate, answering each recorded run as of its clock. */
 function estateFiles(
   initial: EstateSpec,
   changes: Change[],
   events: TrailEvent[],
   window: { start: string; end: string },
   seed: number,
+  schedule?: ScenarioMeta["schedule"],
 ): Map<string, ServiceFile> {
-  const current = finalEstate(initial, changes);
+  const clocks = runClocks(schedule);
+  const estates = clocks.map((clock) => ({ clock, estate: estateAt(initial, changes, clock) }));
   const files = new Map<string, ServiceFile>();
   for (const { id: account } of initial.accounts) {
     files.set(fileKey(account, "global", "sts"), stsFile(account));
-    const byRegion = current.estate[account] ?? {};
     for (const region of initial.regions) {
       // One PRNG per file, so a change in one file never reshuffles tokens in another.
       const rng = (salt: number) =>
         new Random(seed * 1000 + salt + account.charCodeAt(3) * 17 + region.length * 101);
-      const spec = byRegion[region] ?? EMPTY_REGION;
-      const trails = cloudtrailFile(account, region, byRegion, CLOCK);
+      // Periodic Config rules re-evaluate when the region's estate changes (keeps the files small).
+      let evaluatedAt = clocks[0]!;
+      let previous = "";
+      const versions = estates.map(({ clock, estate }) => {
+        const byRegion = estate.estate[account] ?? {};
+        const state = JSON.stringify(byRegion[region] ?? EMPTY_REGION);
+        if (state !== previous) evaluatedAt = clock;
+        previous = state;
+        return { clock, files: snapshotFiles(byRegion, account, region, clock, evaluatedAt, rng) };
+      });
+      for (const service of ["cloudtrail", "cognito-idp", "logs", "monitoring", "config"] as const) {
+        files.set(
+          fileKey(account, region, service),
+          timedAnswers(versions.map((v) => ({ clock: v.clock, file: v.files[service]! }))),
+        );
+      }
+      // History answers serve the final run, which reads the whole window.
       const regionEvents = events.filter((e) => e.account === account && e.region === region);
-      trails.LookupEvents = lookupAnswers(regionEvents, window, CLOCK, rng(1));
-      files.set(fileKey(account, region, "cloudtrail"), trails);
-      files.set(fileKey(account, region, "cognito-idp"), cognitoFile(spec, account, region, rng(2)));
-      files.set(fileKey(account, region, "logs"), logsFile(spec, account, region, rng(3)));
-      files.set(fileKey(account, region, "monitoring"), cloudwatchFile(spec, account, region, rng(4)));
-      const config = configFile(spec, account, region, CLOCK, rng(5));
+      files.get(fileKey(account, region, "cloudtrail"))!.LookupEvents = lookupAnswers(
+        regionEvents,
+        window,
+        CLOCK,
+        rng(1),
+      );
+      const final = estates.at(-1)!.estate.estate[account]?.[region] ?? EMPTY_REGION;
       const timelines = buildTimelines(initial, changes, account, region);
       Object.assign(
-        config,
-        historyAnswers(timelines, window, spec.config.recorder !== undefined, rng(6), PROD_TRAIL),
+        files.get(fileKey(account, region, "config"))!,
+        historyAnswers(timelines, window, final.config.recorder !== undefined, rng(6), PROD_TRAIL),
       );
-      files.set(fileKey(account, region, "config"), config);
     }
   }
   return files;
 }
 
-function meta(description: string, estate: EstateSpec, window: { start: string; end: string }): ScenarioMeta {
+function meta(
+  description: string,
+  estate: EstateSpec,
+  window: { start: string; end: string },
+  schedule?: ScenarioMeta["schedule"],
+): ScenarioMeta {
   return {
     description,
     clock: CLOCK,
     accounts: estate.accounts.map((a) => a.id),
     regions: estate.regions,
     window,
+    ...(schedule ? { schedule } : {}),
   };
 }
 
@@ -97,8 +196,9 @@ export function demoScenario(): Scenario {
       "Demonstration data: two accounts (111122223333 payments-prod, 444455556666 payments-staging), eu-west-1 and us-east-1, 2026-Q3 with drift inside the quarter (see DRIFT.md).",
       estate,
       QUARTER,
+      DEMO_SCHEDULE,
     ),
-    files: estateFiles(estate, changes, events, QUARTER, 1),
+    files: estateFiles(estate, changes, events, QUARTER, 1, DEMO_SCHEDULE),
     documents: new Map([["DRIFT.md", driftDocument(changes, CLOCK, QUARTER)]]),
   };
 }

@@ -11,6 +11,9 @@ export interface Answer {
   response?: unknown;
   error?: FixtureError;
   times?: number;
+  /** Only for runs whose clock is in [from, until). */
+  from?: string;
+  until?: string;
 }
 
 /** Operation name -> ordered answers. */
@@ -24,6 +27,8 @@ export interface ScenarioMeta {
   accounts: string[];
   regions: string[];
   window: { start: string; end: string };
+  /** Snapshot collectors ran every intervalHours from first until the clock (then everything at the clock). */
+  schedule?: { collectors: string[]; first: string; intervalHours: number };
 }
 
 export interface Scenario {

@@ -35,6 +35,16 @@ const ScenarioSchema = z.strictObject({
     .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region name such as eu-west-1"))
     .min(1),
   window: z.strictObject({ start: isoDate, end: isoDate }),
+  schedule: z
+    .strictObject({
+      collectors: z.array(z.string().min(1)).min(1),
+      first: isoDate,
+      intervalHours: z
+        .number()
+        .positive()
+        .max(24 * 31),
+    })
+    .optional(),
 });
 
 const AnswerSchema = z
@@ -49,8 +59,17 @@ const AnswerSchema = z
       })
       .optional(),
     times: z.number().int().min(1).optional(),
+    from: isoDate.optional(),
+    until: isoDate.optional(),
   })
-  .refine((a) => !(a.error && a.response !== undefined), "an answer has either response or error, not both");
+  .refine((a) => !(a.error && a.response !== undefined), "an answer has either response or error, not both")
+  .refine(
+    (a) => !(a.from && a.until && Date.parse(a.from) >= Date.parse(a.until)),
+    "from must be before until",
+  );
+
+/** A stored answer: a replay answer that may apply only to runs whose clock is in [from, until). */
+type TimedAnswer = z.infer<typeof AnswerSchema>;
 
 const ServiceFixtureSchema = z.record(
   z.string().regex(/^[A-Z][A-Za-z0-9]+$/, "an operation name such as DescribeTrails"),
@@ -66,8 +85,16 @@ export interface FixtureScenario {
   accounts: string[];
   regions: string[];
   window: { start: Date; end: Date };
-  /** The answers for one service in one account and region ("global" for sts); empty when there is no file. */
-  serviceFixture(account: string, region: string, service: ServiceName): ServiceFixture;
+  /**
+   * The collection schedule the scenario recorded: these snapshot collectors ran every
+   * `intervalHours` from `first` until the clock; every collector ran at the clock.
+   */
+  schedule?: { collectors: string[]; first: Date; intervalHours: number };
+  /**
+   * The answers for one service in one account and region ("global" for sts) as they stood at
+   * `clock` (default: the scenario's clock); empty when there is no file.
+   */
+  serviceFixture(account: string, region: string, service: ServiceName, clock?: Date): ServiceFixture;
   /** The file a service's answers come from (for messages). */
   fileFor(account: string, region: string, service: ServiceName): string;
 }
@@ -93,9 +120,12 @@ export function loadScenario(nameOrPath: string, root = fixturesPath()): Fixture
   if (window.start >= window.end) {
     throw new UsageError(`${scenarioFile}: window.start must be before window.end`);
   }
+  if (meta.schedule && Date.parse(meta.schedule.first) > clock.getTime()) {
+    throw new UsageError(`${scenarioFile}: schedule.first must not be after the clock (${meta.clock})`);
+  }
   checkLayout(dir, meta.accounts, meta.regions);
 
-  const cache = new Map<string, ServiceFixture>();
+  const cache = new Map<string, Record<string, TimedAnswer[]>>();
   const fileFor = (account: string, region: string, service: ServiceName) =>
     path.join(dir, account, region, `${service}.json`);
   return {
@@ -106,17 +136,38 @@ export function loadScenario(nameOrPath: string, root = fixturesPath()): Fixture
     accounts: meta.accounts,
     regions: meta.regions,
     window,
+    ...(meta.schedule
+      ? {
+          schedule: {
+            collectors: meta.schedule.collectors,
+            first: new Date(meta.schedule.first),
+            intervalHours: meta.schedule.intervalHours,
+          },
+        }
+      : {}),
     fileFor,
-    serviceFixture(account, region, service) {
+    serviceFixture(account, region, service, at = clock) {
       const file = fileFor(account, region, service);
       let fixture = cache.get(file);
       if (!fixture) {
-        fixture = existsSync(file) ? (parseFile(file, ServiceFixtureSchema) as ServiceFixture) : {};
+        fixture = existsSync(file) ? parseFile(file, ServiceFixtureSchema) : {};
         cache.set(file, fixture);
       }
-      return fixture;
+      return answersAt(fixture, at);
     },
   };
+}
+
+/** The answers that apply at `clock`, without their validity range (the replay transport matches params only). */
+function answersAt(fixture: Record<string, TimedAnswer[]>, clock: Date): ServiceFixture {
+  const t = clock.getTime();
+  const out: ServiceFixture = {};
+  for (const [operation, answers] of Object.entries(fixture)) {
+    out[operation] = answers
+      .filter((a) => (!a.from || Date.parse(a.from) <= t) && (!a.until || t < Date.parse(a.until)))
+      .map(({ from: _from, until: _until, ...answer }) => answer);
+  }
+  return out;
 }
 
 function resolveScenarioDir(nameOrPath: string, root: string): string {

@@ -2,6 +2,7 @@ import path from "node:path";
 import { MultiBar, Presets, type SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { collectorIds, getCollector } from "../collectors/registry.js";
+import { replayScenario, type ScenarioReplaySummary } from "../collectors/replay-scenario.js";
 import {
   type CollectorResult,
   type CollectProgress,
@@ -43,7 +44,7 @@ export function registerCollect(program: Command): void {
     .option("--since <date>", "start of the history window, e.g. 2026-07-01 (default: 90 days back)")
     .option(
       "--fixtures <scenario>",
-      "replay a scenario from evidence-fixtures/ (or a recorded directory); no AWS",
+      "replay a scenario from evidence-fixtures/ (or a recorded directory), each of its recorded runs at its own clock; no AWS",
     )
     .option("--record-fixtures <dir>", "also save what this live run saw, redacted, as a replayable scenario")
     .option(
@@ -78,23 +79,29 @@ async function runCollect(app: CliApp, options: CollectCliOptions): Promise<numb
   }
   const since = options.since === undefined ? undefined : parseDate("--since", options.since);
 
+  if (options.fixtures && options.recordFixtures)
+    throw new UsageError("--record-fixtures records a live run; it cannot be combined with --fixtures");
   const display = new ProgressDisplay(app);
-  let summary: CollectSummary;
+  const common = {
+    store: app.store(),
+    signer: await app.signer(),
+    config: app.config.config,
+    collectors,
+    regions,
+    accounts,
+    since,
+    pseudonymizeUsers: options.pseudonymizeUsers,
+    onProgress: (event: CollectProgress) => display.update(event),
+  };
+  let summary: CollectSummary | ScenarioReplaySummary;
   try {
-    summary = await collect({
-      store: app.store(),
-      signer: await app.signer(),
-      config: app.config.config,
-      collectors,
-      regions,
-      accounts,
-      since,
-      profile: options.profile,
-      fixtures: options.fixtures,
-      recordFixtures: options.recordFixtures ? path.resolve(app.cwd, options.recordFixtures) : undefined,
-      pseudonymizeUsers: options.pseudonymizeUsers,
-      onProgress: (event) => display.update(event),
-    });
+    summary = options.fixtures
+      ? await replayScenario({ ...common, fixtures: options.fixtures, onRun: (run) => display.run(run) })
+      : await collect({
+          ...common,
+          profile: options.profile,
+          recordFixtures: options.recordFixtures ? path.resolve(app.cwd, options.recordFixtures) : undefined,
+        });
   } finally {
     display.stop();
   }
@@ -114,6 +121,8 @@ const label = (r: { collector: string; account: string; region: string }) =>
 class ProgressDisplay {
   private multi?: MultiBar;
   private readonly bars = new Map<string, SingleBar>();
+  /** While replaying a scenario's scheduled runs, plain output is one line per run (and failures). */
+  private scheduledRun = false;
 
   constructor(private readonly app: CliApp) {
     if (app.out.interactive) {
@@ -132,7 +141,19 @@ class ProgressDisplay {
 
   update(event: CollectProgress): void {
     if (this.multi) this.updateBars(event);
-    else if (event.type === "finish" && !this.app.out.json) this.app.out.info(resultLine(event.result));
+    else if (event.type === "finish" && !this.app.out.json) {
+      if (!this.scheduledRun || event.result.status === "error") this.app.out.info(resultLine(event.result));
+    }
+  }
+
+  /** A fixture scenario's recorded run begins (`auditpack collect --fixtures`). */
+  run(run: { index: number; total: number; clock: Date; collectors: string[] }): void {
+    this.scheduledRun = run.index < run.total - 1;
+    if (run.total === 1 || this.app.out.json) return;
+    const kind = this.scheduledRun ? "scheduled" : "at the scenario clock";
+    const line = `run ${run.index + 1}/${run.total} ${kind}, ${run.clock.toISOString()}: ${run.collectors.join(", ")}`;
+    if (this.multi) this.multi.log(`${line}\n`);
+    else this.app.out.info(line);
   }
 
   stop(): void {
@@ -169,7 +190,7 @@ function resultLine(r: CollectorResult): string {
 }
 
 /** Per collector: records, bytes, errors, duration; then each failure; then the totals. */
-export function summaryTable(summary: CollectSummary): string[] {
+export function summaryTable(summary: CollectSummary | ScenarioReplaySummary): string[] {
   const rows = new Map<string, { records: number; bytes: number; errors: number; durationMs: number }>();
   for (const r of summary.results) {
     const row = rows.get(r.collector) ?? { records: 0, bytes: 0, errors: 0, durationMs: 0 };
@@ -210,7 +231,16 @@ export function summaryTable(summary: CollectSummary): string[] {
       lines.push(`  ${label(r)}: ${r.error?.code}${op}${id}: ${firstLine(r.error?.message ?? "")}`);
     }
   }
-  lines.push("", `run ${summary.runId}: ${summary.status === "ok" ? "ok" : "partial (exit 3)"}`);
+  const status = summary.status === "ok" ? "ok" : "partial (exit 3)";
+  const runs = "runs" in summary ? summary.runs : [];
+  if (runs.length > 1) {
+    lines.push(
+      "",
+      `${runs.length} runs from ${runs[0]!.clock} to ${runs.at(-1)!.clock}, last run ${summary.runId}: ${status}`,
+    );
+  } else {
+    lines.push("", `run ${summary.runId}: ${status}`);
+  }
   return lines;
 }
 

@@ -4,12 +4,11 @@ import path from "node:path";
 import type { Command } from "commander";
 import { loadScenario } from "../aws/fixtures.js";
 import { loadCatalog } from "../catalog/load.js";
-import { collect } from "../collectors/run.js";
+import { replayScenario } from "../collectors/replay-scenario.js";
 import { parseConfig } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { parsePeriod } from "../evaluate/period.js";
-import { Ledger } from "../evidence/ledger.js";
 import { buildReport, readP12 } from "../report/package.js";
 import { writeSelfSignedP12File } from "../signing/certificate.js";
 import { openSigner } from "../signing/open.js";
@@ -70,11 +69,19 @@ export function registerDemo(program: Command): void {
         });
 
         app.out.info(`collecting the "${DEMO_SCENARIO}" fixtures (${scenario.description})`);
-        const summary = await collect({ store, signer, config, fixtures: DEMO_SCENARIO });
+        const summary = await replayScenario({
+          store,
+          signer,
+          config,
+          fixtures: scenario,
+          seal: true,
+          onRun: (run) => app.out.detail(`  run ${run.index + 1}/${run.total} at ${run.clock.toISOString()}`),
+        });
         const records = summary.totals.records;
-        app.out.info(`  ${records} evidence record(s) in ${store.location}, run ${summary.runId}`);
-        const sealed = await new Ledger(store, signer).seal({ now: scenario.clock });
-        if (sealed) app.out.info(`  ledger sealed: ${sealed.key}`);
+        app.out.info(
+          `  ${records} evidence record(s) in ${store.location} from ${summary.runs.length} scheduled runs (${summary.runs[0]!.clock} to ${summary.runs.at(-1)!.clock})`,
+        );
+        app.out.info(`  ledger sealed after each run: ${summary.runs.length} seals`);
 
         const catalog = loadCatalog(DEMO_FRAMEWORK);
         const period = parsePeriod(DEMO_PERIOD);

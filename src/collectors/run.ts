@@ -71,7 +71,7 @@ export interface CollectOptions {
   rateLimits?: boolean;
   /** Base credentials instead of the default chain (tests, embedding). */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Wall clock for live runs (tests). */
+  /** Wall clock for live runs (tests); for fixture runs, the clock to replay (default: the scenario's). */
   now?: () => Date;
 }
 
@@ -280,14 +280,17 @@ function planRun(options: CollectOptions): Plan {
   if (scenario) {
     const accounts = subset("--accounts", options.accounts, scenario.accounts, `scenario ${scenario.name}`);
     const regions = subset("--regions", options.regions, scenario.regions, `scenario ${scenario.name}`);
-    const window = { start: options.since ?? scenario.window.start, end: scenario.window.end };
+    // A run at an earlier clock (a scheduled run the scenario recorded) sees the window up to then.
+    const now = options.now ?? (() => new Date(scenario.clock));
+    const end = new Date(Math.min(scenario.window.end.getTime(), now().getTime()));
+    const window = { start: options.since ?? scenario.window.start, end };
     checkWindow(window);
     return {
       collectors: planned,
       accounts,
       regions,
       window,
-      now: () => new Date(scenario.clock),
+      now,
       source: "fixture",
       scenario,
       pseudonymizeKey,
@@ -377,7 +380,7 @@ function createFactory(
       maxAttempts: config.aws.maxAttempts,
       limiter: options.rateLimits === true ? limiter : undefined,
       replay: (account, region, service): HttpHandler =>
-        new ReplayHandler(service, scenario.serviceFixture(account, region, service), {
+        new ReplayHandler(service, scenario.serviceFixture(account, region, service, plan.now()), {
           latencyMs: options.replay?.latencyMs,
           onCall: (operation) => options.replay?.onCall?.({ account, region, service, operation }),
           source: scenario.fileFor(account, region, service),

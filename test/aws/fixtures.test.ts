@@ -85,6 +85,61 @@ describe("loadScenario", () => {
     );
   });
 
+  it("answers as of a run's clock: from is inclusive, until exclusive, and neither reaches the replay", () => {
+    const group = (days: number) => ({ logGroups: [{ logGroupName: "/app", retentionInDays: days }] });
+    const dir = root({
+      "s/scenario.json": {
+        ...META,
+        schedule: { collectors: ["logs_log_groups"], first: "2026-07-01T06:00:00Z", intervalHours: 24 },
+      },
+      "s/111122223333/eu-west-1/logs.json": {
+        DescribeLogGroups: [
+          { response: group(365), until: "2026-08-01T06:00:00Z" },
+          { response: group(30), from: "2026-08-01T06:00:00Z", until: "2026-08-03T06:00:00Z" },
+          { response: group(365), from: "2026-08-03T06:00:00Z" },
+        ],
+      },
+    });
+    const s = loadScenario("s", dir);
+    expect(s.schedule).toEqual({
+      collectors: ["logs_log_groups"],
+      first: new Date("2026-07-01T06:00:00Z"),
+      intervalHours: 24,
+    });
+    const at = (iso?: string) =>
+      s.serviceFixture("111122223333", "eu-west-1", "logs", iso ? new Date(iso) : undefined);
+    expect(at("2026-07-31T06:00:00Z").DescribeLogGroups).toEqual([{ response: group(365) }]);
+    expect(at("2026-08-01T06:00:00Z").DescribeLogGroups).toEqual([{ response: group(30) }]);
+    expect(at("2026-08-03T05:59:59Z").DescribeLogGroups).toEqual([{ response: group(30) }]);
+    expect(at("2026-08-03T06:00:00Z").DescribeLogGroups).toEqual([{ response: group(365) }]);
+    expect(at().DescribeLogGroups).toEqual([{ response: group(365) }]); // the scenario clock
+  });
+
+  it("rejects a validity range that ends before it starts, and a schedule that starts after the clock", () => {
+    const bad = root({
+      "r/scenario.json": META,
+      "r/111122223333/eu-west-1/logs.json": {
+        DescribeLogGroups: [{ response: {}, from: "2026-08-02T00:00:00Z", until: "2026-08-01T00:00:00Z" }],
+      },
+      "t/scenario.json": {
+        ...META,
+        schedule: { collectors: ["logs_log_groups"], first: "2026-10-02T00:00:00Z", intervalHours: 24 },
+      },
+      "u/scenario.json": {
+        ...META,
+        schedule: { collectors: [], first: "2026-07-01T00:00:00Z", intervalHours: 0 },
+      },
+    });
+    const r = loadScenario("r", bad);
+    expect(usageMessage(() => r.serviceFixture("111122223333", "eu-west-1", "logs"))).toMatch(
+      /logs\.json[\s\S]*DescribeLogGroups\[0\]: from must be before until/,
+    );
+    expect(usageMessage(() => loadScenario("t", bad))).toMatch(
+      /t\/scenario\.json: schedule\.first must not be after the clock/,
+    );
+    expect(usageMessage(() => loadScenario("u", bad))).toMatch(/schedule\.(collectors|intervalHours)/);
+  });
+
   it("suggests the available scenarios for an unknown name", () => {
     const dir = root({ "demo/scenario.json": META });
     expect(usageMessage(() => loadScenario("dmo", dir))).toMatch(/no fixture scenario/);

@@ -38,5 +38,9 @@ export const SECURITY_EVENTS: ReadonlySet<string> = new Set([
   "kms_key_disable_or_delete",
   "s3_bucket_policy_changes",
   "config_changes",
-  "network_changes",
+  "security_group_changes",
+  "nacl_changes",
+  "network_gateway_changes",
+  "route_table_changes",
+  "vpc_changes",
 ]);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -70,6 +70,51 @@ describe("auditpack collect", { timeout: 180_000 }, () => {
     expect(r.stdout).toMatch(/^ok +logs_log_groups /m);
     expect(r.stdout).toMatch(/collector\s+records\s+bytes\s+errors\s+duration/);
     expect(r.stdout).toContain("partial (exit 3)");
+  });
+});
+
+describe("auditpack collect --fixtures with a recorded schedule", { timeout: 180_000 }, () => {
+  it("replays each scheduled run at its clock: one line per run, then the summary over all runs", () => {
+    const r = runAuditpack([
+      "-c",
+      configFile(),
+      "collect",
+      "--fixtures",
+      "demo",
+      "--collectors",
+      "cloudwatch_alarms,cloudtrail_activity",
+      "--accounts",
+      "111122223333",
+      "--regions",
+      "eu-west-1",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("run 1/94 scheduled, 2026-06-30T06:00:00.000Z: cloudwatch_alarms\n");
+    expect(r.stdout).toContain(
+      "run 94/94 at the scenario clock, 2026-10-01T06:00:00.000Z: cloudwatch_alarms, cloudtrail_activity\n",
+    );
+    // Scheduled runs print no per-unit lines; the final run does.
+    expect(r.stdout.match(/^ok +cloudwatch_alarms /gm)).toHaveLength(1);
+    expect(r.stdout).toMatch(/^cloudwatch_alarms +94 /m);
+    expect(r.stdout).toMatch(
+      /94 runs from 2026-06-30T06:00:00.000Z to 2026-10-01T06:00:00.000Z, last run [0-9a-f]+: ok/,
+    );
+  });
+
+  it("refuses --record-fixtures with --fixtures before anything is written", () => {
+    const c = configFile();
+    const r = runAuditpack([
+      "-c",
+      c,
+      "collect",
+      "--fixtures",
+      "demo",
+      "--record-fixtures",
+      path.join(path.dirname(c), "rec"),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--record-fixtures records a live run; it cannot be combined with --fixtures");
+    expect(existsSync(path.join(path.dirname(c), "store"))).toBe(false);
   });
 });
 

@@ -2,16 +2,19 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { collect } from "../../src/collectors/run.js";
+import { replayScenario } from "../../src/collectors/replay-scenario.js";
 import { parseConfig } from "../../src/config/load.js";
 import { Ed25519Signer } from "../../src/signing/ed25519.js";
 import { FsStore } from "../../src/store/fs.js";
 
-/** A disk store holding the `demo` fixture scenario, collected through the real runner and ledger. */
+/**
+ * A disk store holding the `demo` fixture scenario as its schedule collected it (daily snapshots,
+ * then the final run), through the real runner and ledger.
+ */
 export async function demoStore(): Promise<{ store: FsStore; signer: Ed25519Signer; dir: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "auditpack-demo-"));
   const store = new FsStore(dir);
   const signer = new Ed25519Signer(generateKeyPairSync("ed25519").privateKey);
-  await collect({ store, signer, config: parseConfig({}, "(test)"), fixtures: "demo" });
+  await replayScenario({ store, signer, config: parseConfig({}, "(test)"), fixtures: "demo", seal: true });
   return { store, signer, dir };
 }

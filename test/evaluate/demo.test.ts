@@ -79,6 +79,32 @@ describe("2026-Q3 on the demo fixtures (evidence-fixtures/demo/DRIFT.md)", () =>
     expect(f.reason).toContain("keeps events 30 days; 365 required");
   });
 
+  it("finds alarm actions disabled on the sign-in failure alarm from DisableAlarmActions to the end of the quarter", () => {
+    const f = finding("10.4.1.1", "cloudwatch_security_event_alarms", /^111122223333\/eu-west-1$/);
+    expect(spans(f.intervals, "FAIL")).toEqual([["2026-08-27T08:15:33Z", "2026-10-01T00:00:00Z"]]);
+    expect(f.reason).toContain("signin_failures: alarm cis-console-auth-failures has actions disabled");
+  });
+
+  it("finds the security-group alarm deleted from DeleteAlarms on (the NACL alarm does not stand in for it)", () => {
+    const f = finding("11.5.2", "cloudwatch_security_event_alarms", /^111122223333\/eu-west-1$/);
+    expect(spans(f.intervals, "FAIL")).toEqual([["2026-09-22T13:31:08Z", "2026-10-01T00:00:00Z"]]);
+    expect(f.reason).toContain("security_group_changes: filter cis-security-group-changes has no alarm");
+  });
+
+  it("finds the Config delivery channel failing from the first daily snapshot that saw it", () => {
+    const f = finding("10.7.1", "config_delivery_channel_healthy", /^111122223333\/us-east-1$/);
+    expect(spans(f.intervals, "FAIL")).toEqual([["2026-09-13T06:00:00Z", "2026-10-01T00:00:00Z"]]);
+  });
+
+  it("has evidence for every check, account and region all quarter (the daily snapshots leave no gap)", () => {
+    const errors = findings.requirements.flatMap((r) =>
+      r.checks.flatMap((c) =>
+        c.findings.filter((f) => f.status === "ERROR").map((f) => `${c.id} ${f.resource}`),
+      ),
+    );
+    expect(errors).toEqual([]);
+  });
+
   it("never passes what it has no evidence for", () => {
     for (const r of findings.requirements) {
       for (const c of r.checks) {

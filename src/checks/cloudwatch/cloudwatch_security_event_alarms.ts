@@ -15,9 +15,12 @@ export const SECURITY_EVENTS = {
   kms_key_disable_or_delete: [/DisableKey|ScheduleKeyDeletion/],
   s3_bucket_policy_changes: [/PutBucketPolicy|DeleteBucketPolicy/],
   config_changes: [/StopConfigurationRecorder|PutConfigurationRecorder|DeleteDeliveryChannel/],
-  network_changes: [
-    /AuthorizeSecurityGroupIngress|CreateNetworkAcl|CreateRoute|AttachInternetGateway|CreateVpc/,
-  ],
+  // Network changes are five CIS benchmark filters (4.10-4.14); one does not stand in for another.
+  security_group_changes: [/AuthorizeSecurityGroupIngress|RevokeSecurityGroupIngress|CreateSecurityGroup/],
+  nacl_changes: [/CreateNetworkAcl|DeleteNetworkAcl|ReplaceNetworkAclEntry/],
+  network_gateway_changes: [/CreateCustomerGateway|AttachInternetGateway|DeleteInternetGateway/],
+  route_table_changes: [/CreateRoute\b|ReplaceRoute\b|DeleteRoute\b|DeleteRouteTable/],
+  vpc_changes: [/CreateVpc\b|DeleteVpc\b|ModifyVpcAttribute/],
 } as const;
 
 export type SecurityEvent = keyof typeof SECURITY_EVENTS;
@@ -40,7 +43,7 @@ export const check: Check<SecurityMonitoringState, z.infer<typeof params>> = {
   severity: "high",
   resourceType: "cloudwatch_security_monitoring",
   description:
-    "For each security event (unauthorized API calls, console sign-in without MFA, root use, IAM policy, CloudTrail, KMS, S3 bucket policy, Config and network changes, sign-in failures) a metric filter counts it and an alarm with enabled actions watches that metric.",
+    "For each security event (unauthorized API calls, console sign-in without MFA, root use, IAM policy, CloudTrail, KMS, S3 bucket policy, Config changes, security group, NACL, network gateway, route table and VPC changes, sign-in failures) a metric filter counts it and an alarm with enabled actions watches that metric.",
   remediation:
     "PutMetricFilter on the trail's log group for each event, PutMetricAlarm on its metric with an SNS action, and keep alarm actions enabled.",
   paramsSchema: params,

@@ -40,3 +40,49 @@ describe("cloudwatch_security_event_alarms", () => {
     noneStatus: "FAIL",
   });
 });
+
+describe("cloudwatch_security_event_alarms: network changes are the five CIS filters", () => {
+  const sg = filter(
+    "security-group-changes",
+    "{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = CreateSecurityGroup) }",
+  );
+  const nacl = filter(
+    "nacl-changes",
+    "{ ($.eventName = CreateNetworkAcl) || ($.eventName = ReplaceNetworkAclEntry) }",
+  );
+  const routes = filter(
+    "route-table-changes",
+    "{ ($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) }",
+  );
+  const params = check.paramsSchema.parse({
+    events: ["security_group_changes", "nacl_changes", "route_table_changes"],
+  });
+
+  it("passes when each has its own armed alarm", () => {
+    const state = monitoring(
+      [sg, nacl, routes],
+      [alarm("security-group-changes"), alarm("nacl-changes"), alarm("route-table-changes")],
+    );
+    expect(check.evaluate(state, params).status).toBe("PASS");
+  });
+
+  it("fails when the security-group alarm is deleted, even though the NACL alarm still watches network changes", () => {
+    const outcome = check.evaluate(
+      monitoring([sg, nacl, routes], [alarm("nacl-changes"), alarm("route-table-changes")]),
+      params,
+    );
+    expect(outcome.status).toBe("FAIL");
+    expect(outcome.reason).toMatch(/security_group_changes: filter security-group-changes has no alarm/);
+    expect(outcome.reason).not.toMatch(/nacl_changes|route_table_changes/);
+  });
+
+  it("does not count a VPC peering filter as route-table or VPC coverage by name prefix alone", () => {
+    const peering = filter("peering", "{ $.eventName = CreateVpcPeeringConnection }");
+    const outcome = check.evaluate(
+      monitoring([peering], [alarm("peering")]),
+      check.paramsSchema.parse({ events: ["vpc_changes"] }),
+    );
+    expect(outcome.status).toBe("FAIL");
+    expect(outcome.reason).toMatch(/vpc_changes: no metric filter/);
+  });
+});
