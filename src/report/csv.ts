@@ -96,8 +96,8 @@ function* jsonChunks(value: unknown, indent: string, depth: number): Generator<s
   const entries = Object.entries(value as Record<string, unknown>).filter(
     ([, v]) => v !== undefined && typeof v !== "function",
   );
-  if (entries.length === 0) {
-    yield "{}";
+  if (entries.length === 0 || entries.every(([, v]) => v === null || typeof v !== "object")) {
+    yield indentJson(value, indent);
     return;
   }
   yield "{\n";
@@ -110,9 +110,20 @@ function* jsonChunks(value: unknown, indent: string, depth: number): Generator<s
   yield `${indent}}`;
 }
 
+/** Indented JSON, except that an object of plain values (an evidence reference) stays on one line. */
 function indentJson(value: unknown, indent: string): string {
-  const text = JSON.stringify(value, null, 2) ?? "null";
-  return indent ? text.replace(/\n/g, `\n${indent}`) : text;
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    const items = value.map((v) => inner + indentJson(v === undefined ? null : v, inner));
+    return `[\n${items.join(",\n")}\n${indent}]`;
+  }
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== "function");
+  if (entries.length === 0) return "{}";
+  if (entries.every(([, v]) => v === null || typeof v !== "object")) return JSON.stringify(value);
+  const members = entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${indentJson(v, inner)}`);
+  return `{\n${members.join(",\n")}\n${indent}}`;
 }
 
 /** Write generated chunks, batching small ones and honouring back-pressure. */
