@@ -1,13 +1,15 @@
 /**
  * bench/verify: build a disk store of N records (default 100,000 x 10 KiB, about 1 GB) through the
  * ledger, seal it, then time `auditpack verify` (a separate process; peak RSS measured) against
- * `find | xargs sha256sum` over the same record files. Each is run twice, alternating, and the
- * second runs are reported so that both read from a warm page cache.
+ * `find | xargs sha256sum` over the same record files. They run alternately: one warm-up round (so
+ * that both read from a warm page cache), then --rounds measured rounds. Each round's ratio compares
+ * two adjacent runs, which keeps a noisy machine's load about equal for both; the summary gives the
+ * medians and the spread.
  *
  * verify runs from dist/ (the installed `auditpack` bin; `npm run build` refreshes it) when it
  * exists, otherwise through tsx (whose start-up time and memory then count too).
  *
- *   npx tsx bench/verify.ts [--records 100000] [--size 10240] [--keep] [--reuse <dir kept by --keep>]
+ *   npx tsx bench/verify.ts [--records 100000] [--size 10240] [--rounds 3] [--keep] [--reuse <dir kept by --keep>]
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -25,18 +27,24 @@ const { values } = parseArgs({
   options: {
     records: { type: "string", default: "100000" },
     size: { type: "string", default: "10240" },
+    rounds: { type: "string", default: "3" },
     keep: { type: "boolean", default: false },
     reuse: { type: "string" },
   },
 });
 const RECORDS = Number(values.records);
 const SIZE = Number(values.size);
+const ROUNDS = Number(values.rounds);
 if (!(RECORDS > 0) || !(SIZE >= 512)) throw new Error("--records must be > 0 and --size >= 512");
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error("--rounds must be a whole number >= 1");
 
 interface Measured {
   seconds: number;
   peakRssMb?: number;
+  /** User + system CPU seconds (of the whole pipeline for sha256sum): steadier than wall time under load. */
+  cpuSeconds?: number;
   code: number;
+  stdout: string;
   stderr: string;
 }
 
@@ -46,8 +54,12 @@ function measure(command: string, args: string[]): Promise<Measured> {
   const [bin, argv] = timeBin ? [timeBin, ["-v", command, ...args]] : [command, args];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(bin, argv, { stdio: ["ignore", "ignore", "pipe"], cwd: PACKAGE_ROOT });
+    const child = spawn(bin, argv, { stdio: ["ignore", "pipe", "pipe"], cwd: PACKAGE_ROOT });
+    let stdout = "";
     let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
     child.stderr.on("data", (d) => {
       stderr += d;
     });
@@ -55,9 +67,24 @@ function measure(command: string, args: string[]): Promise<Measured> {
     child.on("close", (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      resolve({ seconds, code: code ?? -1, stderr, peakRssMb: rss ? Number(rss[1]) / 1024 : undefined });
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+      const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+      resolve({
+        seconds,
+        code: code ?? -1,
+        stdout,
+        stderr,
+        peakRssMb: rss ? Number(rss[1]) / 1024 : undefined,
+        cpuSeconds: user && system ? Number(user[1]) + Number(system[1]) : undefined,
+      });
     });
   });
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 const COLLECTORS = ["cloudtrail.trails", "config.recorders", "logs.groups", "cognito.pools"];
@@ -128,25 +155,37 @@ try {
   const verify = () => measure(process.execPath, [...cliArgs, "verify", store]);
 
   const runs: { sha: Measured; verify: Measured }[] = [];
-  for (let round = 1; round <= 2; round++) {
+  for (let round = 0; round <= ROUNDS; round++) {
     const sha = await sha256sum();
     const ver = await verify();
     if (sha.code !== 0) throw new Error(`sha256sum failed: ${sha.stderr}`);
     if (ver.code !== 0) throw new Error(`verify exited ${ver.code}: ${ver.stderr}`);
+    // Honesty check: verify must have re-hashed every record, not stopped early.
+    if (!values.reuse && !ver.stdout.includes(`, ${RECORDS} records`))
+      throw new Error(`verify did not report ${RECORDS} records: ${ver.stdout}`);
     console.log(
-      `round ${round}: sha256sum ${sha.seconds.toFixed(2)} s, verify ${ver.seconds.toFixed(2)} s` +
-        ` (peak RSS ${ver.peakRssMb?.toFixed(0) ?? "?"} MB)`,
+      `${round === 0 ? "warm-up:" : `round ${round}:`} sha256sum ${sha.seconds.toFixed(2)} s,` +
+        ` verify ${ver.seconds.toFixed(2)} s, ratio ${(ver.seconds / sha.seconds).toFixed(2)}` +
+        ` (peak RSS ${ver.peakRssMb?.toFixed(0) ?? "?"} MB; CPU s: sha256sum ${sha.cpuSeconds?.toFixed(2) ?? "?"},` +
+        ` verify ${ver.cpuSeconds?.toFixed(2) ?? "?"})`,
     );
-    runs.push({ sha, verify: ver });
+    if (round > 0) runs.push({ sha, verify: ver });
   }
-  const { sha, verify: ver } = runs[1]!;
-  const ratio = ver.seconds / sha.seconds;
+  const ratios = runs.map((r) => r.verify.seconds / r.sha.seconds);
+  const peakRss = Math.max(...runs.map((r) => r.verify.peakRssMb ?? Number.NaN));
+  const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
+  console.log(`verify said:      ${runs[0]!.verify.stdout.trim()}`);
   console.log("");
   if (!values.reuse) console.log(`records:          ${RECORDS} (${(bytes / 1e9).toFixed(2)} GB)`);
-  console.log(`sha256sum:        ${sha.seconds.toFixed(2)} s`);
-  console.log(`auditpack verify: ${ver.seconds.toFixed(2)} s`);
-  console.log(`ratio:            ${ratio.toFixed(2)} (target <= 1.25)`);
-  console.log(`verify peak RSS:  ${ver.peakRssMb?.toFixed(0) ?? "unknown"} MB (target < 200)`);
+  console.log(`rounds:           ${ROUNDS} (medians; spread in brackets)`);
+  const shaSeconds = runs.map((r) => r.sha.seconds);
+  const verifySeconds = runs.map((r) => r.verify.seconds);
+  console.log(`sha256sum:        ${median(shaSeconds).toFixed(2)} s (${spread(shaSeconds)})`);
+  console.log(`auditpack verify: ${median(verifySeconds).toFixed(2)} s (${spread(verifySeconds)})`);
+  console.log(`ratio:            ${median(ratios).toFixed(2)} (${spread(ratios)}; target <= 1.25)`);
+  console.log(
+    `verify peak RSS:  ${Number.isNaN(peakRss) ? "unknown" : `${peakRss.toFixed(0)} MB`} (largest; target < 200)`,
+  );
 } finally {
   if (keep) console.log(`kept ${root}`);
   else rmSync(root, { recursive: true, force: true });

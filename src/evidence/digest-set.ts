@@ -2,6 +2,7 @@
  * A set of fixed-width binary digests in one Buffer (open addressing, linear probing): about
  * 2-4x the digest width per entry and no per-entry objects, so it stays small for millions of
  * entries. An all-zero slot means empty; a real digest of all zeros is not a practical concern.
+ * Lookups allocate nothing: verify calls them twice per record.
  */
 export class DigestSet {
   private slots: Buffer;
@@ -12,6 +13,7 @@ export class DigestSet {
     readonly width = 16,
     initialCapacity = 1024,
   ) {
+    if (!Number.isInteger(width) || width < 4) throw new TypeError("digest width must be at least 4 bytes");
     let capacity = 1;
     while (capacity < initialCapacity) capacity *= 2;
     this.slots = Buffer.alloc(capacity * width);
@@ -23,43 +25,58 @@ export class DigestSet {
   }
 
   add(digest: Uint8Array): boolean {
-    const slot = this.find(digest);
-    if (slot.found) return false;
-    this.slots.set(digest.subarray(0, this.width), slot.index * this.width);
+    this.checkWidth(digest);
+    const index = this.find(digest, 0);
+    if (index >= 0) return false;
+    this.slots.set(digest.subarray(0, this.width), ~index * this.width);
     this.count++;
     if (this.count * 2 > this.mask + 1) this.grow();
     return true;
   }
 
   has(digest: Uint8Array): boolean {
-    return this.find(digest).found;
+    this.checkWidth(digest);
+    return this.find(digest, 0) >= 0;
   }
 
-  private find(digest: Uint8Array): { index: number; found: boolean } {
+  private checkWidth(digest: Uint8Array): void {
     if (digest.length < this.width) throw new TypeError(`digest must be at least ${this.width} bytes`);
-    const d = Buffer.from(digest.buffer, digest.byteOffset, this.width);
-    let index = d.readUInt32LE(0) & this.mask;
+  }
+
+  /** The slot holding the digest at `from`, or ~slot of the empty slot where it would go. */
+  private find(digest: Uint8Array, from: number): number {
+    const width = this.width;
+    const slots = this.slots;
+    // The first four bytes of a cryptographic digest are already uniformly spread.
+    let index =
+      ((digest[from]! | (digest[from + 1]! << 8) | (digest[from + 2]! << 16)) +
+        digest[from + 3]! * 0x1000000) &
+      this.mask;
     for (;;) {
-      const offset = index * this.width;
-      if (d.compare(this.slots, offset, offset + this.width) === 0) return { index, found: true };
-      if (this.isEmpty(offset)) return { index, found: false };
+      const offset = index * width;
+      let same = true;
+      let empty = true;
+      for (let i = 0; i < width; i++) {
+        const b = slots[offset + i]!;
+        if (b !== digest[from + i]) same = false;
+        if (b !== 0) empty = false;
+        if (!same && !empty) break;
+      }
+      if (same) return index;
+      if (empty) return ~index;
       index = (index + 1) & this.mask;
     }
   }
 
-  private isEmpty(offset: number): boolean {
-    for (let i = offset; i < offset + this.width; i++) if (this.slots[i] !== 0) return false;
-    return true;
-  }
-
   private grow(): void {
     const old = this.slots;
+    const width = this.width;
     this.slots = Buffer.alloc(old.length * 2);
     this.mask = (this.mask + 1) * 2 - 1;
-    this.count = 0;
-    for (let offset = 0; offset < old.length; offset += this.width) {
-      if (!old.subarray(offset, offset + this.width).every((b) => b === 0))
-        this.add(old.subarray(offset, offset + this.width));
+    for (let offset = 0; offset < old.length; offset += width) {
+      let empty = true;
+      for (let i = offset; i < offset + width; i++) if (old[i] !== 0) empty = false;
+      if (!empty) old.copy(this.slots, ~this.find(old, offset) * width, offset, offset + width);
     }
   }
 }

@@ -43,9 +43,16 @@ export interface EvidenceStore {
   /** Every object whose key starts with prefix, in ascending key order, streamed page by page. */
   list(prefix: string): AsyncIterable<ObjectInfo>;
   /**
-   * Optional fast path for local stores: read a small object synchronously. Verifying 100,000 small
-   * records spends most of its time in per-call async overhead otherwise; a page-cache read is a few
-   * microseconds. Throws ObjectNotFoundError like get().
+   * Optional: the keys list() yields, in the same order, a page (an array) at a time, for stores
+   * where a key costs less than its size and date (a disk store otherwise stats every file).
    */
-  readSync?(key: string): Buffer;
+  listKeys?(prefix: string): AsyncIterable<readonly string[]>;
+  /**
+   * Optional fast path for local stores: read an object (a record, a manifest) synchronously.
+   * Verifying 100,000 small records spends most of its time in per-call async overhead otherwise; a
+   * page-cache read is a few microseconds. With scratch, an object that fits is read into it and
+   * the result is a view of scratch, valid until scratch is next used (no allocation per object).
+   * Throws ObjectNotFoundError like get().
+   */
+  readSync?(key: string, scratch?: Buffer): Buffer;
 }

@@ -75,11 +75,59 @@ describe("FsStore", () => {
 
   it("rejects keys that could escape the root or alias another key", async () => {
     const store = newStore();
-    for (const key of ["../x", "a/../../x", "/etc/passwd", "a\\b", "a//b", "./a", "", ".tmp/x", "a/"]) {
+    const bad = [
+      "../x",
+      "a/../../x",
+      "/etc/passwd",
+      "a\\b",
+      "a//b",
+      "./a",
+      "",
+      ".tmp/x",
+      "a/",
+      ".",
+      "..",
+      "a/.",
+      "a/..",
+      "a\0b",
+      ".tmp",
+    ];
+    for (const key of bad) {
       await expect(store.put(key, Buffer.from("x")), key).rejects.toBeInstanceOf(TypeError);
       await expect(store.get(key), key).rejects.toBeInstanceOf(TypeError);
+      expect(() => store.readSync(key, Buffer.alloc(16)), key).toThrow(TypeError);
     }
     await expect(keys(store, "../")).rejects.toBeInstanceOf(TypeError);
+    // Dots are fine inside a segment, and a segment of three dots is a plain name.
+    for (const key of [".a/b", "a/..b", "a../b", ".../x", "a/...", ".tmpx/y"]) {
+      await store.put(key, Buffer.from(key));
+      expect(store.pathOf(key)).toBe(path.join(store.root, ...key.split("/")));
+      expect((await store.get(key)).toString()).toBe(key);
+    }
+  });
+
+  it("reads objects synchronously into a scratch buffer, growing past it for a larger object", async () => {
+    const store = newStore();
+    const small = Buffer.from("small object");
+    const large = Buffer.alloc(100_000, 7);
+    await store.put("r/small", small);
+    await store.put("r/large", large);
+    await store.put("r/empty", Buffer.alloc(0));
+    const scratch = Buffer.alloc(64);
+
+    const read = store.readSync("r/small", scratch);
+    expect(read.equals(small)).toBe(true);
+    expect(read.buffer).toBe(scratch.buffer); // a view of scratch: nothing allocated
+    expect(store.readSync("r/large", scratch).equals(large)).toBe(true);
+    expect(store.readSync("r/empty", scratch).length).toBe(0);
+    expect(store.readSync("r/small").equals(small)).toBe(true);
+    // Exactly the scratch size: the read must go on to find the end, not stop at a full buffer.
+    const exact = Buffer.alloc(64, 1);
+    await store.put("r/exact", exact);
+    expect(store.readSync("r/exact", scratch).equals(exact)).toBe(true);
+
+    expect(() => store.readSync("r/missing", scratch)).toThrow(ObjectNotFoundError);
+    expect(() => store.readSync("r", scratch)).toThrow(ObjectNotFoundError); // a directory
   });
 
   it("lists in ascending key order by prefix, skipping temp files", async () => {
@@ -95,6 +143,36 @@ describe("FsStore", () => {
     const sizes = [];
     for await (const info of store.list("b/")) sizes.push(info.size);
     expect(sizes).toEqual([3, 4, 3]);
+  });
+
+  it("lists keys alone (listKeys) exactly as list() does, a page per run of files", async () => {
+    const store = newStore();
+    // Sibling directories at several depths (each read ahead while the one before is listed).
+    const dated = ["d/2026/07/01/x", "d/2026/07/01/y", "d/2026/07/02/x", "d/2026/07/10/x", "d/2026/08/01/x"];
+    const all = ["a-b", "a/x", "a/y/z", "a.c", "b/1", "b/10", "b/2", "ab/c", "a0", ...dated, "d/z"];
+    for (const key of [...all].reverse()) await store.put(key, Buffer.from(key));
+    writeFileSync(path.join(store.root, ".tmp", "leftover.part"), "junk");
+    const pages = async (prefix: string) => {
+      const out: string[][] = [];
+      for await (const page of store.listKeys(prefix)) out.push([...page]);
+      return out;
+    };
+    for (const prefix of ["", "a/", "a", "b/1", "missing/", "a/y/", "d/2026/07/", "d/2026/07/0"])
+      expect((await pages(prefix)).flat(), prefix).toEqual(await keys(store, prefix));
+    expect((await pages("")).flat()).toEqual([...all].sort());
+    expect(await pages("d/")).toEqual([
+      ["d/2026/07/01/x", "d/2026/07/01/y"],
+      ["d/2026/07/02/x"],
+      ["d/2026/07/10/x"],
+      ["d/2026/08/01/x"],
+      ["d/z"],
+    ]);
+    await expect(pages("../")).rejects.toBeInstanceOf(TypeError);
+    // Stopping after the first page leaves the directory read ahead unawaited: that must be harmless.
+    for await (const page of store.listKeys("d/")) {
+      expect(page).toEqual(["d/2026/07/01/x", "d/2026/07/01/y"]);
+      break;
+    }
   });
 
   it("streams listings lazily: the first key arrives before the walk finishes", async () => {
