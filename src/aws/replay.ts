@@ -35,6 +35,11 @@ export interface ReplayOptions {
   onCall?: (operation: string, params: Record<string, unknown>) => void;
   /** Where the answers come from (a fixture file), named in mismatch errors. */
   source?: string;
+  /**
+   * Keep every request in `calls` (default true, for tests that inspect them). A long replay run
+   * whose calls nobody reads turns it off, so memory does not grow with the number of calls.
+   */
+  recordCalls?: boolean;
 }
 
 export interface ReplayCall {
@@ -85,7 +90,7 @@ export class ReplayHandler implements HttpHandler<Record<string, never>> {
     const signal = handlerOptions.abortSignal as AbortSignal | undefined;
     throwIfAborted(signal);
     const { operation, params } = this.parseRequest(request);
-    this.calls.push({ operation, params });
+    if (this.options.recordCalls !== false) this.calls.push({ operation, params });
     this.options.onCall?.(operation, params);
     // An abort during the latency fails like the SDK's own handler does mid-request.
     if (this.options.latencyMs)
@@ -244,16 +249,44 @@ function convert(value: unknown, plan: Plan | undefined): unknown {
       const ms = Date.parse(value);
       return Number.isNaN(ms) ? value : ms / 1000;
     }
-    case "list":
-      return Array.isArray(value) ? value.map((v) => convert(v, plan.member)) : value;
-    case "map":
+    // Copy-on-write: a subtree with nothing to convert (timestamps already numbers) is reused as is.
+    case "list": {
+      if (!Array.isArray(value)) return value;
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const converted = convert(value[i], plan.member);
+        if (converted !== value[i]) {
+          out ??= value.slice();
+          out[i] = converted;
+        }
+      }
+      return out ?? value;
+    }
+    case "map": {
       if (typeof value !== "object") return value;
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v, plan.member)]));
+      let out: Record<string, unknown> | undefined;
+      for (const [key, member] of Object.entries(value)) {
+        const converted = convert(member, plan.member);
+        if (converted !== member) {
+          out ??= { ...(value as Record<string, unknown>) };
+          out[key] = converted;
+        }
+      }
+      return out ?? value;
+    }
     case "struct": {
       if (typeof value !== "object" || Array.isArray(value)) return value;
-      const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-      for (const [name, member] of plan.members) if (name in out) out[name] = convert(out[name], member);
-      return out;
+      const members = value as Record<string, unknown>;
+      let out: Record<string, unknown> | undefined;
+      for (const [name, memberPlan] of plan.members) {
+        if (!(name in members)) continue;
+        const converted = convert(members[name], memberPlan);
+        if (converted !== members[name]) {
+          out ??= { ...members };
+          out[name] = converted;
+        }
+      }
+      return out ?? value;
     }
   }
 }
@@ -290,11 +323,12 @@ export function paramsMatch(
   actual: Record<string, unknown>,
 ): boolean {
   if (!expected) return true;
-  for (const [key, want] of Object.entries(expected)) {
+  for (const key of Object.keys(expected)) {
+    const want = expected[key];
     const got = actual[key];
     if (want === null) {
       if (got !== undefined && got !== null) return false;
-    } else if (!isDeepStrictEqual(want, got)) {
+    } else if (typeof want !== "object" ? !Object.is(want, got) : !isDeepStrictEqual(want, got)) {
       return false;
     }
   }

@@ -384,6 +384,8 @@ function createFactory(
           latencyMs: options.replay?.latencyMs,
           onCall: (operation) => options.replay?.onCall?.({ account, region, service, operation }),
           source: scenario.fileFor(account, region, service),
+          // Nothing reads the handler's call list here; keeping it would grow with every call.
+          recordCalls: false,
         }),
     });
   }

@@ -1,4 +1,5 @@
-import { canonicalBytes, SHA256_HEX, sha256Hex } from "./canonical.js";
+import { SHA256_HEX, sha256Hex } from "./canonical.js";
+import { canonicalBytesChunked } from "./canonical-chunked.js";
 
 export const EVIDENCE_SCHEMA = "auditpack.evidence/v1";
 
@@ -98,7 +99,8 @@ export function parseEvidenceKey(key: string): ParsedEvidenceKey | undefined {
 /** Canonicalise and hash a record, and compute its key. */
 export function encodeRecord(record: EvidenceRecord): EncodedRecord {
   if (record.schema !== EVIDENCE_SCHEMA) throw new TypeError(`record schema must be ${EVIDENCE_SCHEMA}`);
-  const bytes = canonicalBytes(record);
+  // Records run to megabytes (a CloudTrail day): encode without a string per nesting level.
+  const bytes = canonicalBytesChunked(record);
   const sha256 = sha256Hex(bytes);
   return { key: evidenceKey(record, sha256), bytes, sha256 };
 }

@@ -40,10 +40,19 @@ export interface RunSummary {
 }
 
 /**
- * Writes one collection run: each record goes to the store at once, and a signed manifest part is
- * written every `partSize` records and at finish(). Memory holds one part's entries at most; a crash
- * loses only the unflushed part's manifest (its records stay, and verify reports them as unsigned).
- * Safe to call writeRecord concurrently.
+ * Records encoded and being written at once. A record's bytes exist only while it is written, so this
+ * bounds them however many collectors emit together (16 regions' CloudTrail days are megabytes each);
+ * and bytes that are written promptly are freed by V8's young-generation GC, instead of waiting for a
+ * full one. Four keeps a disk store's writes (libuv's four threads) and S3 uploads busy.
+ */
+const MAX_CONCURRENT_WRITES = 4;
+
+/**
+ * Writes one collection run: each record goes to the store as soon as a write slot is free, and a
+ * signed manifest part is written every `partSize` records and at finish(). Memory holds one part's
+ * entries and MAX_CONCURRENT_WRITES records' bytes at most; a crash loses only the unflushed part's
+ * manifest (its records stay, and verify reports them as unsigned). Safe to call writeRecord
+ * concurrently.
  */
 export class RunWriter {
   readonly runId = randomBytes(8).toString("hex");
@@ -55,6 +64,8 @@ export class RunWriter {
   private readonly written: ObjectRef[] = [];
   private readonly pending = new Set<Promise<void>>();
   private finished = false;
+  private writing = 0;
+  private readonly waitingToWrite: (() => void)[] = [];
 
   constructor(
     private readonly ctx: RunWriterContext,
@@ -67,14 +78,21 @@ export class RunWriter {
   async writeRecord(record: EvidenceRecord): Promise<ManifestEntry> {
     if (this.finished)
       throw new Error(`run ${this.runId} is finished; start a new run to write more records`);
-    const { key, bytes, sha256 } = encodeRecord(record);
+    await this.writeSlot();
+    let entry: ManifestEntry;
     try {
-      await this.ctx.store.put(key, bytes, { sha256, contentType: "application/json" });
-    } catch (error) {
-      // The key embeds the hash, so an existing object there claims the same bytes (verify checks it).
-      if (!(error instanceof ObjectExistsError)) throw error;
+      // Encoded only now: queued records wait as objects their collector holds anyway, not as bytes.
+      const { key, bytes, sha256 } = encodeRecord(record);
+      try {
+        await this.ctx.store.put(key, bytes, { sha256, contentType: "application/json" });
+      } catch (error) {
+        // The key embeds the hash, so an existing object there claims the same bytes (verify checks it).
+        if (!(error instanceof ObjectExistsError)) throw error;
+      }
+      entry = { key, sha256, size: bytes.byteLength };
+    } finally {
+      this.releaseWriteSlot();
     }
-    const entry: ManifestEntry = { key, sha256, size: bytes.byteLength };
     this.entries.push(entry);
     this.records++;
     if (this.entries.length >= this.ctx.partSize) await this.flush();
@@ -95,6 +113,21 @@ export class RunWriter {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
     return { runId: this.runId, records: this.records, manifests: [...this.written].sort(byKey) };
+  }
+
+  private async writeSlot(): Promise<void> {
+    if (this.writing < MAX_CONCURRENT_WRITES) {
+      this.writing++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waitingToWrite.push(resolve));
+  }
+
+  /** Hands the slot to the next waiting record, if any. */
+  private releaseWriteSlot(): void {
+    const next = this.waitingToWrite.shift();
+    if (next) next();
+    else this.writing--;
   }
 
   private flush(): Promise<void> {

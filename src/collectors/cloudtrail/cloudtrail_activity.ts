@@ -7,7 +7,7 @@ import {
 import { z } from "zod";
 import type { EvidencePeriod } from "../../evidence/record.js";
 import type { Collector } from "../types.js";
-import { CallLog, toEvidence } from "../util.js";
+import { CallLog, type Evidence, toEvidence } from "../util.js";
 
 /** Security-relevant management events: logging, Config, log retention, alarms, user pools, IAM users. */
 export const DEFAULT_EVENT_NAMES = [
@@ -70,9 +70,14 @@ export function utcDays(start: Date, end: Date): { start: Date; end: Date }[] {
   return days;
 }
 
-function chronological(a: Event, b: Event): number {
-  const byTime = (a.EventTime?.getTime() ?? 0) - (b.EventTime?.getTime() ?? 0);
-  return byTime !== 0 ? byTime : (a.EventId ?? "").localeCompare(b.EventId ?? "");
+/** An event as stored: kept in this form from the moment it arrives (see keep). */
+type StoredEvent = Evidence<Event>;
+
+/** By time, then id. EventTime is a toISOString() value, whose text order is time order. */
+function chronological(a: StoredEvent, b: StoredEvent): number {
+  const [at, bt] = [a.EventTime ?? "", b.EventTime ?? ""];
+  if (at !== bt) return at < bt ? -1 : 1;
+  return (a.EventId ?? "").localeCompare(b.EventId ?? "");
 }
 
 /** LookupEvents' largest page. */
@@ -102,13 +107,45 @@ function dayIndex(days: readonly { start: Date; end: Date }[], at: Date): number
 }
 
 /**
+ * One copy of each value that a day's events repeat thousands of times (event source, read-only flag,
+ * resource type): the SDK parses a fresh string for every event. Only those few-valued members are
+ * shared, and the table is capped, so it stays small whatever the account holds.
+ */
+class SharedValues {
+  private static readonly LIMIT = 4096;
+  private readonly values = new Map<string, string>();
+
+  of(value: string | undefined): string | undefined {
+    if (value === undefined) return undefined;
+    const known = this.values.get(value);
+    if (known !== undefined) return known;
+    if (this.values.size < SharedValues.LIMIT) this.values.set(value, value);
+    return value;
+  }
+}
+
+/**
  * Adds `event` to a day's map if it is an event of `name` inside that day. StartTime and EndTime
  * are both inclusive, so this keeps [start, end) and a midnight event lands in one day only.
+ * The event is kept in its stored form at once, so the SDK's objects (and their Dates) die young
+ * instead of being held, and copied again, when the day's record is written.
  */
-function keep(events: Map<string, Event>, event: Event, name: string, day: { start: Date; end: Date }): void {
+function keep(
+  events: Map<string, StoredEvent>,
+  event: Event,
+  name: string,
+  day: { start: Date; end: Date },
+  shared: SharedValues,
+): void {
   const at = event.EventTime;
   if (!at || at < day.start || at >= day.end || event.EventName !== name) return;
-  events.set(event.EventId ?? `${name}@${at.toISOString()}@${events.size}`, event);
+  const stored = toEvidence(event);
+  stored.EventName = name;
+  if ("EventSource" in stored) stored.EventSource = shared.of(stored.EventSource);
+  if ("ReadOnly" in stored) stored.ReadOnly = shared.of(stored.ReadOnly);
+  for (const resource of stored.Resources ?? [])
+    if ("ResourceType" in resource) resource.ResourceType = shared.of(resource.ResourceType);
+  events.set(event.EventId ?? `${name}@${at.toISOString()}@${events.size}`, stored);
 }
 
 /**
@@ -143,8 +180,9 @@ export const collector: Collector<CloudTrailActivityOptions> = {
       return;
     }
 
+    const shared = new SharedValues();
     // One whole-window request per name: quiet names' events, by day; busy names, to ask per day.
-    const quiet: (Map<string, Event> | undefined)[] = [];
+    const quiet: (Map<string, StoredEvent> | undefined)[] = [];
     const busy: string[] = [];
     for (const name of eventNames) {
       const page = await log.send(client, new LookupEventsCommand(lookupInput(name, { start, end })));
@@ -155,26 +193,27 @@ export const collector: Collector<CloudTrailActivityOptions> = {
       for (const event of page.Events ?? []) {
         const index = event.EventTime ? dayIndex(days, event.EventTime) : -1;
         if (index < 0) continue;
-        const ofDay = quiet[index] ?? new Map<string, Event>();
+        const ofDay = quiet[index] ?? new Map<string, StoredEvent>();
         quiet[index] = ofDay;
-        keep(ofDay, event, name, days[index]!);
+        keep(ofDay, event, name, days[index]!, shared);
       }
     }
     // Every day's events for quiet names come from these requests, so every record lists them.
     const windowCalls = log.take();
 
     for (const [index, day] of days.entries()) {
-      const events = quiet[index] ?? new Map<string, Event>();
+      const events = quiet[index] ?? new Map<string, StoredEvent>();
       quiet[index] = undefined; // the day's buffered events go into its record and are released
       for (const name of busy) {
         const pages = log.paginate("LookupEvents", lookupInput(name, day), (input, o) =>
           paginateLookupEvents({ client }, input, o),
         );
-        for await (const page of pages) for (const event of page.Events ?? []) keep(events, event, name, day);
+        for await (const page of pages)
+          for (const event of page.Events ?? []) keep(events, event, name, day, shared);
       }
       const period: EvidencePeriod = { start: day.start.toISOString(), end: day.end.toISOString() };
       await ctx.emit({
-        payload: { eventNames, events: toEvidence([...events.values()].sort(chronological)) },
+        payload: { eventNames, events: [...events.values()].sort(chronological) },
         calls: [...windowCalls, ...log.take()],
         period,
       });
