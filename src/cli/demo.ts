@@ -33,7 +33,7 @@ export function registerDemo(program: Command): void {
   const cmd = program
     .command("demo")
     .description(
-      "no AWS needed: collect the bundled demo fixtures into a fresh store and build a signed PCI DSS v4.0 package",
+      "no AWS needed: replay the bundled demo fixtures (2026-Q3 of daily collection runs) into a fresh store and build a signed PCI DSS v4.0 package",
     )
     .option("--out <dir>", "where the store, keys and report go", "auditpack-demo")
     .option("--force", "replace an earlier demo in --out (its store, keys and reports folders)", false)
