@@ -41,7 +41,10 @@ export function registerCollect(program: Command): void {
       "--profile <name>",
       "AWS profile for the base credentials (default: aws.profile, then the SDK chain)",
     )
-    .option("--since <date>", "start of the history window, e.g. 2026-07-01 (default: 90 days back)")
+    .option(
+      "--since <date>",
+      "start of the history window, e.g. 2026-07-01 (default: 90 days back); with --fixtures, also where the replayed schedule starts",
+    )
     .option(
       "--fixtures <scenario>",
       "replay a scenario from evidence-fixtures/ (or a recorded directory), each of its recorded runs at its own clock; no AWS",

@@ -52,7 +52,9 @@ export async function replayScenario(options: ReplayScenarioOptions): Promise<Sc
       : options.fixtures;
   const chosen = options.collectors?.map((c) => (typeof c === "string" ? getCollector(c) : c));
   const scheduled = scheduledCollectors(scenario, chosen);
-  const clocks = scheduled.length > 0 ? scheduledClocks(scenario) : [];
+  // --since narrows the replay to the runs from then on, as it narrows the history window.
+  const since = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const clocks = scheduled.length > 0 ? scheduledClocks(scenario).filter((c) => c.getTime() >= since) : [];
   const intervalMs = (scenario.schedule?.intervalHours ?? 0) * HOUR_MS;
   const runs = [
     ...clocks.map((clock) => ({

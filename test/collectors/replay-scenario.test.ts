@@ -93,6 +93,26 @@ describe("replayScenario", () => {
     ]);
   });
 
+  it("replays only the scheduled runs from --since on", async () => {
+    const { store, signer, config } = fresh();
+    const summary = await replayScenario({
+      store,
+      signer,
+      config,
+      fixtures: "demo",
+      collectors: ["cloudtrail_trails"],
+      accounts: [PROD],
+      regions: [EU],
+      since: new Date("2026-09-28T00:00:00Z"),
+    });
+    expect(summary.runs.map((r) => r.clock)).toEqual([
+      "2026-09-28T06:00:00.000Z",
+      "2026-09-29T06:00:00.000Z",
+      "2026-09-30T06:00:00.000Z",
+      "2026-10-01T06:00:00.000Z",
+    ]);
+  });
+
   it("lists the clocks from schedule.first, every intervalHours, before the scenario clock", () => {
     const demo = loadScenario("demo");
     const clocks = scheduledClocks(demo);
