@@ -2,8 +2,7 @@ import path from "node:path";
 import { type FixtureScenario, loadScenario } from "../aws/fixtures.js";
 import { UsageError } from "../errors.js";
 import { Ledger } from "../evidence/ledger.js";
-import type { AnyCollector } from "./registry.js";
-import { collectors as allCollectors, getCollector } from "./registry.js";
+import { type AnyCollector, collectors as allCollectors, getCollector } from "./registry.js";
 import { type CollectOptions, type CollectSummary, collect } from "./run.js";
 
 const HOUR_MS = 3_600_000;
