@@ -92,10 +92,9 @@ export async function readEvidence(store: EvidenceStore, options: ReadOptions): 
             // Activity one day either side still helps: it tells whether a change was seen.
             if (pe < start - 86_400_000 || ps >= end) continue;
           }
-          out.push({
-            record,
-            ref: { key: k.key, sha256: k.sha256, collectedAt: record.collectedAt, collector },
-          });
+          // The key names the collector and collection time (the report reads them from there), so a
+          // finding lists just key and hash: findings cite every daily snapshot of a period.
+          out.push({ record, ref: { key: k.key, sha256: k.sha256 } });
         }
       }
     }
