@@ -1,3 +1,5 @@
+import { collectorIds } from "../../src/collectors/registry.js";
+import { HISTORY_COLLECTORS } from "../../src/evaluate/read.js";
 import { demoEvents, lookupAnswers } from "./activity.js";
 import { cloudtrailFile } from "./cloudtrail.js";
 import { cloudwatchFile } from "./cloudwatch.js";
@@ -51,14 +53,7 @@ function estateAt(initial: EstateSpec, changes: Change[], at: string): EstateSpe
 
 /** The demo's recorded collection schedule: snapshot collectors daily at 06:00, from the day before the quarter. */
 const DEMO_SCHEDULE = {
-  collectors: [
-    "config_recorder",
-    "config_rule_compliance",
-    "cloudtrail_trails",
-    "logs_log_groups",
-    "cloudwatch_alarms",
-    "cognito_user_pools",
-  ],
+  collectors: collectorIds.filter((id) => !HISTORY_COLLECTORS.has(id)),
   first: "2026-06-30T06:00:00Z",
   intervalHours: 24,
 };

@@ -4,7 +4,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../src/aws/fixtures.js";
-import { replayScenario, scheduledClocks } from "../../src/collectors/replay-scenario.js";
+import {
+  type ReplayScenarioOptions,
+  replayScenario,
+  scheduledClocks,
+} from "../../src/collectors/replay-scenario.js";
 import { parseConfig } from "../../src/config/load.js";
 import { UsageError } from "../../src/errors.js";
 import { verifyLedger } from "../../src/evidence/verify-ledger.js";
@@ -19,6 +23,21 @@ function fresh() {
   const store = new FsStore(mkdtempSync(path.join(tmpdir(), "auditpack-replay-")));
   const signer = new Ed25519Signer(generateKeyPairSync("ed25519").privateKey);
   return { store, signer, config: parseConfig({}, "(test)") };
+}
+
+/** The demo scenario in payments-prod eu-west-1 only, into a fresh store. */
+function replayDemo(options: Partial<ReplayScenarioOptions> & { collectors: string[] }) {
+  const { store, signer, config } = fresh();
+  const summary = replayScenario({
+    store,
+    signer,
+    config,
+    fixtures: "demo",
+    accounts: [PROD],
+    regions: [EU],
+    ...options,
+  });
+  return { store, summary };
 }
 
 async function retentionByRun(store: FsStore): Promise<Map<string, number | undefined>> {
@@ -36,19 +55,14 @@ async function retentionByRun(store: FsStore): Promise<Map<string, number | unde
 
 describe("replayScenario", () => {
   it("replays the demo's daily schedule: one run per day at its own clock, as the estate stood then", async () => {
-    const { store, signer, config } = fresh();
     const runs: string[] = [];
-    const summary = await replayScenario({
-      store,
-      signer,
-      config,
-      fixtures: "demo",
+    const replay = replayDemo({
       collectors: ["logs_log_groups"],
-      accounts: [PROD],
-      regions: [EU],
       seal: true,
       onRun: (run) => runs.push(`${run.index + 1}/${run.total} ${run.clock.toISOString()}`),
     });
+    const { store } = replay;
+    const summary = await replay.summary;
     expect(summary.runs).toHaveLength(94);
     expect(runs[0]).toBe("1/94 2026-06-30T06:00:00.000Z");
     expect(runs.at(-1)).toBe("94/94 2026-10-01T06:00:00.000Z");
@@ -75,16 +89,7 @@ describe("replayScenario", () => {
   }, 120_000);
 
   it("runs a collector the schedule does not name once, at the scenario clock", async () => {
-    const { store, signer, config } = fresh();
-    const summary = await replayScenario({
-      store,
-      signer,
-      config,
-      fixtures: "demo",
-      collectors: ["config_resource_timeline"],
-      accounts: [PROD],
-      regions: [EU],
-    });
+    const summary = await replayDemo({ collectors: ["config_resource_timeline"] }).summary;
     expect(summary.runs).toEqual([
       expect.objectContaining({
         clock: "2026-10-01T06:00:00.000Z",
@@ -94,17 +99,10 @@ describe("replayScenario", () => {
   });
 
   it("replays only the scheduled runs from --since on", async () => {
-    const { store, signer, config } = fresh();
-    const summary = await replayScenario({
-      store,
-      signer,
-      config,
-      fixtures: "demo",
+    const summary = await replayDemo({
       collectors: ["cloudtrail_trails"],
-      accounts: [PROD],
-      regions: [EU],
       since: new Date("2026-09-28T00:00:00Z"),
-    });
+    }).summary;
     expect(summary.runs.map((r) => r.clock)).toEqual([
       "2026-09-28T06:00:00.000Z",
       "2026-09-29T06:00:00.000Z",

@@ -14,6 +14,8 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectorIds } from "../../src/collectors/registry.js";
+import { HISTORY_COLLECTORS } from "../../src/evaluate/read.js";
 import { parseManifestKey, type RunManifest } from "../../src/evidence/ledger-format.js";
 import { verifyLedger } from "../../src/evidence/verify-ledger.js";
 import { type CollectResult, collectHandler, planHandler, sealHandler } from "../../src/lambda.js";
@@ -32,14 +34,7 @@ const PAIRS = [
   { account: "444455556666", region: "us-east-1" },
 ];
 /** Snapshot collectors only: cloudtrail_activity would add up to a minute per busy account-region (2 LookupEvents/s). */
-const COLLECTORS = [
-  "config_recorder",
-  "config_rule_compliance",
-  "cloudtrail_trails",
-  "logs_log_groups",
-  "cloudwatch_alarms",
-  "cognito_user_pools",
-];
+const COLLECTORS = collectorIds.filter((id) => !HISTORY_COLLECTORS.has(id));
 
 const saved = { ...process.env };
 let bucket: string;
