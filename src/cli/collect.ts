@@ -7,6 +7,7 @@ import {
   type CollectorResult,
   type CollectProgress,
   type CollectSummary,
+  checkRecordFixtures,
   collect,
 } from "../collectors/run.js";
 import { ExitCode, UsageError } from "../errors.js";
@@ -82,8 +83,7 @@ async function runCollect(app: CliApp, options: CollectCliOptions): Promise<numb
   }
   const since = options.since === undefined ? undefined : parseDate("--since", options.since);
 
-  if (options.fixtures && options.recordFixtures)
-    throw new UsageError("--record-fixtures records a live run; it cannot be combined with --fixtures");
+  checkRecordFixtures(options.fixtures, options.recordFixtures);
   const display = new ProgressDisplay(app);
   const common = {
     store: app.store(),

@@ -141,8 +141,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
     ? new FixtureRecorder(path.resolve(options.recordFixtures))
     : undefined;
   if (recorder) {
-    if (plan.scenario)
-      throw new UsageError("--record-fixtures records a live run; it cannot be combined with --fixtures");
+    checkRecordFixtures(plan.scenario, recorder.dir);
     FixtureRecorder.check(recorder.dir);
   }
   const limiter = new RateLimiter({ signal: options.signal });
@@ -235,6 +234,12 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
   } finally {
     factory.destroy();
   }
+}
+
+/** --record-fixtures saves what a live run saw: a replay has nothing to record. */
+export function checkRecordFixtures(fixtures: unknown, recordFixtures: string | undefined): void {
+  if (fixtures && recordFixtures)
+    throw new UsageError("--record-fixtures records a live run; it cannot be combined with --fixtures");
 }
 
 /** Validate every input before any AWS call: collectors and their options, scope, window. */

@@ -12,7 +12,7 @@ import { VERSION } from "../version.js";
 import { listAttachments } from "./attach.js";
 import { judgeHistory, summarize, worst } from "./intervals.js";
 import { isoSeconds, type Period } from "./period.js";
-import { discoverScope, readEvidence } from "./read.js";
+import { discoverScope, HISTORY_COLLECTORS, readEvidence } from "./read.js";
 import {
   type CheckResult,
   type EvidenceRef,
@@ -21,6 +21,7 @@ import {
   type ResourceFinding,
   STATUSES,
   type Status,
+  type StatusInterval,
   type Waiver,
 } from "./types.js";
 import { applyWaivers } from "./waivers.js";
@@ -246,6 +247,22 @@ function dedupe(refs: EvidenceRef[]): EvidenceRef[] {
   return [...map.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
+/** A finding over its intervals: the worst status, their summary, and the evidence of all of them. */
+function findingOf(
+  place: Pick<ResourceFinding, "resource" | "name" | "account" | "region">,
+  intervals: StatusInterval[],
+  pointInTime: boolean,
+): ResourceFinding {
+  const status = worst(intervals.map((i) => i.status)) ?? "ERROR";
+  return {
+    ...place,
+    status,
+    reason: summarize(intervals, status, pointInTime),
+    evidence: dedupe(intervals.flatMap((i) => i.evidence)),
+    intervals,
+  };
+}
+
 /** Run one check over every account and region in scope. */
 export function evaluateCheck(
   { check, params }: ResolvedCheck,
@@ -266,21 +283,12 @@ export function evaluateCheck(
       for (const resource of history?.resources.values() ?? []) {
         const { intervals, judged } = judgeHistory(resource.observations as never, window, judge);
         if (!judged || intervals.length === 0) continue;
-        const status = worst(intervals.map((i) => i.status))!;
         const states = resource.observations
           .map((o) => o.state as StateBase | undefined)
           .filter((s) => s !== undefined);
         const last = states[states.length - 1];
-        findings.push({
-          resource: states.find((s) => s.arn)?.arn ?? resource.key,
-          name: last?.name,
-          account,
-          region,
-          status,
-          reason: summarize(intervals, status, pointInTime),
-          evidence: dedupe(intervals.flatMap((i) => i.evidence)),
-          intervals,
-        });
+        const place = { resource: states.find((s) => s.arn)?.arn ?? resource.key, name: last?.name };
+        findings.push(findingOf({ ...place, account, region }, intervals, pointInTime));
       }
       if (findings.length > before) continue;
       const noun = RESOURCE_NOUNS[type];
@@ -294,9 +302,7 @@ export function evaluateCheck(
         reason: `${where}: ${none.reason}`,
       })).intervals;
       if (markers.length === 0) {
-        const needed = COLLECTORS[type].filter(
-          (c) => c !== "config_resource_timeline" && c !== "cloudtrail_activity",
-        );
+        const needed = COLLECTORS[type].filter((c) => !HISTORY_COLLECTORS.has(c));
         intervals = [
           {
             start: isoSeconds(window.start),
@@ -307,17 +313,13 @@ export function evaluateCheck(
           },
         ];
       }
-      const status = worst(intervals.map((i) => i.status)) ?? "ERROR";
-      findings.push({
-        resource: where,
-        name: `(${noun} in ${where})`,
-        account,
-        region,
-        status,
-        reason: summarize(intervals, status, pointInTime),
-        evidence: dedupe(intervals.flatMap((i) => i.evidence)),
-        intervals,
-      });
+      findings.push(
+        findingOf(
+          { resource: where, name: `(${noun} in ${where})`, account, region },
+          intervals,
+          pointInTime,
+        ),
+      );
     }
   }
   if (findings.length === 0) {
