@@ -12,8 +12,7 @@ import {
 } from "node:fs";
 import { link, mkdir, open, readdir, unlink } from "node:fs/promises";
 import path from "node:path";
-import { type Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { IrregularObjectError, ObjectExistsError, ObjectNotFoundError, StoreError } from "../errors.js";
 import type { EvidenceStore, ObjectInfo, PutOptions, PutResult } from "./types.js";
@@ -116,14 +115,12 @@ export class FsStore implements EvidenceStore {
       let size = 0;
       const handle = await open(tmp, "wx", 0o644);
       try {
-        const counter = new Transform({
-          transform(chunk: Buffer, _encoding, done) {
-            hash.update(chunk);
-            size += chunk.length;
-            done(null, chunk);
-          },
-        });
-        await pipeline(createReadStream(file), counter, handle.createWriteStream({ autoClose: false }));
+        for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+          const bytes = chunk as Buffer;
+          hash.update(bytes);
+          size += bytes.length;
+          await handle.write(bytes);
+        }
         await handle.sync();
       } finally {
         await handle.close();
