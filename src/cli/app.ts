@@ -66,7 +66,8 @@ export class CliApp {
    */
   store(options: { create?: boolean } = {}): EvidenceStore {
     const config = this.config.config.store;
-    if (!options.create && config.type === "fs") requireStoreDir(path.resolve(this.config.baseDir, config.path));
+    if (!options.create && config.type === "fs")
+      requireStoreDir(path.resolve(this.config.baseDir, config.path));
     this.storeInstance ??= openStore(config, this.config.baseDir, this.config.config.aws);
     return this.storeInstance;
   }
@@ -90,7 +91,10 @@ function requireStoreDir(root: string): void {
       hint: "check --store or store.path; `auditpack collect` creates a store",
     });
   }
-  if (!isDir) throw new UsageError(`evidence store ${root} is not a directory`, { hint: "check --store or store.path" });
+  if (!isDir)
+    throw new UsageError(`evidence store ${root} is not a directory`, {
+      hint: "check --store or store.path",
+    });
 }
 
 /** Map any thrown value to a printed message and an exit code. */

@@ -74,5 +74,9 @@ export function loadConfig(file?: string, cwd = process.cwd()): LoadedConfig {
       cause: first,
     });
   }
-  return { config: parseConfig(yamlToJs(doc, `config file ${target}`), target), file: target, baseDir: path.dirname(target) };
+  return {
+    config: parseConfig(yamlToJs(doc, `config file ${target}`), target),
+    file: target,
+    baseDir: path.dirname(target),
+  };
 }

@@ -154,7 +154,8 @@ export async function attachFile(options: AttachOptions): Promise<AttachResult> 
 async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash("sha256");
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }))
+      hash.update(chunk as Buffer);
   } catch (cause) {
     throw new UsageError(`--file ${file}: cannot read it: ${(cause as Error).message}`, { cause });
   }

@@ -37,7 +37,9 @@ async function assertEmptyDir(dir: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOTDIR")
-      throw new UsageError(`--out ${dir} is a file, not a directory`, { hint: "give a new or empty directory" });
+      throw new UsageError(`--out ${dir} is a file, not a directory`, {
+        hint: "give a new or empty directory",
+      });
     if (code !== "ENOENT") throw error;
   }
 }

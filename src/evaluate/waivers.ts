@@ -65,7 +65,8 @@ export function loadWaivers(file: string, options: { explicit: boolean; catalog?
   try {
     text = readFileSync(file, "utf8");
   } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code === "EISDIR" ? "is a directory" : (cause as Error).message;
+    const reason =
+      (cause as NodeJS.ErrnoException).code === "EISDIR" ? "is a directory" : (cause as Error).message;
     throw new UsageError(`cannot read waivers file ${file}: ${reason}`, {
       cause,
       hint: "--waivers takes a YAML file, e.g. waivers.yaml",

@@ -10,12 +10,12 @@ import { verifySignature } from "../signing/verify.js";
 import { formatChecksums, listFiles, sha256File } from "./checksums.js";
 import { writeFindingsCsv, writeFindingsJson } from "./csv.js";
 import { buildReportModel, type CheckInfo } from "./model.js";
+import { outputError } from "./output-error.js";
 import { renderPdf } from "./pdf.js";
 import { signPdf } from "./sign-pdf.js";
 import { loadReportTemplate, type ReportTemplate } from "./templates.js";
 import { PACKAGE_FILES, verifyText } from "./verify-text.js";
 import { renderXlsx } from "./xlsx.js";
-import { outputError } from "./output-error.js";
 import { zipDirectory } from "./zip.js";
 
 export const REPORT_FORMATS = ["pdf", "xlsx", "json", "csv"] as const;

@@ -7,9 +7,9 @@ import { UsageError } from "../errors.js";
 import type { SignatureAlgorithm } from "../signing/types.js";
 import { keyIdOf, verifySignature } from "../signing/verify.js";
 import { listFiles, parseChecksums, sha256File } from "./checksums.js";
+import { outputError } from "./output-error.js";
 import { checkPdfSignature } from "./pdf-signature.js";
 import { PACKAGE_FILES } from "./verify-text.js";
-import { outputError } from "./output-error.js";
 import { extractZip } from "./zip.js";
 
 /** One file that failed, and why. */

@@ -71,7 +71,11 @@ const S_IFDIR = 0o040000;
  * limits, all as a UsageError naming the zip and the entry (a hostile archive is bad input, not a bug).
  * Bytes are counted as they inflate, so a bomb stops at the cap instead of being extracted in full.
  */
-export async function extractZip(zipFile: string, destDir: string, limits: ExtractLimits = {}): Promise<void> {
+export async function extractZip(
+  zipFile: string,
+  destDir: string,
+  limits: ExtractLimits = {},
+): Promise<void> {
   const maxEntries = limits.maxEntries ?? MAX_ENTRIES;
   const maxTotal = limits.maxTotalBytes ?? MAX_TOTAL_BYTES;
   const maxRatio = limits.maxRatio ?? MAX_RATIO;
@@ -124,7 +128,12 @@ export async function extractZip(zipFile: string, destDir: string, limits: Extra
         const type = (entry.externalFileAttributes >>> 16) & S_IFMT;
         const isDir = name.endsWith("/");
         if (type !== 0 && type !== (isDir ? S_IFDIR : S_IFREG))
-          return fail(refuse(name, `is a ${type === 0o120000 ? "symbolic link" : "special file"}, not a file or folder`));
+          return fail(
+            refuse(
+              name,
+              `is a ${type === 0o120000 ? "symbolic link" : "special file"}, not a file or folder`,
+            ),
+          );
         const key = name.replace(/\/+$/, "");
         if (seen.has(key)) return fail(refuse(name, "appears twice"));
         seen.add(key);
@@ -143,7 +152,9 @@ export async function extractZip(zipFile: string, destDir: string, limits: Extra
               total += chunk.length;
               if (total > maxTotal) return done(refuse(name, `inflates past ${maxTotal} bytes in total`));
               if (written > ratioCap)
-                return done(refuse(name, `inflates to more than ${maxRatio} times its compressed size (a zip bomb)`));
+                return done(
+                  refuse(name, `inflates to more than ${maxRatio} times its compressed size (a zip bomb)`),
+                );
               done(null, chunk);
             },
           });

@@ -4,10 +4,10 @@ import {
   constants,
   createReadStream,
   type Dirent,
+  lstat,
   openSync,
   readSync as readFdSync,
   readFile,
-  lstat,
   readFileSync,
 } from "node:fs";
 import { link, mkdir, open, readdir, unlink } from "node:fs/promises";
@@ -105,7 +105,11 @@ export class FsStore implements EvidenceStore {
    * Copy a file into the store as a stream (hashing as it goes), so a file of any size costs a
    * buffer's worth of memory. The bytes must hash to `sha256` and count `size`, or nothing is stored.
    */
-  async putFile(key: string, file: string, options: PutOptions & { sha256: string; size: number }): Promise<PutResult> {
+  async putFile(
+    key: string,
+    file: string,
+    options: PutOptions & { sha256: string; size: number },
+  ): Promise<PutResult> {
     const target = this.pathOf(key);
     const tmpDir = path.join(this.root, TMP_DIR);
     const tmp = path.join(tmpDir, `${randomBytes(12).toString("hex")}.part`);
@@ -324,7 +328,8 @@ export class FsStore implements EvidenceStore {
   private readError(key: string, error: unknown): Error {
     if (error instanceof TypeError) return error;
     const code = errno(error);
-    if (code === "ELOOP") return new IrregularObjectError(key, "symbolic link", this.location, { cause: error });
+    if (code === "ELOOP")
+      return new IrregularObjectError(key, "symbolic link", this.location, { cause: error });
     if (code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR")
       return new ObjectNotFoundError(key, { cause: error });
     return new StoreError(`cannot read ${key} from ${this.location}: ${(error as Error).message}`, {

@@ -73,7 +73,11 @@ export class S3Store implements EvidenceStore {
    * Upload a file as one streamed PutObject (up to S3's 5 GiB single-part limit), never held in
    * memory; S3 checks the SHA-256 computed beforehand and refuses the upload if the file changed.
    */
-  async putFile(key: string, file: string, options: PutOptions & { sha256: string; size: number }): Promise<PutResult> {
+  async putFile(
+    key: string,
+    file: string,
+    options: PutOptions & { sha256: string; size: number },
+  ): Promise<PutResult> {
     if (options.size > MAX_SINGLE_PUT) {
       throw new UsageError(`${file} is ${options.size} bytes: an S3 store takes files up to 5 GiB`);
     }

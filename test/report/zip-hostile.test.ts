@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,7 +45,11 @@ const file = (name: string, text = "x"): RawEntry => ({ name, data: Buffer.from(
 
 describe("extractZip on hostile archives", () => {
   it("extracts an honest archive (the builder itself is sound)", async () => {
-    const { zip, dest } = zipOf([{ name: "pkg/" }, file("pkg/a.txt", "hello"), { ...file("pkg/b.txt", "b".repeat(5000)), deflate: true }]);
+    const { zip, dest } = zipOf([
+      { name: "pkg/" },
+      file("pkg/a.txt", "hello"),
+      { ...file("pkg/b.txt", "b".repeat(5000)), deflate: true },
+    ]);
     await extractZip(zip, dest);
     expect(readFileSync(path.join(dest, "pkg/a.txt"), "utf8")).toBe("hello");
     expect(readFileSync(path.join(dest, "pkg/b.txt"), "utf8")).toBe("b".repeat(5000));
@@ -88,7 +100,9 @@ describe("extractZip on hostile archives", () => {
     ["smaller", 10],
     ["larger", 100_000],
   ])("refuses an entry whose declared size is %s than its data", async (_what, declaredSize) => {
-    const { zip, dest } = zipOf([{ name: "pkg/f", data: Buffer.alloc(5000, 1), deflate: true, declaredSize }]);
+    const { zip, dest } = zipOf([
+      { name: "pkg/f", data: Buffer.alloc(5000, 1), deflate: true, declaredSize },
+    ]);
     const error = await refusal(extractZip(zip, dest));
     expect(error.message).toMatch(/entry "pkg\/f": .*(bytes|size)/);
   });
