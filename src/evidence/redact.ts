@@ -2,8 +2,14 @@ import { createHmac } from "node:crypto";
 
 /**
  * Redaction applied before anything is stored or logged (DESIGN.md: evidence keeps raw API responses,
- * minus secrets and needless personal data). Secret values become "[REDACTED]" and their paths are
- * listed; configuration about secrets (token validity, password policy numbers) is kept.
+ * minus secrets and needless personal data). Secret values become "[REDACTED]" and each is listed as
+ * "<path> (<rule>)", never with its value; configuration about secrets (token validity, password
+ * policy numbers) is kept. Three ways a secret is found (docs/EVIDENCE.md, "Redaction"):
+ * - by name: a member named like a secret (ClientSecret, password, apiToken);
+ * - by pair: {Key|Name: <a secret's name>, Value: ...} (tags, Cognito user attributes, parameters);
+ * - by value: AWS access key ids, secret-key-shaped strings next to a secret-ish word, JWTs, PEM
+ *   private keys and passwords in URLs, anywhere in any string (names, descriptions, filter patterns),
+ * and strings holding JSON (CloudTrail requestParameters, Config InputParameters) are redacted inside.
  */
 
 export const REDACTED = "[REDACTED]";
@@ -32,6 +38,41 @@ const SETTINGS_OBJECTS = new Set(["tokenvalidityunits", "passwordpolicy", "refre
 
 /** String members that hold JSON documents which may carry secrets (CloudTrail events, Config items). */
 const JSON_DOCUMENTS = new Set(["CloudTrailEvent", "configuration", "supplementaryConfiguration"]);
+
+/** Members of a name/value pair: {Key, Value} tags, {Name, Value} attributes, {ParameterKey, ParameterValue}. */
+const PAIR_NAMES = ["Key", "key", "Name", "name", "ParameterKey", "ParameterName", "AttributeName", "OptionName"];
+const PAIR_VALUES = ["Value", "value", "ParameterValue", "AttributeValue", "OptionValue", "Values"];
+
+/** Rules that find secrets by their shape, in the order they are applied to a string. */
+interface ValueRule {
+  rule: string;
+  pattern: RegExp;
+  replacement: string;
+}
+const VALUE_RULES: readonly ValueRule[] = [
+  {
+    rule: "private-key",
+    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g,
+    replacement: REDACTED,
+  },
+  { rule: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, replacement: REDACTED },
+  {
+    rule: "url-password",
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/"'?#]+:)[^\s@/"'?#]+@/gi,
+    replacement: `$1${REDACTED}@`,
+  },
+  {
+    // 40 base64 characters (an AWS secret access key's shape) after a secret-ish word or an access key id.
+    rule: "aws-secret-key",
+    pattern:
+      /((?:secret|private|credential|passw(?:or)?d|token|key)[A-Za-z0-9_-]*\\?["']?\s*[:=]\s*\\?["']?|\b(?:AKIA|ASIA)[A-Z0-9]{16}[\s,;:|/"']{1,3})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/gi,
+    replacement: `$1${REDACTED}`,
+  },
+  { rule: "aws-access-key-id", pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, replacement: REDACTED },
+];
+/** Cheap tests that rule a string out before the value rules run (most strings hold none of these). */
+const VALUE_HINT = /AKIA|ASIA|eyJ|PRIVATE KEY|:\/\//;
+const CONTEXT_HINT = /secret|privat|credential|passw|token|key/i;
 
 /** Member names that hold a person's user name. */
 const USER_NAME = /^user_?name$/i;
@@ -100,14 +141,18 @@ function walk(value: unknown, at: PathNode, inSettings: boolean, state: State): 
     return out ?? value;
   }
   if (value === null || typeof value !== "object") {
-    return typeof value === "string" && state.key ? pseudonymizeArn(value, state) : value;
+    return typeof value === "string" ? redactString(value, at, state) : value;
   }
+  const pairValue = inSettings ? undefined : secretPairValue(value as Record<string, unknown>);
   let out: Record<string, unknown> | undefined;
   for (const [name, member] of Object.entries(value as Record<string, unknown>)) {
     const path: PathNode = { parent: at, key: name };
     let result: unknown;
     if (!inSettings && isSecretName(name) && holdsSecret(member)) {
-      state.redactions.push(render(path, state.root));
+      state.redactions.push(`${render(path, state.root)} (secret-name)`);
+      result = REDACTED;
+    } else if (name === pairValue && holdsSecret(member)) {
+      state.redactions.push(`${render(path, state.root)} (secret-pair)`);
       result = REDACTED;
     } else if (state.key && USER_NAME.test(name) && typeof member === "string" && member !== "") {
       state.pseudonymized++;
@@ -145,17 +190,62 @@ function holdsSecret(member: unknown): boolean {
   return Array.isArray(member) && member.length > 0 && member.every((m) => typeof m === "string");
 }
 
+/**
+ * In {Key: "password", Value: "..."} and the like, the member holding the secret ("Value"), when the
+ * name member names a secret; undefined for every other object (almost all of them).
+ */
+function secretPairValue(value: Record<string, unknown>): string | undefined {
+  for (const nameKey of PAIR_NAMES) {
+    const name = value[nameKey];
+    if (typeof name !== "string" || !isSecretName(name)) continue;
+    for (const valueKey of PAIR_VALUES) if (valueKey in value) return valueKey;
+  }
+  return undefined;
+}
+
+/** A string that may hold a JSON object or array (InputParameters, requestParameters members, policies). */
+function looksLikeJson(text: string): boolean {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  return (first === 123 && last === 125) || (first === 91 && last === 93); // {...} or [...]
+}
+
+/** A string member or list element: JSON inside it, secret-shaped values, then user ARNs. */
+function redactString(text: string, at: PathNode, state: State): string {
+  if (text.length < 8) return text;
+  if (looksLikeJson(text)) return redactJsonString(text, at, state);
+  const redacted = redactValues(text, at, state);
+  return redacted === text && state.key ? pseudonymizeArn(text, state) : redacted;
+}
+
+/** Apply the value rules to one string; each rule that fires is listed once for the path. */
+function redactValues(text: string, at: PathNode, state: State): string {
+  const hinted = VALUE_HINT.test(text);
+  const context = text.length >= 40 && CONTEXT_HINT.test(text);
+  if (!hinted && !context) return text;
+  let out = text;
+  for (const { rule, pattern, replacement } of VALUE_RULES) {
+    if (!hinted && rule !== "aws-secret-key") continue;
+    pattern.lastIndex = 0;
+    if (!pattern.test(out)) continue;
+    pattern.lastIndex = 0;
+    out = out.replace(pattern, replacement);
+    state.redactions.push(`${render(at, state.root)} (${rule})`);
+  }
+  return out;
+}
+
 /** Redact inside a JSON document held as a string; re-serialise only when something changed. */
 function redactJsonString(text: string, at: PathNode, state: State): string {
-  // Most documents name nothing secret: skip parsing them.
-  if (!state.key && !SECRET_NAME.test(text)) return text;
+  // Most documents name nothing secret and hold nothing secret-shaped: skip parsing them.
+  if (!state.key && !SECRET_NAME.test(text) && !VALUE_HINT.test(text) && !CONTEXT_HINT.test(text)) return text;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return text;
+    return looksLikeJson(text) ? text : redactValues(text, at, state);
   }
-  if (parsed === null || typeof parsed !== "object") return text;
+  if (parsed === null || typeof parsed !== "object") return redactValues(text, at, state);
   const before = { redactions: state.redactions.length, pseudonymized: state.pseudonymized };
   const result = walk(parsed, at, false, state);
   const changed =

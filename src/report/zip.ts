@@ -101,7 +101,7 @@ export async function extractZip(
   let current: string | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
-      const fail = (error: unknown): void => {
+      const fail = (error: unknown) => {
         if (error instanceof UsageError) return reject(error);
         const e = error as NodeJS.ErrnoException;
         if (e?.code === "ENOSPC" || e?.code === "EDQUOT") {
