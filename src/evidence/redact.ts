@@ -243,7 +243,8 @@ function redactJsonString(text: string, at: PathNode, state: State): string {
   try {
     parsed = JSON.parse(text);
   } catch {
-    return looksLikeJson(text) ? text : redactValues(text, at, state);
+    // Not JSON after all (a metric filter pattern "{ $.x = ... }"): scan it as text.
+    return redactValues(text, at, state);
   }
   if (parsed === null || typeof parsed !== "object") return redactValues(text, at, state);
   const before = { redactions: state.redactions.length, pseudonymized: state.pseudonymized };
