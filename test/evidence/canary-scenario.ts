@@ -62,7 +62,10 @@ export function writeCanaryScenario(dir: string): string {
   scenario.regions = ["eu-west-1"];
   writeFileSync(scenarioFile, JSON.stringify(scenario, null, 1));
   const regionDir = path.join(dir, "777788889999", "eu-west-1");
-  const edit = (service: string, change: (fixture: Record<string, { params?: unknown; response?: any }[]>) => void) => {
+  const edit = (
+    service: string,
+    change: (fixture: Record<string, { params?: unknown; response?: unknown }[]>) => void,
+  ) => {
     const file = path.join(regionDir, `${service}.json`);
     const fixture = JSON.parse(readFileSync(file, "utf8"));
     change(fixture);
@@ -72,7 +75,9 @@ export function writeCanaryScenario(dir: string): string {
   // CloudTrail: secrets inside the CloudTrailEvent JSON string, some in JSON strings inside that.
   const events = [
     event(1, "UpdateTrail", {
-      parameters: JSON.stringify({ dbPassword: plant("nested JSON string, password member", "CANARY-01-db") }),
+      parameters: JSON.stringify({
+        dbPassword: plant("nested JSON string, password member", "CANARY-01-db"),
+      }),
     }),
     event(2, "PutRetentionPolicy", {
       templateBody: JSON.stringify({
@@ -96,7 +101,9 @@ export function writeCanaryScenario(dir: string): string {
     event(6, "DeleteConfigRule", {
       configRule: {
         configRuleName: "api-check",
-        inputParameters: JSON.stringify({ apiToken: plant("Config rule inputParameters in CloudTrail", "CANARY-06-tok") }),
+        inputParameters: JSON.stringify({
+          apiToken: plant("Config rule inputParameters in CloudTrail", "CANARY-06-tok"),
+        }),
       },
     }),
     event(
@@ -105,7 +112,10 @@ export function writeCanaryScenario(dir: string): string {
       { userName: "ops" },
       {
         responseElements: {
-          accessKey: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: plant("secretAccessKey member", "CANARY-07-sk") },
+          accessKey: {
+            accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+            secretAccessKey: plant("secretAccessKey member", "CANARY-07-sk"),
+          },
         },
       },
     ),
@@ -132,7 +142,10 @@ export function writeCanaryScenario(dir: string): string {
               ConfigRuleArn: "arn:aws:config:eu-west-1:777788889999:config-rule/config-rule-abc123",
               ConfigRuleId: "config-rule-abc123",
               Description: `calls the scanner with ${plant("JWT in a Config rule description", JWT(10))}`,
-              Source: { Owner: "CUSTOM_LAMBDA", SourceIdentifier: "arn:aws:lambda:eu-west-1:777788889999:function:scan" },
+              Source: {
+                Owner: "CUSTOM_LAMBDA",
+                SourceIdentifier: "arn:aws:lambda:eu-west-1:777788889999:function:scan",
+              },
               InputParameters: JSON.stringify({
                 apiToken: plant("Config rule InputParameters apiToken", "CANARY-11-token"),
                 endpoint: `https://scanner:${plant("URL password in InputParameters", "CANARY12pw")}@scan.example.com/v1`,
@@ -174,7 +187,9 @@ export function writeCanaryScenario(dir: string): string {
             {
               filterName: `leaked-key ${AKIA(99).replace("99", "14")} ${plant("secret key after an access key id in a filter name", SECRET_KEY(14))}`,
               filterPattern: `{ $.userIdentity.accessKeyId = "${plant("access key id in a filter pattern", AKIA(15))}" }`,
-              metricTransformations: [{ metricName: "KeyUse", metricNamespace: "Security", metricValue: "1" }],
+              metricTransformations: [
+                { metricName: "KeyUse", metricNamespace: "Security", metricValue: "1" },
+              ],
               creationTime: 1780000000000,
               logGroupName: groupName,
             },
@@ -255,7 +270,9 @@ export function writeCanaryScenario(dir: string): string {
     f.ListUserPoolClients = [
       {
         params: { UserPoolId: pool, NextToken: null },
-        response: { UserPoolClients: [{ ClientId: "canaryclient1", UserPoolId: pool, ClientName: "backend" }] },
+        response: {
+          UserPoolClients: [{ ClientId: "canaryclient1", UserPoolId: pool, ClientName: "backend" }],
+        },
       },
     ];
     f.DescribeUserPoolClient = [
@@ -271,7 +288,9 @@ export function writeCanaryScenario(dir: string): string {
         },
       },
     ];
-    f.DescribeRiskConfiguration = [{ params: { UserPoolId: pool }, response: { RiskConfiguration: { UserPoolId: pool } } }];
+    f.DescribeRiskConfiguration = [
+      { params: { UserPoolId: pool }, response: { RiskConfiguration: { UserPoolId: pool } } },
+    ];
   });
   return dir;
 }

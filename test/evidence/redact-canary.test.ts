@@ -89,12 +89,16 @@ describe("canary scenario: redaction by value, by pair and inside JSON strings",
       ).toBe(true);
     }
     expect(redactions).toContain("rules[0].InputParameters.apiToken (secret-name)");
-    expect(redactions.some((r) => /requestParameters\.userAttributes\[1\]\.value \(secret-pair\)$/.test(r))).toBe(
+    expect(
+      redactions.some((r) => /requestParameters\.userAttributes\[1\]\.value \(secret-pair\)$/.test(r)),
+    ).toBe(true);
+    expect(redactions.some((r) => /requestParameters\.parameters\.dbPassword \(secret-name\)$/.test(r))).toBe(
       true,
     );
-    expect(redactions.some((r) => /requestParameters\.parameters\.dbPassword \(secret-name\)$/.test(r))).toBe(true);
     expect(redactions.some((r) => /requestParameters\.tags\[0\]\.value \(secret-pair\)$/.test(r))).toBe(true);
-    expect(redactions.some((r) => /configRule\.inputParameters\.apiToken \(secret-name\)$/.test(r))).toBe(true);
+    expect(redactions.some((r) => /configRule\.inputParameters\.apiToken \(secret-name\)$/.test(r))).toBe(
+      true,
+    );
   });
 
   it("reports (findings.json, findings.csv), evaluate --out and pulls hold none of them", async () => {
@@ -110,7 +114,9 @@ describe("canary scenario: redaction by value, by pair and inside JSON strings",
       path.join(dir, "report"),
     );
     expect(report.code, report.stderr).toBe(0);
-    expect(readdirSync(path.join(dir, "report"))).toEqual(expect.arrayContaining(["findings.json", "findings.csv"]));
+    expect(readdirSync(path.join(dir, "report"))).toEqual(
+      expect.arrayContaining(["findings.json", "findings.csv"]),
+    );
     expect(leaks(path.join(dir, "report"))).toEqual([]);
     const evaluated = await cli(
       "evaluate",
@@ -125,14 +131,26 @@ describe("canary scenario: redaction by value, by pair and inside JSON strings",
     expect(leaks(path.join(dir, "evaluate"))).toEqual([]);
     for (const control of ["pci-dss-4.0:10.2.1", "pci-dss-4.0:8.3.6", "pci-dss-4.0:10.2.2"]) {
       const out = path.join(dir, `pull-${control.replace(/[:.]/g, "_")}`);
-      const pull = await cli("pull", "--control", control, "--from", "2026-09-01", "--to", "2026-10-01", "--out", out);
+      const pull = await cli(
+        "pull",
+        "--control",
+        control,
+        "--from",
+        "2026-09-01",
+        "--to",
+        "2026-10-01",
+        "--out",
+        out,
+      );
       expect(pull.code, pull.stderr).toBe(0);
       expect(leaks(out)).toEqual([]);
     }
     const pulled = readdirSync(dir).filter((d) => d.startsWith("pull-"));
-    expect(pulled.some((d) => filesUnder(path.join(dir, d)).some((f) => f.includes(`${path.sep}evidence${path.sep}`)))).toBe(
-      true,
-    );
+    expect(
+      pulled.some((d) =>
+        filesUnder(path.join(dir, d)).some((f) => f.includes(`${path.sep}evidence${path.sep}`)),
+      ),
+    ).toBe(true);
   });
 
   it("a live run with --record-fixtures (over HTTP, SigV4-signed) records none of them", async () => {
@@ -142,7 +160,11 @@ describe("canary scenario: redaction by value, by pair and inside JSON strings",
       liveConfig,
       `store: { type: fs, path: ./live-store }\nsigning: { type: ed25519, keyFile: ./keys/signing-key.pem }\nscope: { accounts: [{ id: '777788889999' }], regions: [eu-west-1] }\naws: { endpoint: '${server.endpoint}', maxAttempts: 1 }\n`,
     );
-    const env = { AWS_ACCESS_KEY_ID: "AKIDLIVETEST", AWS_SECRET_ACCESS_KEY: "live-test-secret", AWS_REGION: "eu-west-1" };
+    const env = {
+      AWS_ACCESS_KEY_ID: "AKIDLIVETEST",
+      AWS_SECRET_ACCESS_KEY: "live-test-secret",
+      AWS_REGION: "eu-west-1",
+    };
     const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     Object.assign(process.env, env);
     try {
