@@ -40,7 +40,16 @@ const SETTINGS_OBJECTS = new Set(["tokenvalidityunits", "passwordpolicy", "refre
 const JSON_DOCUMENTS = new Set(["CloudTrailEvent", "configuration", "supplementaryConfiguration"]);
 
 /** Members of a name/value pair: {Key, Value} tags, {Name, Value} attributes, {ParameterKey, ParameterValue}. */
-const PAIR_NAMES = ["Key", "key", "Name", "name", "ParameterKey", "ParameterName", "AttributeName", "OptionName"];
+const PAIR_NAMES = [
+  "Key",
+  "key",
+  "Name",
+  "name",
+  "ParameterKey",
+  "ParameterName",
+  "AttributeName",
+  "OptionName",
+];
 const PAIR_VALUES = ["Value", "value", "ParameterValue", "AttributeValue", "OptionValue", "Values"];
 
 /** Rules that find secrets by their shape, in the order they are applied to a string. */
@@ -52,10 +61,15 @@ interface ValueRule {
 const VALUE_RULES: readonly ValueRule[] = [
   {
     rule: "private-key",
-    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g,
+    pattern:
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g,
     replacement: REDACTED,
   },
-  { rule: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, replacement: REDACTED },
+  {
+    rule: "jwt",
+    pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
+    replacement: REDACTED,
+  },
   {
     rule: "url-password",
     pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/"'?#]+:)[^\s@/"'?#]+@/gi,
@@ -238,7 +252,8 @@ function redactValues(text: string, at: PathNode, state: State): string {
 /** Redact inside a JSON document held as a string; re-serialise only when something changed. */
 function redactJsonString(text: string, at: PathNode, state: State): string {
   // Most documents name nothing secret and hold nothing secret-shaped: skip parsing them.
-  if (!state.key && !SECRET_NAME.test(text) && !VALUE_HINT.test(text) && !CONTEXT_HINT.test(text)) return text;
+  if (!state.key && !SECRET_NAME.test(text) && !VALUE_HINT.test(text) && !CONTEXT_HINT.test(text))
+    return text;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
