@@ -40,7 +40,7 @@ const SETTINGS_OBJECTS = new Set(["tokenvalidityunits", "passwordpolicy", "refre
 const JSON_DOCUMENTS = new Set(["CloudTrailEvent", "configuration", "supplementaryConfiguration"]);
 
 /** Members of a name/value pair: {Key, Value} tags, {Name, Value} attributes, {ParameterKey, ParameterValue}. */
-const PAIR_NAMES = [
+const PAIR_NAMES = new Set([
   "Key",
   "key",
   "Name",
@@ -49,44 +49,75 @@ const PAIR_NAMES = [
   "ParameterName",
   "AttributeName",
   "OptionName",
-];
-const PAIR_VALUES = ["Value", "value", "ParameterValue", "AttributeValue", "OptionValue", "Values"];
+]);
+const PAIR_VALUES = new Set(["Value", "value", "ParameterValue", "AttributeValue", "OptionValue", "Values"]);
+/** Pairs are small objects: larger ones are not checked (keeps the check off the hot path). */
+const MAX_PAIR_MEMBERS = 6;
 
-/** Rules that find secrets by their shape, in the order they are applied to a string. */
-interface ValueRule {
+/**
+ * Rules that find secrets by their shape, in the order they are applied to a string. Each runs only
+ * when its cheap marker is in the string (most strings hold none). The patterns never match a quote,
+ * so they can also run on raw JSON text without breaking it.
+ */
+type ValueRule = {
   rule: string;
-  pattern: RegExp;
-  replacement: string;
+  marker: (text: string) => boolean;
+} & ({ pattern: RegExp; replacement: string } | { apply: (text: string) => string });
+
+/** After "://": user ":" password "@" (sticky, tried only where "://" occurs: URLs are common). */
+const URL_USERINFO = /[^\s:@/"'?#\\]+:([^\s@/"'?#\\]+)@/y;
+
+/** scheme://user:password@host -> scheme://user:[REDACTED]@host, for every URL in the text. */
+function redactUrlPasswords(text: string): string {
+  let out = "";
+  let from = 0;
+  for (let at = text.indexOf("://"); at >= 0; at = text.indexOf("://", at + 3)) {
+    URL_USERINFO.lastIndex = at + 3;
+    const m = URL_USERINFO.exec(text);
+    if (!m) continue;
+    const passwordStart = URL_USERINFO.lastIndex - 1 - m[1]!.length;
+    out += text.slice(from, passwordStart) + REDACTED;
+    from = URL_USERINFO.lastIndex - 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
+const hasKeyId = (t: string): boolean => t.includes("AKIA") || t.includes("ASIA");
+/** A secret-ish word before a 40-character secret key (checked only for strings that long). */
+const CONTEXT_HINT = /secret|privat|credential|passw|token|key/i;
 const VALUE_RULES: readonly ValueRule[] = [
   {
     rule: "private-key",
+    marker: (t) => t.includes("PRIVATE KEY-----"),
     pattern:
-      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g,
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[^"]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|(?=\\?"|$))/g,
     replacement: REDACTED,
   },
   {
     rule: "jwt",
+    marker: (t) => t.includes("eyJ"),
     pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
     replacement: REDACTED,
   },
   {
     rule: "url-password",
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/"'?#]+:)[^\s@/"'?#]+@/gi,
-    replacement: `$1${REDACTED}@`,
+    marker: (t) => t.includes("://"),
+    apply: redactUrlPasswords,
   },
   {
     // 40 base64 characters (an AWS secret access key's shape) after a secret-ish word or an access key id.
     rule: "aws-secret-key",
+    marker: (t) => t.length >= 40 && CONTEXT_HINT.test(t),
     pattern:
-      /((?:secret|private|credential|passw(?:or)?d|token|key)[A-Za-z0-9_-]*\\?["']?\s*[:=]\s*\\?["']?|\b(?:AKIA|ASIA)[A-Z0-9]{16}[\s,;:|/"']{1,3})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/gi,
+      /((?:secret|private|credential|passw(?:or)?d|token|key)[A-Za-z0-9_-]*\\?["']?\s*[:=]\s*\\?["']?|\b(?:AKIA|ASIA)[A-Z0-9]{16}[\s,;:|/"'\\]{1,3})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/gi,
     replacement: `$1${REDACTED}`,
   },
-  { rule: "aws-access-key-id", pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, replacement: REDACTED },
+  {
+    rule: "aws-access-key-id",
+    marker: hasKeyId,
+    pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+    replacement: REDACTED,
+  },
 ];
-/** Cheap tests that rule a string out before the value rules run (most strings hold none of these). */
-const VALUE_HINT = /AKIA|ASIA|eyJ|PRIVATE KEY|:\/\//;
-const CONTEXT_HINT = /secret|privat|credential|passw|token|key/i;
 
 /** Member names that hold a person's user name. */
 const USER_NAME = /^user_?name$/i;
@@ -157,9 +188,10 @@ function walk(value: unknown, at: PathNode, inSettings: boolean, state: State): 
   if (value === null || typeof value !== "object") {
     return typeof value === "string" ? redactString(value, at, state) : value;
   }
-  const pairValue = inSettings ? undefined : secretPairValue(value as Record<string, unknown>);
+  const entries = Object.entries(value as Record<string, unknown>);
+  const pairValue = inSettings || entries.length > MAX_PAIR_MEMBERS ? undefined : secretPairValue(entries);
   let out: Record<string, unknown> | undefined;
-  for (const [name, member] of Object.entries(value as Record<string, unknown>)) {
+  for (const [name, member] of entries) {
     const path: PathNode = { parent: at, key: name };
     let result: unknown;
     if (!inSettings && isSecretName(name) && holdsSecret(member)) {
@@ -208,13 +240,14 @@ function holdsSecret(member: unknown): boolean {
  * In {Key: "password", Value: "..."} and the like, the member holding the secret ("Value"), when the
  * name member names a secret; undefined for every other object (almost all of them).
  */
-function secretPairValue(value: Record<string, unknown>): string | undefined {
-  for (const nameKey of PAIR_NAMES) {
-    const name = value[nameKey];
-    if (typeof name !== "string" || !isSecretName(name)) continue;
-    for (const valueKey of PAIR_VALUES) if (valueKey in value) return valueKey;
+function secretPairValue(entries: [string, unknown][]): string | undefined {
+  let secretNamed = false;
+  let valueKey: string | undefined;
+  for (const [k, v] of entries) {
+    if (PAIR_VALUES.has(k)) valueKey = k;
+    else if (PAIR_NAMES.has(k) && typeof v === "string" && isSecretName(v)) secretNamed = true;
   }
-  return undefined;
+  return secretNamed ? valueKey : undefined;
 }
 
 /** A string that may hold a JSON object or array (InputParameters, requestParameters members, policies). */
@@ -234,26 +267,29 @@ function redactString(text: string, at: PathNode, state: State): string {
 
 /** Apply the value rules to one string; each rule that fires is listed once for the path. */
 function redactValues(text: string, at: PathNode, state: State): string {
-  const hinted = VALUE_HINT.test(text);
-  const context = text.length >= 40 && CONTEXT_HINT.test(text);
-  if (!hinted && !context) return text;
   let out = text;
-  for (const { rule, pattern, replacement } of VALUE_RULES) {
-    if (!hinted && rule !== "aws-secret-key") continue;
-    pattern.lastIndex = 0;
-    if (!pattern.test(out)) continue;
-    pattern.lastIndex = 0;
-    out = out.replace(pattern, replacement);
-    state.redactions.push(`${render(at, state.root)} (${rule})`);
+  for (const rule of VALUE_RULES) {
+    if (!rule.marker(out)) continue;
+    let next: string;
+    if ("apply" in rule) next = rule.apply(out);
+    else {
+      rule.pattern.lastIndex = 0;
+      if (!rule.pattern.test(out)) continue;
+      rule.pattern.lastIndex = 0;
+      next = out.replace(rule.pattern, rule.replacement);
+    }
+    if (next === out) continue;
+    out = next;
+    state.redactions.push(`${render(at, state.root)} (${rule.rule})`);
   }
   return out;
 }
 
 /** Redact inside a JSON document held as a string; re-serialise only when something changed. */
 function redactJsonString(text: string, at: PathNode, state: State): string {
-  // Most documents name nothing secret and hold nothing secret-shaped: skip parsing them.
-  if (!state.key && !SECRET_NAME.test(text) && !VALUE_HINT.test(text) && !CONTEXT_HINT.test(text))
-    return text;
+  // A document that names nothing secret is not parsed: the value rules run on its text as it is
+  // (they never match a quote, so the JSON stays valid), and most documents hold none of them.
+  if (!state.key && !SECRET_NAME.test(text)) return redactValues(text, at, state);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
