@@ -141,6 +141,14 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !NOT_SECRET.has(name.toLowerCase());
 }
 
+/**
+ * A free text (an error message, a log line) with the value rules applied: access keys, secret
+ * keys, JWTs, private keys and URL passwords become "[REDACTED]". For text outside any payload.
+ */
+export function redactText(text: string): string {
+  return redactValues(text, undefined, { redactions: [], pseudonymized: 0, root: "" });
+}
+
 /** `pseudo:` + the first 16 hex digits of HMAC-SHA256(key, name). */
 export function pseudonym(name: string, key: string | Buffer): string {
   return `pseudo:${createHmac("sha256", key).update(name, "utf8").digest("hex").slice(0, 16)}`;

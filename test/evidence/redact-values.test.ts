@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, redact } from "../../src/evidence/redact.js";
+import { describeError } from "../../src/collectors/run.js";
+import { REDACTED, redact, redactText } from "../../src/evidence/redact.js";
 
 /** Redaction by value and by pair (issue 17): what each rule catches, and what it must leave alone. */
 
@@ -117,5 +118,24 @@ describe("JSON inside strings", () => {
       "events[0].CloudTrailEvent.requestParameters.parameters.conn (url-password)",
       "events[0].CloudTrailEvent.requestParameters.configRule.inputParameters.apiToken (secret-name)",
     ]);
+  });
+});
+
+describe("free text", () => {
+  it("redactText applies the value rules to a message", () => {
+    expect(redactText(`denied for ${KEY_ID} at https://u:pw@h/x`)).toBe(
+      `denied for ${REDACTED} at https://u:${REDACTED}@h/x`,
+    );
+    expect(redactText("nothing to see")).toBe("nothing to see");
+  });
+
+  it("collector error messages (stored in error records and printed) are redacted", () => {
+    const error = Object.assign(new Error(`The log group /app/${KEY_ID} does not exist`), {
+      name: "ResourceNotFoundException",
+      $metadata: { requestId: "r-1" },
+    });
+    const info = describeError(error);
+    expect(info.message).toBe(`The log group /app/${REDACTED} does not exist`);
+    expect(info).toMatchObject({ code: "ResourceNotFoundException", requestId: "r-1" });
   });
 });
