@@ -133,6 +133,26 @@ describe("YAML alias bombs exit 2 naming the file", () => {
     expectRefused(await cli(...evaluateArgs, "--waivers", bomb), 2, `waivers file ${bomb}`, /alias/i);
   });
 
+  it("in a report template file", async () => {
+    const template = path.join(dir, "bomb-template");
+    mkdirSync(template, { recursive: true });
+    writeFileSync(path.join(template, "branding.yaml"), aliasBomb("organisation"));
+    const result = await cli(
+      "report",
+      "--framework",
+      "pci-dss-4.0",
+      "--period",
+      "2026-Q3",
+      "--no-sign",
+      "--template",
+      template,
+      "--out",
+      path.join(dir, "never-template"),
+    );
+    expectRefused(result, 2, "branding.yaml", /alias/i);
+    expect(existsSync(path.join(dir, "never-template"))).toBe(false);
+  });
+
   it("in a catalog file", async () => {
     const bomb = path.join(dir, "bomb-catalog.yaml");
     writeFileSync(bomb, aliasBomb("framework"));
