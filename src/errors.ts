@@ -61,3 +61,21 @@ export class StoreError extends AuditpackError {
     super(message, { ...options, exitCode: ExitCode.partial });
   }
 }
+
+/**
+ * A disk store holds something other than a regular file or folder at a key (a symbolic link, a
+ * FIFO): evidence must be the bytes at the key itself, never whatever a link points to. Exit 1.
+ */
+export class IrregularObjectError extends AuditpackError {
+  readonly key: string;
+  readonly kind: string;
+  constructor(key: string, kind: string, location: string, options: { cause?: unknown } = {}) {
+    super(`${location}: ${key} is a ${kind}, not a regular file: refusing to read evidence through it`, {
+      ...options,
+      exitCode: ExitCode.failed,
+      hint: "someone replaced a stored object; restore the original file from a backup or copy, and run `auditpack verify`",
+    });
+    this.key = key;
+    this.kind = kind;
+  }
+}

@@ -5,6 +5,7 @@ import { discoverAccounts } from "./aws/organization.js";
 import { type CollectSummary, collect } from "./collectors/run.js";
 import { type LoadedConfig, loadConfig, parseConfig } from "./config/load.js";
 import type { AccountConfig, AuditpackConfig } from "./config/schema.js";
+import { yamlToJs } from "./config/yaml-js.js";
 import { UsageError } from "./errors.js";
 import { Ledger } from "./evidence/ledger.js";
 import { openSigner } from "./signing/open.js";
@@ -72,7 +73,7 @@ export function loadLambdaConfig(value: string | undefined, cwd = process.cwd())
   }
   if (!value.includes("\n") && existsSync(value)) return loadConfig(value, cwd);
   const doc = parseDocument(value, { uniqueKeys: true });
-  const raw = doc.errors.length === 0 ? doc.toJS() : undefined;
+  const raw = doc.errors.length === 0 ? yamlToJs(doc, CONFIG_ENV) : undefined;
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     const reason =
       doc.errors[0]?.message.split("\n")[0] ?? "it is neither an existing file nor a YAML/JSON mapping";

@@ -3,6 +3,7 @@ import path from "node:path";
 import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { formatPath } from "../config/load.js";
+import { yamlToJs } from "../config/yaml-js.js";
 import { UsageError } from "../errors.js";
 import { controlsPath } from "../paths.js";
 import { didYouMean } from "../suggest.js";
@@ -128,7 +129,7 @@ export function loadCatalogFile(
   options: Pick<CatalogLoadOptions, "knownCheckIds"> = {},
 ): Catalog {
   const parsed = readYaml(path.resolve(file), "catalog");
-  const result = CatalogFileSchema.safeParse(parsed.doc.toJS());
+  const result = CatalogFileSchema.safeParse(yamlToJs(parsed.doc, `catalog ${parsed.file}`));
   if (!result.success) throw invalid(parsed, "catalog", zodProblems(parsed, result.error), CATALOG_HINT);
   const catalog: Catalog = result.data;
   if (options.knownCheckIds) {
@@ -224,7 +225,7 @@ function loadCatalogsUncached(dir: string, files: string[], options: CatalogLoad
 /** Validate the crosswalk against the catalogs and set each requirement's `crosswalk`; returns the hub id. */
 function applyCrosswalk(file: string, catalogs: Map<string, Catalog>): string {
   const parsed = readYaml(file, "crosswalk");
-  const result = CrosswalkFileSchema.safeParse(parsed.doc.toJS());
+  const result = CrosswalkFileSchema.safeParse(yamlToJs(parsed.doc, `crosswalk ${parsed.file}`));
   const hint = 'each key is a requirement id of the hub framework, each value a list of "<framework>:<id>"';
   if (!result.success) throw invalid(parsed, "crosswalk", zodProblems(parsed, result.error), hint);
   const crosswalk: CrosswalkFile = result.data;

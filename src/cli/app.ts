@@ -1,7 +1,8 @@
+import { statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
-import { AuditpackError, ExitCode } from "../errors.js";
+import { AuditpackError, ExitCode, UsageError } from "../errors.js";
 import { openSigner } from "../signing/open.js";
 import type { Signer } from "../signing/types.js";
 import { openStore } from "../store/open.js";
@@ -59,8 +60,15 @@ export class CliApp {
     return path.resolve(this.config.baseDir, p);
   }
 
-  store(): EvidenceStore {
-    this.storeInstance ??= openStore(this.config.config.store, this.config.baseDir, this.config.config.aws);
+  /**
+   * The evidence store. A disk store must already exist unless the command creates it (`create`:
+   * collect, schedule), so a mistyped --store is an error, not an empty store that "verifies".
+   */
+  store(options: { create?: boolean } = {}): EvidenceStore {
+    const config = this.config.config.store;
+    if (!options.create && config.type === "fs")
+      requireStoreDir(path.resolve(this.config.baseDir, config.path));
+    this.storeInstance ??= openStore(config, this.config.baseDir, this.config.config.aws);
     return this.storeInstance;
   }
 
@@ -72,6 +80,21 @@ export class CliApp {
       log: (line) => this.out.info(line),
     });
   }
+}
+
+function requireStoreDir(root: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    throw new UsageError(`evidence store ${root} does not exist`, {
+      hint: "check --store or store.path; `auditpack collect` creates a store",
+    });
+  }
+  if (!isDir)
+    throw new UsageError(`evidence store ${root} is not a directory`, {
+      hint: "check --store or store.path",
+    });
 }
 
 /** Map any thrown value to a printed message and an exit code. */

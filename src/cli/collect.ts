@@ -86,7 +86,7 @@ async function runCollect(app: CliApp, options: CollectCliOptions): Promise<numb
   checkRecordFixtures(options.fixtures, options.recordFixtures);
   const display = new ProgressDisplay(app);
   const common = {
-    store: app.store(),
+    store: app.store({ create: true }),
     signer: await app.signer(),
     config: app.config.config,
     collectors,

@@ -71,7 +71,7 @@ async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<nu
   const waiversFile = options.waivers
     ? path.resolve(app.cwd, options.waivers)
     : app.resolvePath("waivers.yaml");
-  const waivers = loadWaivers(waiversFile, { explicit: options.waivers !== undefined });
+  const waivers = loadWaivers(waiversFile, { explicit: options.waivers !== undefined, catalog });
   const scope = app.config.config.scope;
   const findings = await evaluate({
     store: app.store(),

@@ -77,7 +77,10 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     )
     .version(VERSION, "-V, --version")
     .option("-c, --config <file>", "config file (default: ./auditpack.config.yaml when present)")
-    .option("--store <dir>", "use a disk evidence store at <dir> instead of the configured store")
+    .option(
+      "--store <dir>",
+      "use the disk evidence store at <dir> instead of the configured store (it must exist; collect and schedule create it)",
+    )
     .option("--json", "machine-readable output on stdout; human text goes to stderr", false)
     .addOption(
       new Option("-v, --verbose", "print detail lines and stack traces").default(false).conflicts("quiet"),

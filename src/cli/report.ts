@@ -83,8 +83,8 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     options.out ?? path.join("reports", `${catalog.framework.id}_${period.label.replace(/\.\./g, "_to_")}`),
   );
   const waivers = options.waivers
-    ? loadWaivers(path.resolve(app.cwd, options.waivers), { explicit: true })
-    : loadWaivers(defaultWaiversPath(app.config.baseDir), { explicit: false });
+    ? loadWaivers(path.resolve(app.cwd, options.waivers), { explicit: true, catalog })
+    : loadWaivers(defaultWaiversPath(app.config.baseDir), { explicit: false, catalog });
 
   app.out.info(`evaluating ${catalog.framework.id} over ${period.label}`);
   // The configured scope when it names accounts and regions; otherwise evaluate discovers it from the store.

@@ -59,7 +59,7 @@ flight finish (aborted after --grace), writes their manifests and exits 0.`,
           });
         }
         const scheduler = new Scheduler({
-          store: app.store(),
+          store: app.store({ create: true }),
           // stdout carries only the JSON event lines, so the "created a key" notice goes to stderr.
           signer: await openSigner(config.signing, baseDir, {
             createIfMissing: true,

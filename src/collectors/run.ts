@@ -22,7 +22,7 @@ import {
   GLOBAL_REGION,
   parseEvidenceKey,
 } from "../evidence/record.js";
-import { redact } from "../evidence/redact.js";
+import { redact, redactText } from "../evidence/redact.js";
 import type { Signer } from "../signing/types.js";
 import type { EvidenceStore } from "../store/types.js";
 import { didYouMean } from "../suggest.js";
@@ -613,7 +613,8 @@ export function describeError(error: unknown): ErrorInfo {
     (!isAws && typeof e.code === "string" ? e.code : undefined) ??
     e.name ??
     "Error";
-  const info: ErrorInfo = { code, message: e.message || String(error) };
+  // AWS messages can quote request values (names, parameters): never store or print a secret in them.
+  const info: ErrorInfo = { code, message: redactText(e.message || String(error)) };
   if (e.$metadata?.requestId) info.requestId = e.$metadata.requestId;
   if (typeof e.operation === "string") info.operation = e.operation;
   return info;

@@ -4,6 +4,7 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { UsageError } from "../errors.js";
 import { type AuditpackConfig, ConfigSchema } from "./schema.js";
+import { yamlToJs } from "./yaml-js.js";
 
 export const DEFAULT_CONFIG_FILE = "auditpack.config.yaml";
 
@@ -73,5 +74,9 @@ export function loadConfig(file?: string, cwd = process.cwd()): LoadedConfig {
       cause: first,
     });
   }
-  return { config: parseConfig(doc.toJS(), target), file: target, baseDir: path.dirname(target) };
+  return {
+    config: parseConfig(yamlToJs(doc, `config file ${target}`), target),
+    file: target,
+    baseDir: path.dirname(target),
+  };
 }

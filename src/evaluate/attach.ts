@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -99,14 +100,22 @@ export async function attachFile(options: AttachOptions): Promise<AttachResult> 
   if (options.validFrom && options.validTo && options.validTo <= options.validFrom) {
     throw new UsageError("--valid-to must be after --valid-from");
   }
-  const bytes = await readFile(options.file);
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  if (info.size === 0) {
+    throw new UsageError(`--file ${options.file} is empty (0 bytes): there is nothing to attach as evidence`);
+  }
+  // Streamed twice (hash, then store), so memory stays flat whatever the file's size.
+  const size = info.size;
+  const sha256 = await sha256OfFile(options.file);
   const fileKey = `${ATTACHMENTS_PREFIX}${sha256}`;
   const fileName = path.basename(options.file);
   const mediaType = MEDIA_TYPES[path.extname(fileName).toLowerCase()] ?? "application/octet-stream";
   let fileStored = true;
   try {
-    await options.store.put(fileKey, bytes, { sha256, contentType: mediaType });
+    if (options.store.putFile) {
+      await options.store.putFile(fileKey, options.file, { sha256, size, contentType: mediaType });
+    } else {
+      await options.store.put(fileKey, await readFile(options.file), { sha256, contentType: mediaType });
+    }
   } catch (error) {
     // Same key means same bytes (the key is their hash): the file is already there.
     if (!(error instanceof ObjectExistsError)) throw error;
@@ -117,7 +126,7 @@ export async function attachFile(options: AttachOptions): Promise<AttachResult> 
     control: options.control,
     fileName,
     mediaType,
-    size: bytes.byteLength,
+    size,
     sha256,
     attachedBy: options.attachedBy ?? whoAmI(),
   };
@@ -139,7 +148,18 @@ export async function attachFile(options: AttachOptions): Promise<AttachResult> 
   });
   const entry = await run.writeRecord(record);
   await run.finish();
-  return { fileKey, recordKey: entry.key, sha256, size: bytes.byteLength, fileStored };
+  return { fileKey, recordKey: entry.key, sha256, size, fileStored };
+}
+
+async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }))
+      hash.update(chunk as Buffer);
+  } catch (cause) {
+    throw new UsageError(`--file ${file}: cannot read it: ${(cause as Error).message}`, { cause });
+  }
+  return hash.digest("hex");
 }
 
 /**

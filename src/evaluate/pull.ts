@@ -35,7 +35,12 @@ async function assertEmptyDir(dir: string): Promise<void> {
     if (entries.length > 0)
       throw new UsageError(`--out ${dir} is not empty`, { hint: "give a new or empty directory" });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOTDIR")
+      throw new UsageError(`--out ${dir} is a file, not a directory`, {
+        hint: "give a new or empty directory",
+      });
+    if (code !== "ENOENT") throw error;
   }
 }
 

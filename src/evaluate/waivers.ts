@@ -2,15 +2,30 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import type { Catalog } from "../catalog/types.js";
 import { globToRegExp } from "../checks/util.js";
 import { describeIssues } from "../config/load.js";
+import { yamlToJs } from "../config/yaml-js.js";
 import { UsageError } from "../errors.js";
 import { isoSeconds } from "./period.js";
 import type { ResourceFinding, Waiver } from "./types.js";
+import { checkWaiverTargets } from "./waiver-targets.js";
 
 export const DEFAULT_WAIVERS_FILE = "waivers.yaml";
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as yyyy-mm-dd");
+/** A real calendar date: 2026-13-01 and 2026-02-30 match the pattern but name no day. */
+function isCalendarDate(text: string): boolean {
+  const ms = Date.parse(`${text.slice(0, 10)}T00:00:00Z`);
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === text.slice(0, 10);
+}
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "a date as yyyy-mm-dd")
+  .refine(isCalendarDate, "not a calendar date (month 01-12, a day that month has)");
+const instant = z.iso
+  .datetime()
+  .refine((t) => isCalendarDate(t) && Number.isFinite(Date.parse(t)), "not a calendar date and time");
 
 export const WaiverSchema = z.strictObject({
   id: z.string().min(1),
@@ -23,7 +38,7 @@ export const WaiverSchema = z.strictObject({
   resource: z.string().min(1).default("*"),
   reason: z.string().min(1),
   approver: z.string().min(1),
-  expires: z.union([day, z.iso.datetime()]),
+  expires: z.union([day, instant]),
 });
 
 export const WaiversFileSchema = z.array(WaiverSchema);
@@ -37,19 +52,33 @@ export function waiverEnd(w: Waiver): number {
 
 /**
  * Load a waivers file. An explicitly named file must exist; the default one is optional. Malformed
- * content is a UsageError naming the file and the field.
+ * content, an impossible date or a target no catalog or check knows is a UsageError naming the file
+ * and the field.
  */
-export function loadWaivers(file: string, options: { explicit: boolean }): Waiver[] {
+export function loadWaivers(file: string, options: { explicit: boolean; catalog?: Catalog }): Waiver[] {
   if (!existsSync(file)) {
     if (options.explicit)
       throw new UsageError(`waivers file ${file} not found`, { hint: "check the --waivers path" });
     return [];
   }
-  const doc = parseDocument(readFileSync(file, "utf8"), { uniqueKeys: true });
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (cause) {
+    const reason =
+      (cause as NodeJS.ErrnoException).code === "EISDIR" ? "is a directory" : (cause as Error).message;
+    throw new UsageError(`cannot read waivers file ${file}: ${reason}`, {
+      cause,
+      hint: "--waivers takes a YAML file, e.g. waivers.yaml",
+    });
+  }
+  const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length) {
     throw new UsageError(`waivers file ${file} is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`);
   }
-  return parseWaivers(doc.toJS() ?? [], file);
+  const waivers = parseWaivers(yamlToJs(doc, `waivers file ${file}`) ?? [], file);
+  checkWaiverTargets(waivers, file, options.catalog);
+  return waivers;
 }
 
 export function parseWaivers(raw: unknown, source: string): Waiver[] {

@@ -10,6 +10,7 @@ import { verifySignature } from "../signing/verify.js";
 import { formatChecksums, listFiles, sha256File } from "./checksums.js";
 import { writeFindingsCsv, writeFindingsJson } from "./csv.js";
 import { buildReportModel, type CheckInfo } from "./model.js";
+import { outputError } from "./output-error.js";
 import { renderPdf } from "./pdf.js";
 import { signPdf } from "./sign-pdf.js";
 import { loadReportTemplate, type ReportTemplate } from "./templates.js";
@@ -96,8 +97,11 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
     hasPdf: formats.includes("pdf"),
   });
 
-  await mkdir(path.dirname(out), { recursive: true });
-  const tmp = await mkdtemp(path.join(path.dirname(out), `.${path.basename(out)}.partial-`));
+  const tmp = await mkdir(path.dirname(out), { recursive: true })
+    .then(() => mkdtemp(path.join(path.dirname(out), `.${path.basename(out)}.partial-`)))
+    .catch((error: unknown) => {
+      throw outputError(error, `the report package ${out}`);
+    });
   try {
     await chmod(tmp, 0o755);
     const file = (name: string) => path.join(tmp, name);
@@ -182,7 +186,7 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
     };
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
-    throw error;
+    throw outputError(error, zipFile && existsSync(out) ? `the zip ${zipFile}` : `the report package ${out}`);
   }
 }
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { describeIssues } from "../config/load.js";
+import { yamlToJs } from "../config/yaml-js.js";
 import { UsageError } from "../errors.js";
 import { templatePath } from "../paths.js";
 
@@ -126,7 +127,7 @@ function readYamlObject(file: string): Record<string, unknown> | undefined {
   if (doc.errors.length > 0) {
     throw new UsageError(`template file ${file} is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`);
   }
-  const value = doc.toJS() as unknown;
+  const value = yamlToJs(doc, `template file ${file}`);
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
     throw new UsageError(`template file ${file} must hold a mapping of keys to values`);

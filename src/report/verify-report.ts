@@ -7,6 +7,7 @@ import { UsageError } from "../errors.js";
 import type { SignatureAlgorithm } from "../signing/types.js";
 import { keyIdOf, verifySignature } from "../signing/verify.js";
 import { listFiles, parseChecksums, sha256File } from "./checksums.js";
+import { outputError } from "./output-error.js";
 import { checkPdfSignature } from "./pdf-signature.js";
 import { PACKAGE_FILES } from "./verify-text.js";
 import { extractZip } from "./zip.js";
@@ -55,7 +56,9 @@ export async function verifyReportPackage(
     throw new UsageError(`${target} does not exist`, { hint: "pass a report package directory or its .zip" });
   }
   if (statSync(target).isDirectory()) return verifyDirectory(path.resolve(target), options);
-  const scratch = await mkdtemp(path.join(os.tmpdir(), "auditpack-verify-"));
+  const scratch = await mkdtemp(path.join(os.tmpdir(), "auditpack-verify-")).catch((error: unknown) => {
+    throw outputError(error, `a scratch folder in ${os.tmpdir()} to extract ${target} into`, "create");
+  });
   try {
     await extractZip(target, scratch);
     const result = await verifyDirectory(await packageRoot(scratch, target), options);

@@ -1,23 +1,29 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
+  constants,
+  createReadStream,
   type Dirent,
+  lstat,
   openSync,
   readSync as readFdSync,
   readFile,
   readFileSync,
-  stat,
 } from "node:fs";
 import { link, mkdir, open, readdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { promisify } from "node:util";
-import { ObjectExistsError, ObjectNotFoundError, StoreError } from "../errors.js";
+import { IrregularObjectError, ObjectExistsError, ObjectNotFoundError, StoreError } from "../errors.js";
 import type { EvidenceStore, ObjectInfo, PutOptions, PutResult } from "./types.js";
 
 // The callback forms: far less per-call overhead than fs/promises for many small files (measured ~1.5-2x).
 const readFileFast = promisify(readFile);
-const statFast = promisify(stat);
+const lstatFast = promisify(lstat);
+/** Reads never follow a symbolic link at the key: evidence is the file stored there, nothing else. */
+const READ_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
+// readFile takes numeric flags at run time (they go to open() as they are); the types only say string.
+const READ_NOFOLLOW_FLAG = READ_NOFOLLOW as unknown as string;
 
 /** Temp files live here until they are linked into place; never listed. */
 const TMP_DIR = ".tmp";
@@ -95,9 +101,63 @@ export class FsStore implements EvidenceStore {
     }
   }
 
+  /**
+   * Copy a file into the store as a stream (hashing as it goes), so a file of any size costs a
+   * buffer's worth of memory. The bytes must hash to `sha256` and count `size`, or nothing is stored.
+   */
+  async putFile(
+    key: string,
+    file: string,
+    options: PutOptions & { sha256: string; size: number },
+  ): Promise<PutResult> {
+    const target = this.pathOf(key);
+    const tmpDir = path.join(this.root, TMP_DIR);
+    const tmp = path.join(tmpDir, `${randomBytes(12).toString("hex")}.part`);
+    try {
+      await mkdir(tmpDir, { recursive: true });
+      const hash = createHash("sha256");
+      let size = 0;
+      const handle = await open(tmp, "wx", 0o644);
+      try {
+        for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+          const bytes = chunk as Buffer;
+          hash.update(bytes);
+          size += bytes.length;
+          await handle.write(bytes);
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      const actual = hash.digest("hex");
+      if (actual !== options.sha256 || size !== options.size) {
+        throw new StoreError(
+          `refusing to store ${key}: ${file} changed while it was read (SHA-256 ${actual}, ${size} bytes; expected ${options.sha256}, ${options.size} bytes)`,
+        );
+      }
+      const dir = path.dirname(target);
+      await mkdir(dir, { recursive: true });
+      try {
+        await link(tmp, target);
+      } catch (error) {
+        if (errno(error) === "EEXIST") throw new ObjectExistsError(key, { cause: error });
+        throw error;
+      }
+      await fsyncDir(dir);
+      return { key, size };
+    } catch (error) {
+      if (error instanceof ObjectExistsError || error instanceof StoreError) throw error;
+      throw new StoreError(`cannot write ${key} to ${this.location}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    } finally {
+      await unlink(tmp).catch(() => undefined);
+    }
+  }
+
   async get(key: string): Promise<Buffer> {
     try {
-      return await readFileFast(this.pathOf(key));
+      return await readFileFast(this.pathOf(key), { flag: READ_NOFOLLOW_FLAG });
     } catch (error) {
       throw this.readError(key, error);
     }
@@ -105,9 +165,9 @@ export class FsStore implements EvidenceStore {
 
   readSync(key: string, scratch?: Buffer): Buffer {
     try {
-      if (!scratch) return readFileSync(this.pathOf(key));
+      if (!scratch) return readFileSync(this.pathOf(key), { flag: READ_NOFOLLOW_FLAG });
       // open, read to the end, close: no fstat and no allocation when the object fits in scratch.
-      const fd = openSync(this.pathOf(key), "r");
+      const fd = openSync(this.pathOf(key), READ_NOFOLLOW);
       try {
         return readToEnd(fd, scratch);
       } finally {
@@ -121,7 +181,7 @@ export class FsStore implements EvidenceStore {
   async getStream(key: string): Promise<Readable> {
     // Open first so that a missing key fails here rather than as a stream 'error' event.
     try {
-      const handle = await open(this.pathOf(key), "r");
+      const handle = await open(this.pathOf(key), READ_NOFOLLOW);
       return handle.createReadStream({ highWaterMark: 64 * 1024 });
     } catch (error) {
       throw this.readError(key, error);
@@ -131,9 +191,11 @@ export class FsStore implements EvidenceStore {
   async head(key: string): Promise<ObjectInfo | undefined> {
     const file = this.pathOf(key);
     try {
-      const s = await statFast(file);
+      const s = await lstatFast(file);
+      if (s.isSymbolicLink()) throw new IrregularObjectError(key, "symbolic link", this.location);
       return s.isFile() ? { key, size: s.size, lastModified: s.mtime } : undefined;
     } catch (error) {
+      if (error instanceof IrregularObjectError) throw error;
       if (errno(error) === "ENOENT" || errno(error) === "ENOTDIR") return undefined;
       throw new StoreError(`cannot stat ${key} in ${this.location}: ${(error as Error).message}`, {
         cause: error,
@@ -157,6 +219,27 @@ export class FsStore implements EvidenceStore {
     }
   }
 
+  /**
+   * Every entry under prefix that is not a regular file or folder (symbolic links, FIFOs), as keys,
+   * without throwing: for a verifier that names them all. list() and reads refuse them one at a time
+   * (IrregularObjectError), so evaluate and report never read evidence through a link.
+   */
+  async irregularEntries(prefix = ""): Promise<{ key: string; kind: string }[]> {
+    const found: { key: string; kind: string }[] = [];
+    const visit = async (dirKey: string): Promise<void> => {
+      const entries = await this.readDir(dirKey);
+      for (const e of entries ?? []) {
+        if (dirKey === "" && e.name === TMP_DIR) continue;
+        const key = dirKey + e.name;
+        if (!(key.startsWith(prefix) || prefix.startsWith(`${key}/`))) continue;
+        if (e.isDirectory()) await visit(`${key}/`);
+        else if (!e.isFile()) found.push({ key, kind: kindOf(e) });
+      }
+    };
+    await visit("");
+    return found.sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+
   /** The keys list() yields, in the same order, without a stat per object: a page per run of files. */
   async *listKeys(prefix: string): AsyncIterable<string[]> {
     for await (const { dirKey, names } of this.fileRuns(prefix)) yield names.map((name) => dirKey + name);
@@ -178,9 +261,14 @@ export class FsStore implements EvidenceStore {
     const dirPath = path.join(this.root, ...dirKey.split("/"));
     const entries = await listing;
     if (!entries) return;
-    const names = entries
-      .filter((e) => e.isDirectory() || e.isFile())
-      .filter((e) => !(dirKey === "" && e.name === TMP_DIR))
+    const visible = entries.filter((e) => !(dirKey === "" && e.name === TMP_DIR));
+    for (const e of visible) {
+      if (e.isDirectory() || e.isFile()) continue;
+      const key = dirKey + e.name;
+      if (key.startsWith(prefix) || prefix.startsWith(`${key}/`))
+        throw new IrregularObjectError(key, kindOf(e), this.location);
+    }
+    const names = visible
       .map((e) => ({ fragment: e.isDirectory() ? `${e.name}/` : e.name, dir: e.isDirectory() }))
       .filter(({ fragment }) => {
         const key = dirKey + fragment;
@@ -225,9 +313,11 @@ export class FsStore implements EvidenceStore {
   /** Stat a name read from a directory (already a safe key segment); undefined when it vanished. */
   private async statEntry(dirPath: string, dirKey: string, name: string): Promise<ObjectInfo | undefined> {
     try {
-      const s = await statFast(path.join(dirPath, name));
+      const s = await lstatFast(path.join(dirPath, name));
+      if (s.isSymbolicLink()) throw new IrregularObjectError(dirKey + name, "symbolic link", this.location);
       return s.isFile() ? { key: dirKey + name, size: s.size, lastModified: s.mtime } : undefined;
     } catch (error) {
+      if (error instanceof IrregularObjectError) throw error;
       if (errno(error) === "ENOENT") return undefined;
       throw new StoreError(`cannot stat ${dirKey + name} in ${this.location}: ${(error as Error).message}`, {
         cause: error,
@@ -238,12 +328,21 @@ export class FsStore implements EvidenceStore {
   private readError(key: string, error: unknown): Error {
     if (error instanceof TypeError) return error;
     const code = errno(error);
+    if (code === "ELOOP")
+      return new IrregularObjectError(key, "symbolic link", this.location, { cause: error });
     if (code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR")
       return new ObjectNotFoundError(key, { cause: error });
     return new StoreError(`cannot read ${key} from ${this.location}: ${(error as Error).message}`, {
       cause: error,
     });
   }
+}
+
+function kindOf(e: Dirent): string {
+  if (e.isSymbolicLink()) return "symbolic link";
+  if (e.isFIFO()) return "FIFO";
+  if (e.isSocket()) return "socket";
+  return "device or special file";
 }
 
 /** An empty, "." or ".." segment (which also catches a leading, trailing or doubled "/"). */

@@ -46,6 +46,13 @@ class LazyS3Store implements EvidenceStore {
   async put(key: string, body: Uint8Array, options?: PutOptions): Promise<PutResult> {
     return (await this.open()).put(key, body, options);
   }
+  async putFile(
+    key: string,
+    file: string,
+    options: PutOptions & { sha256: string; size: number },
+  ): Promise<PutResult> {
+    return (await this.open()).putFile(key, file, options);
+  }
   async get(key: string): Promise<Buffer> {
     return (await this.open()).get(key);
   }

@@ -1,3 +1,4 @@
+import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -35,6 +36,8 @@ export type S3StoreOptions = Omit<S3StoreConfig, "type" | "prefix" | "forcePathS
 const CONFLICT_ATTEMPTS = 4;
 const CONFLICT_BASE_DELAY_MS = 50;
 const DAY_MS = 86_400_000;
+/** S3's limit for one PutObject. */
+const MAX_SINGLE_PUT = 5 * 1024 ** 3;
 
 /**
  * Evidence store on S3: create-only writes (`If-None-Match: *`), a SHA-256 checksum on every upload,
@@ -63,6 +66,31 @@ export class S3Store implements EvidenceStore {
 
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
     const sha256 = checkedSha256(key, body, options.sha256);
+    return this.putBody(key, body, body.byteLength, sha256, options);
+  }
+
+  /**
+   * Upload a file as one streamed PutObject (up to S3's 5 GiB single-part limit), never held in
+   * memory; S3 checks the SHA-256 computed beforehand and refuses the upload if the file changed.
+   */
+  async putFile(
+    key: string,
+    file: string,
+    options: PutOptions & { sha256: string; size: number },
+  ): Promise<PutResult> {
+    if (options.size > MAX_SINGLE_PUT) {
+      throw new UsageError(`${file} is ${options.size} bytes: an S3 store takes files up to 5 GiB`);
+    }
+    return this.putBody(key, createReadStream(file), options.size, options.sha256, options);
+  }
+
+  private async putBody(
+    key: string,
+    body: Uint8Array | Readable,
+    size: number,
+    sha256: string,
+    options: PutOptions,
+  ): Promise<PutResult> {
     const lock = this.lockFor(new Date());
     const input: PutObjectCommandInput = {
       Bucket: this.bucket,
@@ -71,7 +99,7 @@ export class S3Store implements EvidenceStore {
       IfNoneMatch: "*",
       ChecksumAlgorithm: "SHA256",
       ChecksumSHA256: Buffer.from(sha256, "hex").toString("base64"),
-      ContentLength: body.byteLength,
+      ContentLength: size,
       ...(options.contentType ? { ContentType: options.contentType } : {}),
       ...(lock
         ? {
@@ -81,7 +109,7 @@ export class S3Store implements EvidenceStore {
         : {}),
       ...(this.kmsKeyId ? { ServerSideEncryption: "aws:kms", SSEKMSKeyId: this.kmsKeyId } : {}),
     };
-    const result: PutResult = { key, size: body.byteLength, ...(lock ? { lock } : {}) };
+    const result: PutResult = { key, size, ...(lock ? { lock } : {}) };
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.send(new PutObjectCommand(input));

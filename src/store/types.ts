@@ -55,4 +55,13 @@ export interface EvidenceStore {
    * Throws ObjectNotFoundError like get().
    */
   readSync?(key: string, scratch?: Buffer): Buffer;
+  /**
+   * Optional: store a local file create-only without holding it in memory (attachments of any size).
+   * `sha256` and `size` were computed by the caller; a file that no longer matches them is refused.
+   */
+  putFile?(
+    key: string,
+    file: string,
+    options: PutOptions & { sha256: string; size: number },
+  ): Promise<PutResult>;
 }

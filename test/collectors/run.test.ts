@@ -314,9 +314,9 @@ describe("collect (runner)", () => {
     });
     const [record] = await storedRecords(store);
     expect(record?.redactions).toEqual([
-      "clients[0].ClientSecret",
-      "events[0].CloudTrailEvent.responseElements.accessKey.secretAccessKey",
-      "calls[0].params.Password",
+      "clients[0].ClientSecret (secret-name)",
+      "events[0].CloudTrailEvent.responseElements.accessKey.secretAccessKey (secret-name)",
+      "calls[0].params.Password (secret-name)",
     ]);
     for (const file of allFiles(store.root)) expect(readFileSync(file).includes(SECRET)).toBe(false);
   });
@@ -350,7 +350,7 @@ describe("collect (runner)", () => {
     }
     const records = await storedRecords(store);
     const redacted = records.flatMap((r) => r.redactions ?? []);
-    expect(redacted.some((p) => p.endsWith(".ClientSecret"))).toBe(true);
+    expect(redacted.some((p) => p.endsWith(".ClientSecret (secret-name)"))).toBe(true);
     expect(redacted.some((p) => p.includes("CloudTrailEvent.requestParameters.temporaryPassword"))).toBe(
       true,
     );

@@ -15,7 +15,7 @@ describe("redact", () => {
     };
     const out = redact({ userPools: [{ clients: [client, { ...client, ClientSecret: undefined }] }] });
     expect(out.value.userPools[0]!.clients[0]).toEqual({ ...client, ClientSecret: REDACTED });
-    expect(out.redactions).toEqual(["userPools[0].clients[0].ClientSecret"]);
+    expect(out.redactions).toEqual(["userPools[0].clients[0].ClientSecret (secret-name)"]);
     expect(client.ClientSecret).toBe("s3cr3t-value"); // input untouched
   });
 
@@ -57,13 +57,13 @@ describe("redact", () => {
       emptySecret: "",
     });
     expect(out.redactions).toEqual([
-      "a.password",
-      "a.SessionToken",
-      "a.dbCredentials",
-      "a.privateKey",
-      "a.apiKey",
-      "b[0].secretValue",
-      "tokens",
+      "a.password (secret-name)",
+      "a.SessionToken (secret-name)",
+      "a.dbCredentials (secret-name)",
+      "a.privateKey (secret-name)",
+      "a.apiKey (secret-name)",
+      "b[0].secretValue (secret-name)",
+      "tokens (secret-name)",
     ]);
   });
 
@@ -84,9 +84,9 @@ describe("redact", () => {
     });
     expect(out.value.events[1]!.CloudTrailEvent).toBe(plain);
     expect(out.redactions).toEqual([
-      "events[0].CloudTrailEvent.requestParameters.clientSecret",
-      "events[0].CloudTrailEvent.responseElements.credentials.sessionToken",
-      "events[0].CloudTrailEvent.responseElements.credentials.secretAccessKey",
+      "events[0].CloudTrailEvent.requestParameters.clientSecret (secret-name)",
+      "events[0].CloudTrailEvent.responseElements.credentials.sessionToken (secret-name)",
+      "events[0].CloudTrailEvent.responseElements.credentials.secretAccessKey (secret-name)",
     ]);
   });
 
@@ -94,7 +94,7 @@ describe("redact", () => {
     const item = { configuration: JSON.stringify({ clientId: "c", clientSecret: "s" }), resourceId: "r" };
     const out = redact({ items: [item] });
     expect(JSON.parse(out.value.items[0]!.configuration)).toEqual({ clientId: "c", clientSecret: REDACTED });
-    expect(out.redactions).toEqual(["items[0].configuration.clientSecret"]);
+    expect(out.redactions).toEqual(["items[0].configuration.clientSecret (secret-name)"]);
   });
 
   it("pseudonymises user names and user ARNs with a keyed HMAC, only when a key is given", () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -17,6 +17,8 @@ beforeEach(() => {
     path.join(dir, "auditpack.config.yaml"),
     "organization: { name: CLI Test Org }\nstore: { type: fs, path: ./store }\nsigning: { type: ed25519, keyFile: ./keys/signing-key.pem }\n",
   );
+  // An empty store: report and verify-report need one that exists (only collect creates a store).
+  mkdirSync(path.join(dir, "store"));
   ({ out: stdout, err: stderr } = captureOutput());
 });
 
