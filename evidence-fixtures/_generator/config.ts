@@ -129,7 +129,10 @@ function recorderAnswers(spec: RegionSpec, account: string, region: string, cloc
               name: "default",
               configSnapshotDeliveryInfo: snapshotInfo,
               configHistoryDeliveryInfo: historyInfo,
-              configStreamDeliveryInfo: { lastStatus: DeliveryStatus.Success, lastStatusChangeTime: epoch(rec.lastStart) },
+              configStreamDeliveryInfo: {
+                lastStatus: DeliveryStatus.Success,
+                lastStatusChangeTime: epoch(rec.lastStart),
+              },
             },
           ],
         },

@@ -6,8 +6,13 @@ export const poolLabel = (s: UserPoolState): string => `user pool ${s.name} (${s
 export const trailLabel = (s: StateBase & Pick<TrailState, "coverage">): string => {
   const c = s.coverage;
   if (!c) return `trail ${s.name}`;
-  const home = c.homeAccount === s.account ? c.homeRegion : `${c.homeAccount}/${c.homeRegion}`;
-  const how = c.judgedFrom === "home" ? ", judged there" : c.judgedFrom === "shadow" ? ", judged from its copy here" : "";
+  const home = c.homeAccount === c.viewAccount ? c.homeRegion : `${c.homeAccount}/${c.homeRegion}`;
+  const how =
+    c.judgedFrom === "home"
+      ? ", judged there"
+      : c.judgedFrom === "shadow"
+        ? ", judged from its copy here"
+        : "";
   return `trail ${s.name} (homed in ${home}${how})`;
 };
 

@@ -238,7 +238,11 @@ function buildSecurityMonitoring(histories: Histories, window: { start: number; 
           scopes: [histories.getKind(METRIC_FILTERS, a, r)],
           optional: true,
         })),
-        ...others.map(([a, r]) => ({ name: `alarms ${a}/${r}`, scopes: [histories.getKind(ALARMS, a, r)], optional: true })),
+        ...others.map(([a, r]) => ({
+          name: `alarms ${a}/${r}`,
+          scopes: [histories.getKind(ALARMS, a, r)],
+          optional: true,
+        })),
       ],
       window,
       (states) => ({
@@ -249,9 +253,13 @@ function buildSecurityMonitoring(histories: Histories, window: { start: number; 
           `CloudWatch alarms in ${account}/${region}`,
           0,
         ),
-        metricFilters: [...states].filter(([k]) => k.startsWith("filters")).flatMap(([, v]) => v) as MetricFilterState[],
+        metricFilters: [...states]
+          .filter(([k]) => k.startsWith("filters"))
+          .flatMap(([, v]) => v) as MetricFilterState[],
         alarms: [...states].filter(([k]) => k.startsWith("alarms")).flatMap(([, v]) => v) as AlarmState[],
-        trails: states.has("trails") ? (states.get("trails") as TrailsState[]).flatMap((t) => t.trails) : undefined,
+        trails: states.has("trails")
+          ? (states.get("trails") as TrailsState[]).flatMap((t) => t.trails)
+          : undefined,
       }),
     );
     fixTimes(observations);

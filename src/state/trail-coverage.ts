@@ -26,16 +26,24 @@ export function addCoveredTrails(histories: Histories): void {
       const homeRegion = seen.homeRegion ?? regionOf(shadow.key) ?? region;
       const target = ensureScope(histories, account, region);
       if (target.resources.has(shadow.key)) continue;
-      const home = histories.getKind<TrailState>("cloudtrail_trail", homeAccount, homeRegion)?.resources.get(shadow.key);
+      const home = histories
+        .getKind<TrailState>("cloudtrail_trail", homeAccount, homeRegion)
+        ?.resources.get(shadow.key);
       let observations: Observation<TrailState>[];
       if (home) {
-        const coverage: TrailCoverage = { homeAccount, homeRegion, judgedFrom: "home" };
+        const coverage: TrailCoverage = { viewAccount: account, homeAccount, homeRegion, judgedFrom: "home" };
         observations = clipTo(home.observations, shadow.observations).map((o) => annotate(o, coverage));
       } else if (homeAccount === account) {
-        const coverage: TrailCoverage = { homeAccount, homeRegion, judgedFrom: "shadow" };
+        const coverage: TrailCoverage = {
+          viewAccount: account,
+          homeAccount,
+          homeRegion,
+          judgedFrom: "shadow",
+        };
         observations = shadow.observations.map((o) => annotate(o, coverage));
       } else {
         const coverage: TrailCoverage = {
+          viewAccount: account,
           homeAccount,
           homeRegion,
           judgedFrom: "unjudged",
@@ -43,14 +51,21 @@ export function addCoveredTrails(histories: Histories): void {
         };
         observations = shadow.observations.map((o) => annotate(o, coverage));
       }
-      const history: ResourceHistory<unknown> = { type: "cloudtrail_trail", account, region, key: shadow.key, observations };
+      const history: ResourceHistory<unknown> = {
+        type: "cloudtrail_trail",
+        account,
+        region,
+        key: shadow.key,
+        observations,
+      };
       target.resources.set(shadow.key, history);
     }
   }
 }
 
 /** The account in a trail ARN: arn:aws:cloudtrail:<region>:<account>:trail/<name>. */
-const ownerOf = (arn: string): string | undefined => /^arn:[^:]+:cloudtrail:[^:]*:(\d{12}):trail\//.exec(arn)?.[1];
+const ownerOf = (arn: string): string | undefined =>
+  /^arn:[^:]+:cloudtrail:[^:]*:(\d{12}):trail\//.exec(arn)?.[1];
 const regionOf = (arn: string): string | undefined => /^arn:[^:]+:cloudtrail:([^:]+):/.exec(arn)?.[1];
 
 function ensureScope(histories: Histories, account: string, region: string) {
@@ -89,7 +104,10 @@ function clipTo(
   }
   out.push(...shadow.filter((o) => o.kind !== "state"));
   // Stable: equal start times keep home before the shadow's absence or error.
-  return out.map((o, i) => ({ o, i })).sort((a, b) => a.o.at - b.o.at || a.i - b.i).map(({ o }) => o);
+  return out
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => a.o.at - b.o.at || a.i - b.i)
+    .map(({ o }) => o);
 }
 
 /** Account-regions other than this one holding a log group that a trail recording this region delivers to. */
@@ -103,7 +121,8 @@ export function deliveryRegionsElsewhere(
     for (const o of h.observations) {
       for (const t of o.state?.trails ?? []) {
         const g = logGroupOf(t.cloudWatchLogsLogGroupArn);
-        if (g && !(g.account === account && g.region === region)) out.set(`${g.account}|${g.region}`, [g.account, g.region]);
+        if (g && !(g.account === account && g.region === region))
+          out.set(`${g.account}|${g.region}`, [g.account, g.region]);
       }
     }
   }
@@ -111,7 +130,9 @@ export function deliveryRegionsElsewhere(
 }
 
 /** account, region and name of a CloudWatch Logs log group ARN (with or without the trailing ":*"). */
-export function logGroupOf(arn: string | undefined): { account: string; region: string; name: string } | undefined {
+export function logGroupOf(
+  arn: string | undefined,
+): { account: string; region: string; name: string } | undefined {
   const m = arn ? /^arn:[^:]+:logs:([^:]+):(\d+):log-group:(.+?)(:\*)?$/.exec(arn) : null;
   return m ? { region: m[1]!, account: m[2]!, name: m[3]! } : undefined;
 }

@@ -90,6 +90,8 @@ export interface TrailDeliveryState {
  * region, an organisation trail of the management account): where it was judged from.
  */
 export interface TrailCoverage {
+  /** The account whose region the trail records here (a member, for an organisation trail). */
+  viewAccount: string;
   homeAccount: string;
   homeRegion: string;
   /** "home": the home region's own evidence; "shadow": this region's DescribeTrails copy; "unjudged": out of scope. */

@@ -76,7 +76,13 @@ export const compliantConfigService = (over: Partial<ConfigServiceState> = {}): 
       excludedResourceTypes: [],
     },
   ],
-  deliveryChannels: [{ name: "default", lastHistoryDelivery: DeliveryStatus.Success, lastSnapshotDelivery: DeliveryStatus.Success }],
+  deliveryChannels: [
+    {
+      name: "default",
+      lastHistoryDelivery: DeliveryStatus.Success,
+      lastSnapshotDelivery: DeliveryStatus.Success,
+    },
+  ],
   ...over,
 });
 

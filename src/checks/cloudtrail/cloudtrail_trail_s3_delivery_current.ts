@@ -22,7 +22,10 @@ export const check: Check<TrailState, z.infer<typeof params>> = {
     const limited = coverageVerdict(state);
     if (limited) return limited;
     if (!state.delivery)
-      return { status: "ERROR", reason: `${trailLabel(state)}: delivery status (GetTrailStatus) not in the evidence` };
+      return {
+        status: "ERROR",
+        reason: `${trailLabel(state)}: delivery status (GetTrailStatus) not in the evidence`,
+      };
     const v = deliveryShortfall(state.delivery, "S3", p.maxDeliveryAgeHours);
     return { status: v.ok ? "PASS" : "FAIL", reason: `${trailLabel(state)}: ${v.text}` };
   },

@@ -8,5 +8,8 @@ import { trailLabel } from "../util.js";
  */
 export function coverageVerdict(state: TrailState): CheckOutcome | undefined {
   if (state.coverage?.judgedFrom !== "unjudged") return undefined;
-  return { status: "MANUAL", reason: `${trailLabel(state)} records this region, but is ${state.coverage.limitation}` };
+  return {
+    status: "MANUAL",
+    reason: `${trailLabel(state)} records this region, but is ${state.coverage.limitation}`,
+  };
 }

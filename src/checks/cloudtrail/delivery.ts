@@ -2,7 +2,11 @@ import { z } from "zod";
 import type { TrailDeliveryState } from "../../state/types.js";
 
 /** Catalog parameter shared by the delivery checks: how old the latest delivery may be when CloudTrail is asked. */
-export const maxDeliveryAgeHours = z.number().positive().max(24 * 30).default(24);
+export const maxDeliveryAgeHours = z
+  .number()
+  .positive()
+  .max(24 * 30)
+  .default(24);
 
 const hours = (ms: number): string => `${(ms / 3_600_000).toFixed(ms < 36_000_000 ? 1 : 0)} h`;
 
@@ -16,9 +20,14 @@ export function deliveryShortfall(
   maxAgeHours: number,
 ): { ok: boolean; text: string } {
   const time = destination === "S3" ? delivery.latestDeliveryTime : delivery.latestCloudWatchLogsDeliveryTime;
-  const error = destination === "S3" ? delivery.latestDeliveryError : delivery.latestCloudWatchLogsDeliveryError;
+  const error =
+    destination === "S3" ? delivery.latestDeliveryError : delivery.latestCloudWatchLogsDeliveryError;
   const asOf = delivery.statusAt ? ` (GetTrailStatus at ${delivery.statusAt})` : "";
-  if (error) return { ok: false, text: `CloudTrail reports ${destination} delivery error "${error}"${time ? `; latest delivery ${time}` : ""}${asOf}` };
+  if (error)
+    return {
+      ok: false,
+      text: `CloudTrail reports ${destination} delivery error "${error}"${time ? `; latest delivery ${time}` : ""}${asOf}`,
+    };
   if (!time) return { ok: false, text: `CloudTrail reports no delivery to ${destination} yet${asOf}` };
   const age = Date.parse(delivery.statusAt) - Date.parse(time);
   if (Number.isFinite(age) && age > maxAgeHours * 3_600_000) {
@@ -27,5 +36,8 @@ export function deliveryShortfall(
       text: `latest ${destination} delivery ${time} was ${hours(age)} old${asOf}; at most ${maxAgeHours} h allowed`,
     };
   }
-  return { ok: true, text: `latest ${destination} delivery ${time}${Number.isFinite(age) ? `, ${hours(Math.max(0, age))} before the status was read` : ""}` };
+  return {
+    ok: true,
+    text: `latest ${destination} delivery ${time}${Number.isFinite(age) ? `, ${hours(Math.max(0, age))} before the status was read` : ""}`,
+  };
 }

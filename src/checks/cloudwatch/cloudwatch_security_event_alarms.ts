@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { describeEvent, readFilterPattern, watchesClass } from "../../logs/filter-pattern/index.js";
-import type { AlarmState, MetricFilterState, SecurityMonitoringState } from "../../state/types.js";
 import { logGroupOf } from "../../state/trail-coverage.js";
+import type { AlarmState, MetricFilterState, SecurityMonitoringState } from "../../state/types.js";
 import type { Check } from "../types.js";
 import { SECURITY_EVENTS, type SecurityEvent } from "./security-events.js";
 
@@ -40,7 +40,11 @@ const alarmsOn = (filter: MetricFilterState, alarms: AlarmState[]): AlarmState[]
 const armed = (a: AlarmState): boolean => a.actionsEnabled !== false && a.alarmActions.length > 0;
 
 /** One event class: the filters that watch it, and why the others do not. */
-function judgeEvent(state: SecurityMonitoringState, event: SecurityEvent, delivered: Set<string> | undefined) {
+function judgeEvent(
+  state: SecurityMonitoringState,
+  event: SecurityEvent,
+  delivered: Set<string> | undefined,
+) {
   const cls = SECURITY_EVENTS[event];
   const watching: MetricFilterState[] = [];
   const notes: string[] = [];
@@ -54,7 +58,8 @@ function judgeEvent(state: SecurityMonitoringState, event: SecurityEvent, delive
     if (verdict.watches) watching.push(f);
     else if (verdict.alsoMatches && verdict.alsoMatches !== undefined && mentions(f, cls.examples))
       notes.push(`filter ${f.name} also matches ${describeEvent(verdict.alsoMatches)}`);
-    else if (verdict.missed && mentions(f, cls.examples)) notes.push(`filter ${f.name} misses ${describeEvent(verdict.missed)}`);
+    else if (verdict.missed && mentions(f, cls.examples))
+      notes.push(`filter ${f.name} misses ${describeEvent(verdict.missed)}`);
   }
   return { watching, notes, delivered };
 }
@@ -85,20 +90,29 @@ export const check: Check<SecurityMonitoringState, z.infer<typeof params>> = {
       const { watching, notes } = judgeEvent(state, event, delivered);
       const why = notes.length ? ` (${notes.join("; ")})` : "";
       if (watching.length === 0) {
-        (notes.some((n) => n.includes("could not be read")) ? unknown : problems).push(`${event}: no metric filter matches it${why}`);
+        (notes.some((n) => n.includes("could not be read")) ? unknown : problems).push(
+          `${event}: no metric filter matches it${why}`,
+        );
         continue;
       }
       const onTrail = delivered
         ? watching.filter((f) => delivered.has(groupKey(f.account, f.region, f.logGroupName)))
         : [];
       if (onTrail.length === 0) {
-        if (!delivered) unknown.push(`${event}: filter ${watching[0]!.name} matches, but no trail evidence says which log group receives CloudTrail events`);
-        else problems.push(`${event}: filter ${watching[0]!.name} is on log group ${watching[0]!.logGroupName}, which no trail recording ${where} delivers to`);
+        if (!delivered)
+          unknown.push(
+            `${event}: filter ${watching[0]!.name} matches, but no trail evidence says which log group receives CloudTrail events`,
+          );
+        else
+          problems.push(
+            `${event}: filter ${watching[0]!.name} is on log group ${watching[0]!.logGroupName}, which no trail recording ${where} delivers to`,
+          );
         continue;
       }
       const alarms = onTrail.flatMap((f) => alarmsOn(f, state.alarms));
       if (alarms.length === 0) problems.push(`${event}: filter ${onTrail[0]!.name} has no alarm`);
-      else if (!alarms.some(armed)) problems.push(`${event}: alarm ${alarms[0]!.name} has actions disabled or none`);
+      else if (!alarms.some(armed))
+        problems.push(`${event}: alarm ${alarms[0]!.name} has actions disabled or none`);
       else covered.push(`${event} (${alarms.find(armed)!.name})`);
     }
     if (problems.length) {
@@ -113,6 +127,9 @@ export const check: Check<SecurityMonitoringState, z.infer<typeof params>> = {
         reason: `${unknown.length} of ${events.length} security events cannot be judged in ${where}: ${unknown.join("; ")}`,
       };
     }
-    return { status: "PASS", reason: `all ${events.length} security events alarm in ${where}: ${covered.join(", ")}` };
+    return {
+      status: "PASS",
+      reason: `all ${events.length} security events alarm in ${where}: ${covered.join(", ")}`,
+    };
   },
 };

@@ -9,8 +9,21 @@ type Event = Record<string, unknown>;
 
 const ACCOUNT = "123456789012";
 
-const iamUser = { type: "IAMUser", principalId: "AIDAEXAMPLEUSER00001", arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, accessKeyId: "ASIAEXAMPLEKEY000001", userName: "alice" };
-const root = { type: "Root", principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: "ASIAEXAMPLEKEY000002" };
+const iamUser = {
+  type: "IAMUser",
+  principalId: "AIDAEXAMPLEUSER00001",
+  arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+  accountId: ACCOUNT,
+  accessKeyId: "ASIAEXAMPLEKEY000001",
+  userName: "alice",
+};
+const root = {
+  type: "Root",
+  principalId: ACCOUNT,
+  arn: `arn:aws:iam::${ACCOUNT}:root`,
+  accountId: ACCOUNT,
+  accessKeyId: "ASIAEXAMPLEKEY000002",
+};
 
 /** A management-event record as CloudTrail writes it to CloudWatch Logs. */
 export function apiCall(eventSource: string, eventName: string, extra: Event = {}): Event {
@@ -39,7 +52,13 @@ export function apiCall(eventSource: string, eventName: string, extra: Event = {
 /** A console sign-in record (eventSource signin.amazonaws.com, eventType AwsConsoleSignIn). */
 export function consoleLogin(opts: { ok: boolean; mfa: "Yes" | "No"; identity?: Event }): Event {
   return apiCall("signin.amazonaws.com", "ConsoleLogin", {
-    userIdentity: opts.identity ?? { type: "IAMUser", principalId: iamUser.principalId, arn: iamUser.arn, accountId: ACCOUNT, userName: "alice" },
+    userIdentity: opts.identity ?? {
+      type: "IAMUser",
+      principalId: iamUser.principalId,
+      arn: iamUser.arn,
+      accountId: ACCOUNT,
+      userName: "alice",
+    },
     eventType: "AwsConsoleSignIn",
     readOnly: false,
     requestParameters: null,
@@ -65,13 +84,25 @@ export const SECURITY_EVENTS = {
   unauthorized_api_calls: {
     title: "unauthorized API calls",
     examples: [
-      apiCall("ec2.amazonaws.com", "RunInstances", { errorCode: "Client.UnauthorizedOperation", errorMessage: "You are not authorized to perform this operation." }),
-      apiCall("s3.amazonaws.com", "ListBuckets", { errorCode: "AccessDenied", errorMessage: "Access Denied" }),
-      apiCall("iam.amazonaws.com", "ListUsers", { errorCode: "AccessDenied", errorMessage: "User is not authorized to perform: iam:ListUsers" }),
+      apiCall("ec2.amazonaws.com", "RunInstances", {
+        errorCode: "Client.UnauthorizedOperation",
+        errorMessage: "You are not authorized to perform this operation.",
+      }),
+      apiCall("s3.amazonaws.com", "ListBuckets", {
+        errorCode: "AccessDenied",
+        errorMessage: "Access Denied",
+      }),
+      apiCall("iam.amazonaws.com", "ListUsers", {
+        errorCode: "AccessDenied",
+        errorMessage: "User is not authorized to perform: iam:ListUsers",
+      }),
     ],
     counterExamples: [
       apiCall("ec2.amazonaws.com", "DescribeInstances"),
-      apiCall("ec2.amazonaws.com", "DescribeInstances", { errorCode: "Client.RequestLimitExceeded", errorMessage: "Request limit exceeded." }),
+      apiCall("ec2.amazonaws.com", "DescribeInstances", {
+        errorCode: "Client.RequestLimitExceeded",
+        errorMessage: "Request limit exceeded.",
+      }),
     ],
   },
   console_signin_without_mfa: {
@@ -83,22 +114,45 @@ export const SECURITY_EVENTS = {
     title: "use of the root user",
     examples: [
       apiCall("s3.amazonaws.com", "ListBuckets", { userIdentity: root }),
-      consoleLogin({ ok: true, mfa: "Yes", identity: { type: "Root", principalId: ACCOUNT, arn: root.arn, accountId: ACCOUNT } }),
+      consoleLogin({
+        ok: true,
+        mfa: "Yes",
+        identity: { type: "Root", principalId: ACCOUNT, arn: root.arn, accountId: ACCOUNT },
+      }),
     ],
     counterExamples: [apiCall("s3.amazonaws.com", "ListBuckets")],
   },
   iam_policy_changes: {
     title: "IAM policy changes",
     examples: calls("iam.amazonaws.com", [
-      "DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy", "PutUserPolicy",
-      "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "AttachRolePolicy", "DetachRolePolicy",
-      "AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy",
+      "DeleteGroupPolicy",
+      "DeleteRolePolicy",
+      "DeleteUserPolicy",
+      "PutGroupPolicy",
+      "PutRolePolicy",
+      "PutUserPolicy",
+      "CreatePolicy",
+      "DeletePolicy",
+      "CreatePolicyVersion",
+      "DeletePolicyVersion",
+      "AttachRolePolicy",
+      "DetachRolePolicy",
+      "AttachUserPolicy",
+      "DetachUserPolicy",
+      "AttachGroupPolicy",
+      "DetachGroupPolicy",
     ]),
     counterExamples: calls("iam.amazonaws.com", ["GetPolicy", "ListPolicies", "CreateUser"]),
   },
   cloudtrail_changes: {
     title: "CloudTrail configuration changes",
-    examples: calls("cloudtrail.amazonaws.com", ["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"]),
+    examples: calls("cloudtrail.amazonaws.com", [
+      "CreateTrail",
+      "UpdateTrail",
+      "DeleteTrail",
+      "StartLogging",
+      "StopLogging",
+    ]),
     counterExamples: calls("cloudtrail.amazonaws.com", ["DescribeTrails", "GetTrailStatus", "LookupEvents"]),
   },
   signin_failures: {
@@ -114,45 +168,77 @@ export const SECURITY_EVENTS = {
   s3_bucket_policy_changes: {
     title: "S3 bucket policy changes",
     examples: calls("s3.amazonaws.com", [
-      "PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
-      "DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication",
+      "PutBucketAcl",
+      "PutBucketPolicy",
+      "PutBucketCors",
+      "PutBucketLifecycle",
+      "PutBucketReplication",
+      "DeleteBucketPolicy",
+      "DeleteBucketCors",
+      "DeleteBucketLifecycle",
+      "DeleteBucketReplication",
     ]),
     counterExamples: calls("s3.amazonaws.com", ["GetBucketPolicy", "ListBuckets", "GetBucketAcl"]),
   },
   config_changes: {
     title: "AWS Config configuration changes",
-    examples: calls("config.amazonaws.com", ["StopConfigurationRecorder", "DeleteDeliveryChannel", "PutDeliveryChannel", "PutConfigurationRecorder"]),
-    counterExamples: calls("config.amazonaws.com", ["DescribeConfigurationRecorders", "DescribeDeliveryChannelStatus"]),
+    examples: calls("config.amazonaws.com", [
+      "StopConfigurationRecorder",
+      "DeleteDeliveryChannel",
+      "PutDeliveryChannel",
+      "PutConfigurationRecorder",
+    ]),
+    counterExamples: calls("config.amazonaws.com", [
+      "DescribeConfigurationRecorders",
+      "DescribeDeliveryChannelStatus",
+    ]),
   },
   security_group_changes: {
     title: "security group changes",
     examples: calls("ec2.amazonaws.com", [
-      "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress",
-      "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup",
+      "AuthorizeSecurityGroupIngress",
+      "AuthorizeSecurityGroupEgress",
+      "RevokeSecurityGroupIngress",
+      "RevokeSecurityGroupEgress",
+      "CreateSecurityGroup",
+      "DeleteSecurityGroup",
     ]),
     counterExamples: calls("ec2.amazonaws.com", ["DescribeSecurityGroups", "DescribeSecurityGroupRules"]),
   },
   nacl_changes: {
     title: "network ACL changes",
     examples: calls("ec2.amazonaws.com", [
-      "CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry",
-      "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation",
+      "CreateNetworkAcl",
+      "CreateNetworkAclEntry",
+      "DeleteNetworkAcl",
+      "DeleteNetworkAclEntry",
+      "ReplaceNetworkAclEntry",
+      "ReplaceNetworkAclAssociation",
     ]),
     counterExamples: calls("ec2.amazonaws.com", ["DescribeNetworkAcls"]),
   },
   network_gateway_changes: {
     title: "network gateway changes",
     examples: calls("ec2.amazonaws.com", [
-      "CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway", "CreateInternetGateway",
-      "DeleteInternetGateway", "DetachInternetGateway",
+      "CreateCustomerGateway",
+      "DeleteCustomerGateway",
+      "AttachInternetGateway",
+      "CreateInternetGateway",
+      "DeleteInternetGateway",
+      "DetachInternetGateway",
     ]),
     counterExamples: calls("ec2.amazonaws.com", ["DescribeInternetGateways", "DescribeCustomerGateways"]),
   },
   route_table_changes: {
     title: "route table changes",
     examples: calls("ec2.amazonaws.com", [
-      "CreateRoute", "CreateRouteTable", "ReplaceRoute", "ReplaceRouteTableAssociation", "DeleteRouteTable",
-      "DeleteRoute", "DisassociateRouteTable",
+      "CreateRoute",
+      "CreateRouteTable",
+      "ReplaceRoute",
+      "ReplaceRouteTableAssociation",
+      "DeleteRouteTable",
+      "DeleteRoute",
+      "DisassociateRouteTable",
     ]),
     counterExamples: calls("ec2.amazonaws.com", ["DescribeRouteTables"]),
   },
@@ -160,8 +246,13 @@ export const SECURITY_EVENTS = {
     title: "VPC changes",
     // EC2-Classic and ClassicLink were retired in 2022; the CIS filter's ClassicLink events are optional.
     examples: calls("ec2.amazonaws.com", [
-      "CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AcceptVpcPeeringConnection", "CreateVpcPeeringConnection",
-      "DeleteVpcPeeringConnection", "RejectVpcPeeringConnection",
+      "CreateVpc",
+      "DeleteVpc",
+      "ModifyVpcAttribute",
+      "AcceptVpcPeeringConnection",
+      "CreateVpcPeeringConnection",
+      "DeleteVpcPeeringConnection",
+      "RejectVpcPeeringConnection",
     ]),
     counterExamples: calls("ec2.amazonaws.com", ["DescribeVpcs", "DescribeVpcPeeringConnections"]),
   },

@@ -30,7 +30,8 @@ export const check: Check<ConfigServiceState, z.infer<typeof params>> = {
     if (state.deliveryChannels.length === 0)
       return { status: "FAIL", reason: `no AWS Config delivery channel in ${where}` };
     const failed = state.deliveryChannels.filter(
-      (c) => c.lastHistoryDelivery === DeliveryStatus.Failure || c.lastSnapshotDelivery === DeliveryStatus.Failure,
+      (c) =>
+        c.lastHistoryDelivery === DeliveryStatus.Failure || c.lastSnapshotDelivery === DeliveryStatus.Failure,
     );
     if (failed.length) {
       return {

@@ -1,4 +1,4 @@
-import { RecorderStatus } from "@aws-sdk/client-config-service";
+import { RecorderStatus, RecordingStrategyType } from "@aws-sdk/client-config-service";
 import { z } from "zod";
 import type { ConfigServiceState, RecorderState } from "../../state/types.js";
 import type { Check } from "../types.js";
@@ -22,7 +22,7 @@ function shortfalls(r: RecorderState, p: Params): string[] {
       `last recording attempt failed${r.lastStatusChangeTime ? ` at ${r.lastStatusChangeTime}` : ""}${error ? ` (${error})` : ""}`,
     );
   }
-  const all = r.allSupported === true || r.strategy === "ALL_SUPPORTED_RESOURCE_TYPES";
+  const all = r.allSupported === true || r.strategy === RecordingStrategyType.ALL_SUPPORTED_RESOURCE_TYPES;
   if (p.resourceTypes.length > 0) {
     const missing = all ? [] : p.resourceTypes.filter((t) => !r.resourceTypes.includes(t));
     if (missing.length) gaps.push(`does not record ${missing.join(", ")}`);

@@ -21,7 +21,10 @@ export type CompareOp = "=" | "!=" | "<" | ">" | "<=" | ">=";
 export type Selector = { text: string; path: Array<string | number> };
 
 /** A comparison value: text (with `*` wildcards when unquoted or quoted alike), a number, or %regex%. */
-export type Value = { kind: "text"; text: string } | { kind: "number"; value: number; text: string } | { kind: "regex"; source: string };
+export type Value =
+  | { kind: "text"; text: string }
+  | { kind: "number"; value: number; text: string }
+  | { kind: "regex"; source: string };
 
 /** A term of an unstructured pattern: required, optional (`?term`, any one of them) or excluded (`-term`). */
 export interface Term {

@@ -1,4 +1,12 @@
-import type { CompareOp, DelimitedCondition, DelimitedField, FilterPattern, JsonExpr, Selector, Value } from "./ast.js";
+import type {
+  CompareOp,
+  DelimitedCondition,
+  DelimitedField,
+  FilterPattern,
+  JsonExpr,
+  Selector,
+  Value,
+} from "./ast.js";
 
 /**
  * Does a parsed pattern match one log event? `message` is the event as CloudWatch Logs stores it
@@ -14,7 +22,9 @@ export function matchesEvent(pattern: FilterPattern, message: string): boolean {
       const has = (t: string) => message.includes(t);
       const optional = pattern.terms.filter((t) => t.mode === "optional");
       return (
-        pattern.terms.every((t) => (t.mode === "required" ? has(t.text) : t.mode === "excluded" ? !has(t.text) : true)) &&
+        pattern.terms.every((t) =>
+          t.mode === "required" ? has(t.text) : t.mode === "excluded" ? !has(t.text) : true,
+        ) &&
         (optional.length === 0 || optional.some((t) => has(t.text)))
       );
     }
@@ -39,7 +49,8 @@ function select(doc: unknown, selector: Selector): { found: boolean; value?: unk
       if (!Array.isArray(cur) || step >= cur.length) return { found: false };
       cur = cur[step];
     } else {
-      if (cur === null || typeof cur !== "object" || Array.isArray(cur) || !(step in (cur as object))) return { found: false };
+      if (cur === null || typeof cur !== "object" || Array.isArray(cur) || !(step in (cur as object)))
+        return { found: false };
       cur = (cur as Record<string, unknown>)[step];
     }
   }
@@ -94,7 +105,13 @@ const wildcardCache = new Map<string, RegExp>();
 export function wildcard(text: string): RegExp {
   let re = wildcardCache.get(text);
   if (!re) {
-    re = new RegExp(`^${text.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "s");
+    re = new RegExp(
+      `^${text
+        .split("*")
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*")}$`,
+      "s",
+    );
     wildcardCache.set(text, re);
   }
   return re;

@@ -1,4 +1,13 @@
-import type { CompareOp, DelimitedCondition, DelimitedField, FilterPattern, JsonExpr, Selector, Term, Value } from "./ast.js";
+import type {
+  CompareOp,
+  DelimitedCondition,
+  DelimitedField,
+  FilterPattern,
+  JsonExpr,
+  Selector,
+  Term,
+  Value,
+} from "./ast.js";
 
 /** A pattern this parser cannot read, with the position where reading stopped. */
 export class FilterPatternError extends Error {
@@ -61,7 +70,10 @@ class Reader {
   /** A keyword (IS, NOT, EXISTS, TRUE...) followed by a boundary. */
   keyword(word: string): boolean {
     const next = this.src[this.pos + word.length];
-    if (this.src.slice(this.pos, this.pos + word.length).toUpperCase() === word && (next === undefined || !/[\w$.]/.test(next))) {
+    if (
+      this.src.slice(this.pos, this.pos + word.length).toUpperCase() === word &&
+      (next === undefined || !/[\w$.]/.test(next))
+    ) {
       this.pos += word.length;
       return true;
     }
@@ -102,7 +114,8 @@ class Reader {
     this.skip();
     if (this.keyword("IS")) {
       this.skip();
-      for (const what of ["TRUE", "FALSE", "NULL"] as const) if (this.keyword(what)) return { kind: "is", selector, what };
+      for (const what of ["TRUE", "FALSE", "NULL"] as const)
+        if (this.keyword(what)) return { kind: "is", selector, what };
       throw new FilterPatternError("expected TRUE, FALSE or NULL after IS", this.pos);
     }
     if (this.keyword("NOT")) {
@@ -111,7 +124,11 @@ class Reader {
       throw new FilterPatternError("expected EXISTS after NOT", this.pos);
     }
     const op = OPS.find((o) => this.peek(o));
-    if (!op) throw new FilterPatternError(`expected a comparison (=, !=, <, >, <=, >=, IS, NOT EXISTS) after ${selector.text}`, this.pos);
+    if (!op)
+      throw new FilterPatternError(
+        `expected a comparison (=, !=, <, >, <=, >=, IS, NOT EXISTS) after ${selector.text}`,
+        this.pos,
+      );
     this.pos += op.length;
     this.skip();
     const at = this.pos;
@@ -200,7 +217,10 @@ function terms(pattern: string): Term[] {
     const start = r.pos;
     while (!r.done() && !/\s/.test(pattern[r.pos]!)) {
       if (/["{}[\]]/.test(pattern[r.pos]!))
-        throw new FilterPatternError(`"${pattern[r.pos]}" in an unquoted term (quote terms with non-alphanumeric characters)`, r.pos);
+        throw new FilterPatternError(
+          `"${pattern[r.pos]}" in an unquoted term (quote terms with non-alphanumeric characters)`,
+          r.pos,
+        );
       r.pos++;
     }
     out.push({ text: pattern.slice(start, r.pos), mode });
@@ -235,7 +255,7 @@ function delimited(pattern: string): FilterPattern {
 }
 
 function fieldName(r: Reader): string {
-  const m = /^[A-Za-z_][A-Za-z0-9_\-]*/.exec(r.src.slice(r.pos));
+  const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(r.src.slice(r.pos));
   if (!m) throw new FilterPatternError("expected a field name or ...", r.pos);
   r.pos += m[0].length;
   return m[0];

@@ -33,7 +33,9 @@ export interface EventClass {
 export function watchesClass(
   pattern: FilterPattern,
   cls: EventClass,
-): { watches: true } | { watches: false; missed?: Record<string, unknown>; alsoMatches?: Record<string, unknown> } {
+):
+  | { watches: true }
+  | { watches: false; missed?: Record<string, unknown>; alsoMatches?: Record<string, unknown> } {
   const missed = cls.examples.find((e) => !matchesEvent(pattern, JSON.stringify(e)));
   if (missed) return { watches: false, missed };
   const alsoMatches = cls.counterExamples.find((e) => matchesEvent(pattern, JSON.stringify(e)));
@@ -49,7 +51,9 @@ export function describeEvent(e: Record<string, unknown>): string {
       : "",
     typeof e.errorCode === "string" ? e.errorCode : "",
     (e.userIdentity as { type?: string } | undefined)?.type === "Root" ? "root" : "",
-    e.eventName === "ConsoleLogin" ? `${(e.responseElements as { ConsoleLogin?: string } | null)?.ConsoleLogin ?? ""}` : "",
+    e.eventName === "ConsoleLogin"
+      ? `${(e.responseElements as { ConsoleLogin?: string } | null)?.ConsoleLogin ?? ""}`
+      : "",
   ].filter(Boolean);
   return `${String(e.eventName)}${extra.length ? ` (${extra.join(", ")})` : ""}`;
 }

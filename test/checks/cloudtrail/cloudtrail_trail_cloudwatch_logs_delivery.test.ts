@@ -29,7 +29,10 @@ describe("cloudtrail_trail_cloudwatch_logs_delivery", () => {
   });
 
   it("fails a configured trail whose latest CloudWatch Logs delivery is two days old, naming the time", () => {
-    const out = check.evaluate(withStatus({ LatestCloudWatchLogsDeliveryTime: "2026-07-30T06:00:00.000Z" }), params);
+    const out = check.evaluate(
+      withStatus({ LatestCloudWatchLogsDeliveryTime: "2026-07-30T06:00:00.000Z" }),
+      params,
+    );
     expect(out.status).toBe("FAIL");
     expect(out.reason).toContain("latest CloudWatch Logs delivery 2026-07-30T06:00:00.000Z was 48 h old");
     expect(out.reason).toContain("at most 24 h allowed");
@@ -43,16 +46,24 @@ describe("cloudtrail_trail_cloudwatch_logs_delivery", () => {
 
   it("fails on LatestCloudWatchLogsDeliveryError, quoting it", () => {
     const out = check.evaluate(
-      withStatus({ LatestCloudWatchLogsDeliveryError: "AccessDeniedException: not authorized to perform logs:PutLogEvents" }),
+      withStatus({
+        LatestCloudWatchLogsDeliveryError:
+          "AccessDeniedException: not authorized to perform logs:PutLogEvents",
+      }),
       params,
     );
     expect(out.status).toBe("FAIL");
-    expect(out.reason).toContain('error "AccessDeniedException: not authorized to perform logs:PutLogEvents"');
+    expect(out.reason).toContain(
+      'error "AccessDeniedException: not authorized to perform logs:PutLogEvents"',
+    );
   });
 
   it("fails a trail that never delivered to CloudWatch Logs", () => {
     const out = check.evaluate(withStatus({ LatestCloudWatchLogsDeliveryTime: undefined }), params);
-    expect(out).toMatchObject({ status: "FAIL", reason: expect.stringContaining("no delivery to CloudWatch Logs") });
+    expect(out).toMatchObject({
+      status: "FAIL",
+      reason: expect.stringContaining("no delivery to CloudWatch Logs"),
+    });
   });
 
   it("is ERROR, not PASS, when the evidence has the configuration but no trail status", () => {

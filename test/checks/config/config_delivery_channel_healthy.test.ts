@@ -27,7 +27,11 @@ describe("config_delivery_channel_healthy reads DescribeDeliveryChannelStatus as
     deliveryChannelStatus: [
       {
         name: "default",
-        configHistoryDeliveryInfo: { lastStatus: "Success", lastAttemptTime: "2026-08-01T05:00:00.000Z", lastSuccessfulTime: "2026-08-01T05:00:00.000Z" },
+        configHistoryDeliveryInfo: {
+          lastStatus: "Success",
+          lastAttemptTime: "2026-08-01T05:00:00.000Z",
+          lastSuccessfulTime: "2026-08-01T05:00:00.000Z",
+        },
         configSnapshotDeliveryInfo: {
           lastStatus: snapshotStatus,
           lastErrorCode: "NoSuchBucket",
@@ -45,7 +49,9 @@ describe("config_delivery_channel_healthy reads DescribeDeliveryChannelStatus as
   it("fails a channel whose snapshot delivery is `Failure`, with AWS's error and the attempt time", () => {
     const out = judge(DeliveryStatus.Failure);
     expect(out.status).toBe("FAIL");
-    expect(out.reason).toContain("last failed to deliver snapshot (NoSuchBucket: The specified bucket does not exist) at 2026-08-01T04:12:09.000Z");
+    expect(out.reason).toContain(
+      "last failed to deliver snapshot (NoSuchBucket: The specified bucket does not exist) at 2026-08-01T04:12:09.000Z",
+    );
   });
 
   it("passes `Success` and `Not_Applicable`", () => {

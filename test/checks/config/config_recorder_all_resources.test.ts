@@ -31,12 +31,20 @@ describe("config_recorder_all_resources judges the recorder's health, not only i
   // DescribeConfigurationRecorderStatus response syntax (AWS Config API reference), as the collector stores it.
   const payload = (status: Record<string, unknown>) => ({
     recorders: [
-      { name: "default", recordingGroup: { allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [] } },
+      {
+        name: "default",
+        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [] },
+      },
     ],
-    recorderStatus: [{ name: "default", recording: true, lastStartTime: "2026-07-01T00:00:00.000Z", ...status }],
+    recorderStatus: [
+      { name: "default", recording: true, lastStartTime: "2026-07-01T00:00:00.000Z", ...status },
+    ],
   });
   const judge = (status: Record<string, unknown>) =>
-    check.evaluate(compliantConfigService({ recorders: recordersOf(payload(status)) }), check.paramsSchema.parse({}));
+    check.evaluate(
+      compliantConfigService({ recorders: recordersOf(payload(status)) }),
+      check.paramsSchema.parse({}),
+    );
 
   it("fails a recorder that is recording but whose last attempt is `Failure`, with AWS's error and time", () => {
     const out = judge({
