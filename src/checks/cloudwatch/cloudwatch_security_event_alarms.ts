@@ -40,11 +40,7 @@ const alarmsOn = (filter: MetricFilterState, alarms: AlarmState[]): AlarmState[]
 const armed = (a: AlarmState): boolean => a.actionsEnabled !== false && a.alarmActions.length > 0;
 
 /** One event class: the filters that watch it, and why the others do not. */
-function judgeEvent(
-  state: SecurityMonitoringState,
-  event: SecurityEvent,
-  delivered: Set<string> | undefined,
-) {
+function judgeEvent(state: SecurityMonitoringState, event: SecurityEvent) {
   const cls = SECURITY_EVENTS[event];
   const watching: MetricFilterState[] = [];
   const notes: string[] = [];
@@ -56,12 +52,12 @@ function judgeEvent(
     }
     const verdict = watchesClass(reading.pattern, cls);
     if (verdict.watches) watching.push(f);
-    else if (verdict.alsoMatches && verdict.alsoMatches !== undefined && mentions(f, cls.examples))
+    else if (verdict.alsoMatches && mentions(f, cls.examples))
       notes.push(`filter ${f.name} also matches ${describeEvent(verdict.alsoMatches)}`);
     else if (verdict.missed && mentions(f, cls.examples))
       notes.push(`filter ${f.name} misses ${describeEvent(verdict.missed)}`);
   }
-  return { watching, notes, delivered };
+  return { watching, notes };
 }
 
 /** A near miss worth naming: the filter mentions one of the class's event names. */
@@ -87,7 +83,7 @@ export const check: Check<SecurityMonitoringState, z.infer<typeof params>> = {
     const unknown: string[] = [];
     const covered: string[] = [];
     for (const event of events) {
-      const { watching, notes } = judgeEvent(state, event, delivered);
+      const { watching, notes } = judgeEvent(state, event);
       const why = notes.length ? ` (${notes.join("; ")})` : "";
       if (watching.length === 0) {
         (notes.some((n) => n.includes("could not be read")) ? unknown : problems).push(
