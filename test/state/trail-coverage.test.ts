@@ -130,3 +130,55 @@ describe("an organisation trail seen from a member account", () => {
     expect(member.reason).toContain(`homed in ${MANAGEMENT}/us-east-1, judged there`);
   });
 });
+
+describe("security monitoring follows the trail to its home region's log group", () => {
+  it("counts the filter and alarm in us-east-1 for eu-west-1, which a trail homed in us-east-1 records", async () => {
+    const { check: alarms } = await import("../../src/checks/cloudwatch/cloudwatch_security_event_alarms.js");
+    const homed = trailEntry({ account: MEMBER, home: "us-east-1", name: "org-audit" });
+    const pattern = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }';
+    const at = ["2026-07-31T06:00:00.000Z", "2026-08-01T06:00:00.000Z"];
+    const logs = (region: string, filters: unknown[]) =>
+      at.map((t) =>
+        record("logs_log_groups", t, { logGroups: [], metricFilters: filters }, { account: MEMBER, region }),
+      );
+    const alarmsIn = (region: string, list: unknown[]) =>
+      at.map((t) =>
+        record(
+          "cloudwatch_alarms",
+          t,
+          { metricAlarms: list, compositeAlarms: [] },
+          { account: MEMBER, region },
+        ),
+      );
+    const filter = {
+      filterName: "root-usage",
+      logGroupName: "/aws/cloudtrail/org-audit",
+      filterPattern: pattern,
+      metricTransformations: [{ metricName: "RootUsage", metricNamespace: "CIS", metricValue: "1" }],
+    };
+    const alarm = {
+      AlarmName: "root-usage",
+      ActionsEnabled: true,
+      AlarmActions: ["arn:aws:sns:us-east-1:111122223333:security"],
+      MetricName: "RootUsage",
+      Namespace: "CIS",
+    };
+    const records = [
+      ...trails(MEMBER, "us-east-1", [homed]),
+      ...trails(MEMBER, "eu-west-1", [homed]),
+      ...logs("us-east-1", [filter]),
+      ...logs("eu-west-1", []),
+      ...alarmsIn("us-east-1", [alarm]),
+      ...alarmsIn("eu-west-1", []),
+    ];
+    const histories = buildHistories(records.map(loaded), { holdMs: () => 26 * 3_600_000, window: WINDOW });
+    const result = evaluateCheck(
+      { check: alarms, params: alarms.paramsSchema.parse({ events: ["root_usage"] }) },
+      histories,
+      { accounts: [MEMBER], regions: ["eu-west-1"] },
+      WINDOW,
+      false,
+    );
+    expect(result.findings[0]!.status, result.findings[0]!.reason).toBe("PASS");
+  });
+});

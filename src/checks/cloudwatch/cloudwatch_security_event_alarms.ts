@@ -39,15 +39,24 @@ const alarmsOn = (filter: MetricFilterState, alarms: AlarmState[]): AlarmState[]
 
 const armed = (a: AlarmState): boolean => a.actionsEnabled !== false && a.alarmActions.length > 0;
 
-/** One event class: the filters that watch it, and why the others do not. */
-function judgeEvent(state: SecurityMonitoringState, event: SecurityEvent) {
+/**
+ * One event class: the filters that watch it, why the others near it do not, and the unreadable
+ * filters that might have (on a log group that receives CloudTrail events, or any when that is unknown).
+ */
+function judgeEvent(
+  state: SecurityMonitoringState,
+  event: SecurityEvent,
+  delivered: Set<string> | undefined,
+) {
   const cls = SECURITY_EVENTS[event];
   const watching: MetricFilterState[] = [];
   const notes: string[] = [];
+  const unreadable: string[] = [];
   for (const f of state.metricFilters) {
     const reading = readFilterPattern(f.filterPattern);
     if (!reading.ok) {
-      notes.push(`filter ${f.name} could not be read (${reading.error})`);
+      if (!delivered || delivered.has(groupKey(f.account, f.region, f.logGroupName)))
+        unreadable.push(`filter ${f.name} could not be read (${reading.error})`);
       continue;
     }
     const verdict = watchesClass(reading.pattern, cls);
@@ -57,7 +66,7 @@ function judgeEvent(state: SecurityMonitoringState, event: SecurityEvent) {
     else if (verdict.missed && mentions(f, cls.examples))
       notes.push(`filter ${f.name} misses ${describeEvent(verdict.missed)}`);
   }
-  return { watching, notes };
+  return { watching, notes, unreadable };
 }
 
 /** A near miss worth naming: the filter mentions one of the class's event names. */
@@ -83,12 +92,12 @@ export const check: Check<SecurityMonitoringState, z.infer<typeof params>> = {
     const unknown: string[] = [];
     const covered: string[] = [];
     for (const event of events) {
-      const { watching, notes } = judgeEvent(state, event);
-      const why = notes.length ? ` (${notes.join("; ")})` : "";
+      const { watching, notes, unreadable } = judgeEvent(state, event, delivered);
+      const all = [...unreadable, ...notes];
+      const why = all.length ? ` (${all.join("; ")})` : "";
       if (watching.length === 0) {
-        (notes.some((n) => n.includes("could not be read")) ? unknown : problems).push(
-          `${event}: no metric filter matches it${why}`,
-        );
+        // An unreadable filter on the trail's log group might be the one: unknown, never passed.
+        (unreadable.length ? unknown : problems).push(`${event}: no metric filter matches it${why}`);
         continue;
       }
       const onTrail = delivered

@@ -183,6 +183,12 @@ describe("filters that look right and are wrong do not count", () => {
     expect(out.reason).toContain('filter f could not be read (expected "}"');
   });
 
+  it("an unreadable filter on a log group no trail delivers to does not make the class unknown", () => {
+    const out = judge("root_usage", '{ $.userIdentity.type = "Root" ', "/app/payments");
+    expect(out.status).toBe("FAIL");
+    expect(out.reason).toContain("root_usage: no metric filter matches it");
+  });
+
   it("is ERROR when no trail evidence says which log group receives the events", () => {
     const out = check.evaluate(
       { ...monitoring([root], [alarm("root-usage")]), trails: undefined },
