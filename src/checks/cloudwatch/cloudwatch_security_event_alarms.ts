@@ -69,7 +69,7 @@ function judgeEvent(
   return { watching, notes, unreadable };
 }
 
-/** A near miss worth naming: the filter mentions one of the class's event names. */
+/** Which near misses the reason names (the filter mentions the class's events); never used for a verdict. */
 const mentions = (f: MetricFilterState, examples: readonly Record<string, unknown>[]): boolean =>
   examples.some((e) => f.filterPattern.includes(String(e.eventName))) ||
   examples.some((e) => typeof e.errorCode === "string" && f.filterPattern.includes("errorCode"));
