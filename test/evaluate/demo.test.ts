@@ -111,7 +111,8 @@ describe("2026-Q3 on the demo fixtures (evidence-fixtures/demo/DRIFT.md)", () =>
   it("reads trail delivery health from GetTrailStatus (fresh in the demo)", () => {
     const f = finding("10.3.3", "cloudtrail_trail_s3_delivery_current", /trail\/payments-org-audit$/);
     expect(f.status).toBe("PASS");
-    expect(f.reason).toContain("latest S3 delivery");
+    expect(f.reason).toContain("latest S3 delivery at most 24 h old when read");
+    expect(f.intervals).toHaveLength(1);
   });
 
   it("has evidence for every check, account and region all quarter (the daily snapshots leave no gap)", () => {
