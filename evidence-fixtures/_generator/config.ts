@@ -1,3 +1,4 @@
+import { DeliveryStatus, RecorderStatus } from "@aws-sdk/client-config-service";
 import { configRuleId, hexId, uuidFor } from "./ids.js";
 import type { ConfigRuleSpec, RegionSpec } from "./model.js";
 import { arn } from "./model.js";
@@ -44,7 +45,7 @@ function recorderAnswers(spec: RegionSpec, account: string, region: string, cloc
   const failing = since !== undefined && ms(clock) > ms(since);
   const snapshotInfo = failing
     ? {
-        lastStatus: "FAILURE",
+        lastStatus: DeliveryStatus.Failure,
         lastErrorCode: "AccessDenied",
         lastErrorMessage: "Access Denied",
         lastAttemptTime: hourAgo,
@@ -52,14 +53,14 @@ function recorderAnswers(spec: RegionSpec, account: string, region: string, cloc
         nextDeliveryTime: Math.floor(now + 55_000),
       }
     : {
-        lastStatus: "SUCCESS",
+        lastStatus: DeliveryStatus.Success,
         lastAttemptTime: hourAgo,
         lastSuccessfulTime: hourAgo,
         nextDeliveryTime: Math.floor(now + 55_000),
       };
   const historyInfo = failing
     ? {
-        lastStatus: "FAILURE",
+        lastStatus: DeliveryStatus.Failure,
         lastErrorCode: "AccessDenied",
         lastErrorMessage: "Access Denied",
         lastAttemptTime: Math.floor(now - 1210),
@@ -67,7 +68,7 @@ function recorderAnswers(spec: RegionSpec, account: string, region: string, cloc
         nextDeliveryTime: Math.floor(now + 20_390),
       }
     : {
-        lastStatus: "SUCCESS",
+        lastStatus: DeliveryStatus.Success,
         lastAttemptTime: Math.floor(now - 1210),
         lastSuccessfulTime: Math.floor(now - 1210),
         nextDeliveryTime: Math.floor(now + 20_390),
@@ -98,7 +99,7 @@ function recorderAnswers(spec: RegionSpec, account: string, region: string, cloc
               name: "default",
               lastStartTime: epoch(rec.lastStart),
               recording: true,
-              lastStatus: "SUCCESS",
+              lastStatus: RecorderStatus.Success,
               lastStatusChangeTime: Math.floor(now - 431),
             },
           ],
@@ -128,7 +129,10 @@ function recorderAnswers(spec: RegionSpec, account: string, region: string, cloc
               name: "default",
               configSnapshotDeliveryInfo: snapshotInfo,
               configHistoryDeliveryInfo: historyInfo,
-              configStreamDeliveryInfo: { lastStatus: "SUCCESS", lastStatusChangeTime: epoch(rec.lastStart) },
+              configStreamDeliveryInfo: {
+                lastStatus: DeliveryStatus.Success,
+                lastStatusChangeTime: epoch(rec.lastStart),
+              },
             },
           ],
         },

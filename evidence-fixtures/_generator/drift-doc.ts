@@ -125,7 +125,7 @@ export function driftDocument(
     "- GetResourceConfigHistory answers are keyed by the collector's 7-day spans from the window start; the trail's history is served one item per page.",
     `- Password-guessing burst: 120 failed ConsoleLogin events for breakglass-admin from 203.0.113.77 on ${BURST_DAY} between 02:10:00Z and 02:40:00Z (111122223333, eu-west-1), served in pages of 50.`,
     "- Root console sign-in (with MFA): 2026-08-03T07:12:44Z, 111122223333, us-east-1.",
-    "- Config delivery channel failing in 111122223333 us-east-1 after 2026-09-12T06:00:41Z (AccessDenied; last success 2026-09-12T05:44:03Z for history, 2026-09-12T06:00:41Z for snapshots): the daily runs up to 2026-09-12 see SUCCESS, those from 2026-09-13 FAILURE.",
+    "- Config delivery channel failing in 111122223333 us-east-1 after 2026-09-12T06:00:41Z (AccessDenied; last success 2026-09-12T05:44:03Z for history, 2026-09-12T06:00:41Z for snapshots): the daily runs up to 2026-09-12 see Success, those from 2026-09-13 Failure.",
     "- Config recorder: all supported types incl. global in 111122223333 eu-west-1; all supported without global in us-east-1; a partial recorder (5 types) in 444455556666 eu-west-1; none in 444455556666 us-east-1.",
     "- Trails: payments-org-audit (multi-region, log file validation, KMS, CloudWatch Logs, advanced selectors, insights); payments-staging-trail (single region, no log file validation, no KMS, basic selectors).",
     "- User pools: payments-customers is PCI-compliant (min length 12, upper/lower/digits, history 4, temporary password 7 days, MFA ON with TOTP, threat protection ENFORCED); payments-workforce has min length 8, SMS-only MFA OPTIONAL, no threat protection.",

@@ -1,3 +1,6 @@
+import type { StateValue } from "@aws-sdk/client-cloudwatch";
+import type { AdvancedSecurityModeType, UserPoolMfaType } from "@aws-sdk/client-cognito-identity-provider";
+import type { ComplianceType } from "@aws-sdk/client-config-service";
 /**
  * The compact description of an AWS estate that the service builders turn into API answers. Values
  * are the state at the START of the window; drift (drift.ts) changes them inside the window, and the
@@ -38,11 +41,13 @@ export interface UserPoolSpec {
     history?: number;
     tempValidityDays: number;
   };
-  mfa: "ON" | "OPTIONAL" | "OFF";
+  /** The SDK's UserPoolMfaType. */
+  mfa: UserPoolMfaType;
   totp: boolean;
   sms: boolean;
   email: boolean;
-  threatProtection: "ENFORCED" | "AUDIT" | "OFF";
+  /** The SDK's AdvancedSecurityModeType. */
+  threatProtection: AdvancedSecurityModeType;
   estimatedUsers: number;
   domain?: string;
   deletionProtection: boolean;
@@ -100,7 +105,8 @@ export interface AlarmSpec {
   };
   description: string;
   actionsEnabled: boolean;
-  state: "OK" | "ALARM" | "INSUFFICIENT_DATA";
+  /** The SDK's StateValue. */
+  state: StateValue;
   stateSince: string;
   updated: string;
 }
@@ -120,7 +126,8 @@ export interface ConfigRuleSpec {
   periodic: boolean;
   scope?: string[];
   /** Evaluated resources: [resourceType, resourceId, compliance, annotation?]. */
-  results: [string, string, "COMPLIANT" | "NON_COMPLIANT" | "NOT_APPLICABLE", string?][];
+  /** [resource type, resource id, the SDK's ComplianceType, annotation]. */
+  results: [string, string, Exclude<ComplianceType, "INSUFFICIENT_DATA">, string?][];
   /** Rules deployed by a conformance pack carry its name. */
   conformancePack?: string;
 }

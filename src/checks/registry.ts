@@ -6,6 +6,7 @@ import { check as cloudtrail_multi_region_trail_logging } from "./cloudtrail/clo
 import { check as cloudtrail_trail_cloudwatch_logs_delivery } from "./cloudtrail/cloudtrail_trail_cloudwatch_logs_delivery.js";
 import { check as cloudtrail_trail_kms_encrypted } from "./cloudtrail/cloudtrail_trail_kms_encrypted.js";
 import { check as cloudtrail_trail_log_file_validation_enabled } from "./cloudtrail/cloudtrail_trail_log_file_validation_enabled.js";
+import { check as cloudtrail_trail_s3_delivery_current } from "./cloudtrail/cloudtrail_trail_s3_delivery_current.js";
 import { check as cloudwatch_security_event_alarms } from "./cloudwatch/cloudwatch_security_event_alarms.js";
 import { check as cognito_user_pool_admin_only_signup } from "./cognito/cognito_user_pool_admin_only_signup.js";
 import { check as cognito_user_pool_client_token_lifetime } from "./cognito/cognito_user_pool_client_token_lifetime.js";
@@ -30,6 +31,7 @@ export const checks: readonly AnyCheck[] = [
   cloudtrail_trail_cloudwatch_logs_delivery,
   cloudtrail_trail_kms_encrypted,
   cloudtrail_trail_log_file_validation_enabled,
+  cloudtrail_trail_s3_delivery_current,
   cloudwatch_security_event_alarms,
   cognito_user_pool_admin_only_signup,
   cognito_user_pool_client_token_lifetime,

@@ -1,9 +1,12 @@
 import type { z } from "zod";
 import type { AnyState, ResourceType, StateTypes } from "../state/types.js";
 
-/** What a check says about one resource state. ERROR when the evidence leaves the answer unknown. */
+/**
+ * What a check says about one resource state. ERROR when the evidence leaves the answer unknown;
+ * MANUAL for a stated limitation (what must be judged elsewhere, e.g. in another account).
+ */
 export interface CheckOutcome {
-  status: "PASS" | "FAIL" | "ERROR" | "NOT_APPLICABLE";
+  status: "PASS" | "FAIL" | "ERROR" | "NOT_APPLICABLE" | "MANUAL";
   /** Names the resource and the value seen, e.g. "user pool x (eu-west-1_AbC) requires 8 characters; 12 required". */
   reason: string;
 }

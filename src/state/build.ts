@@ -12,6 +12,7 @@ import {
   type ScopeHistory,
 } from "./history.js";
 import { ALARMS, addSnapshot, METRIC_FILTERS, SNAPSHOT_KINDS, TRAIL_SHADOWS } from "./snapshots.js";
+import { addCoveredTrails, deliveryRegionsElsewhere } from "./trail-coverage.js";
 import type {
   AlarmState,
   LogGroupState,
@@ -73,6 +74,7 @@ export function buildHistories(records: readonly LoadedRecord[], options: BuildO
   markSecurityLogGroups(histories);
   buildTrailSets(histories, options.window);
   buildSecurityMonitoring(histories, options.window);
+  addCoveredTrails(histories);
   return histories;
 }
 
@@ -223,10 +225,24 @@ function buildTrailSets(histories: Histories, window: { start: number; end: numb
 
 function buildSecurityMonitoring(histories: Histories, window: { start: number; end: number }): void {
   for (const [account, region] of accountRegions(histories, [METRIC_FILTERS, ALARMS, "logs_log_group"])) {
+    const trailSet = histories.get("cloudtrail_trails", account, region);
+    // A trail homed elsewhere delivers this region's events to a log group in its home region: its filters count here.
+    const others = deliveryRegionsElsewhere(trailSet, account, region);
     const observations = aggregate<SecurityMonitoringState>(
       [
         { name: "filters", scopes: [histories.getKind(METRIC_FILTERS, account, region)] },
         { name: "alarms", scopes: [histories.getKind(ALARMS, account, region)] },
+        { name: "trails", scopes: [trailSet as ScopeHistory<unknown> | undefined], optional: true },
+        ...others.map(([a, r]) => ({
+          name: `filters ${a}/${r}`,
+          scopes: [histories.getKind(METRIC_FILTERS, a, r)],
+          optional: true,
+        })),
+        ...others.map(([a, r]) => ({
+          name: `alarms ${a}/${r}`,
+          scopes: [histories.getKind(ALARMS, a, r)],
+          optional: true,
+        })),
       ],
       window,
       (states) => ({
@@ -237,8 +253,13 @@ function buildSecurityMonitoring(histories: Histories, window: { start: number; 
           `CloudWatch alarms in ${account}/${region}`,
           0,
         ),
-        metricFilters: (states.get("filters") ?? []) as MetricFilterState[],
-        alarms: (states.get("alarms") ?? []) as AlarmState[],
+        metricFilters: [...states]
+          .filter(([k]) => k.startsWith("filters"))
+          .flatMap(([, v]) => v) as MetricFilterState[],
+        alarms: [...states].filter(([k]) => k.startsWith("alarms")).flatMap(([, v]) => v) as AlarmState[],
+        trails: states.has("trails")
+          ? (states.get("trails") as TrailsState[]).flatMap((t) => t.trails)
+          : undefined,
       }),
     );
     fixTimes(observations);

@@ -1,4 +1,6 @@
+import { DeliveryStatus } from "@aws-sdk/client-config-service";
 import { arr, bool, field, type Json, num, str, strings } from "./fields.js";
+import { trailDeliveryOf } from "./trail-delivery.js";
 import type {
   AlarmState,
   DeliveryChannelState,
@@ -144,6 +146,8 @@ export function trailFields(
     kmsKeyId: str(trail, "KmsKeyId") ?? str(trail, "KMSKeyId"),
     cloudWatchLogsLogGroupArn: str(trail, "CloudWatchLogsLogGroupArn"),
     managementEvents: managementEventsOf(extra.selectors),
+    isOrganizationTrail: bool(trail, "IsOrganizationTrail"),
+    delivery: trailDeliveryOf(extra.status),
   };
 }
 
@@ -193,6 +197,9 @@ export function recordersOf(payload: unknown): RecorderState[] {
       name,
       recording: bool(status, "recording"),
       lastStatus: str(status, "lastStatus"),
+      lastErrorCode: str(status, "lastErrorCode"),
+      lastErrorMessage: str(status, "lastErrorMessage"),
+      lastStatusChangeTime: str(status, "lastStatusChangeTime"),
       allSupported: bool(r, "recordingGroup", "allSupported"),
       includeGlobalResourceTypes: bool(r, "recordingGroup", "includeGlobalResourceTypes"),
       resourceTypes: strings(r, "recordingGroup", "resourceTypes"),
@@ -209,13 +216,17 @@ export function deliveryChannelsOf(payload: unknown): DeliveryChannelState[] {
   );
   return [...names].map((name) => {
     const status = statuses.find((s) => str(s, "name") === name);
+    // The details of the failing delivery (history first), else of the history delivery.
+    const infos = ["configHistoryDeliveryInfo", "configSnapshotDeliveryInfo"].map((m) => field(status, m));
+    const failing = infos.find((i) => str(i, "lastStatus") === DeliveryStatus.Failure) ?? infos[0];
+    const info = (member: string) => str(failing, member);
     return {
       name,
       lastHistoryDelivery: str(status, "configHistoryDeliveryInfo", "lastStatus"),
       lastSnapshotDelivery: str(status, "configSnapshotDeliveryInfo", "lastStatus"),
-      lastErrorCode:
-        str(status, "configHistoryDeliveryInfo", "lastErrorCode") ??
-        str(status, "configSnapshotDeliveryInfo", "lastErrorCode"),
+      lastErrorCode: info("lastErrorCode"),
+      lastErrorMessage: info("lastErrorMessage"),
+      lastAttemptTime: info("lastAttemptTime"),
     };
   });
 }

@@ -1,5 +1,6 @@
 import type { EvidenceRef } from "../evaluate/types.js";
 import type { EvidenceRecord } from "../evidence/record.js";
+import { withDescribeUserPoolDefaults } from "./defaults.js";
 import { arr, str, trailArn } from "./fields.js";
 import type { HistoryBuilder, Kind } from "./history.js";
 import {
@@ -73,10 +74,12 @@ export function addSnapshot(builder: HistoryBuilder, record: EvidenceRecord, ctx
   switch (record.collector) {
     case "cognito_user_pools": {
       for (const entry of arr(payload, "userPools")) {
-        const f = userPoolFields((entry as { userPool?: unknown }).userPool, {
+        const pool = (entry as { userPool?: unknown }).userPool;
+        const raw = userPoolFields(pool, {
           mfaConfig: (entry as { mfaConfig?: unknown }).mfaConfig,
           clients: arr(entry, "clients"),
         });
+        const f = withDescribeUserPoolDefaults(pool, raw);
         if (!f.id) continue;
         const state: UserPoolState = {
           ...base,
@@ -108,6 +111,7 @@ export function addSnapshot(builder: HistoryBuilder, record: EvidenceRecord, ctx
         if (!f.name && !f.arn) continue;
         const arn = trailArn(account, f.homeRegion ?? region, f.arn ?? f.name!);
         const state: TrailState = { ...base, ...f, id: arn, arn, name: f.name ?? arn };
+        if (state.delivery) state.delivery = { ...state.delivery, statusAt: record.collectedAt };
         const isShadow = f.homeRegion !== undefined && f.homeRegion !== region;
         if (f.isLogging !== undefined)
           builder.signal(account, region, arn, { at, kind: "status", isLogging: f.isLogging });

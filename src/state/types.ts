@@ -1,3 +1,4 @@
+import type { DeliveryStatus, RecorderStatus } from "@aws-sdk/client-config-service";
 import type { EvidenceRef } from "../evaluate/types.js";
 
 /**
@@ -68,6 +69,35 @@ export interface TrailState extends StateBase {
   cloudWatchLogsLogGroupArn?: string;
   /** Management events: read and write captured, and event sources excluded from them. */
   managementEvents?: { read: boolean; write: boolean; excludedSources: string[] };
+  isOrganizationTrail?: boolean;
+  /** Delivery health from GetTrailStatus (undefined when the evidence holds no trail status). */
+  delivery?: TrailDeliveryState;
+  /** Set when this region sees a trail homed elsewhere: how its properties were judged (trail-coverage.ts). */
+  coverage?: TrailCoverage;
+}
+
+/** GetTrailStatus delivery members, as ISO times; `statusAt` is when GetTrailStatus answered. */
+export interface TrailDeliveryState {
+  statusAt: string;
+  latestDeliveryTime?: string;
+  latestDeliveryError?: string;
+  latestCloudWatchLogsDeliveryTime?: string;
+  latestCloudWatchLogsDeliveryError?: string;
+}
+
+/**
+ * A trail that records this region but lives elsewhere (a multi-region trail homed in another
+ * region, an organisation trail of the management account): where it was judged from.
+ */
+export interface TrailCoverage {
+  /** The account whose region the trail records here (a member, for an organisation trail). */
+  viewAccount: string;
+  homeAccount: string;
+  homeRegion: string;
+  /** "home": the home region's own evidence; "shadow": this region's DescribeTrails copy; "unjudged": out of scope. */
+  judgedFrom: "home" | "shadow" | "unjudged";
+  /** Why it could not be judged (an organisation trail of a management account not in scope). */
+  limitation?: string;
 }
 
 /** Every trail visible in one account and region (multi-region trails appear in every region). */
@@ -100,12 +130,21 @@ export interface AlarmState extends StateBase {
 export interface SecurityMonitoringState extends StateBase {
   metricFilters: MetricFilterState[];
   alarms: AlarmState[];
+  /**
+   * Trails that record this region (its cloudtrail_trails set), so a filter counts only on a log
+   * group a logging trail delivers to; undefined when no trail evidence was collected.
+   */
+  trails?: TrailState[];
 }
 
 export interface RecorderState {
   name: string;
   recording?: boolean;
-  lastStatus?: string;
+  /** DescribeConfigurationRecorderStatus lastStatus, the SDK's RecorderStatus (Pending | Success | Failure | NotApplicable). */
+  lastStatus?: RecorderStatus | string;
+  lastErrorCode?: string;
+  lastErrorMessage?: string;
+  lastStatusChangeTime?: string;
   allSupported?: boolean;
   includeGlobalResourceTypes?: boolean;
   resourceTypes: string[];
@@ -116,10 +155,13 @@ export interface RecorderState {
 
 export interface DeliveryChannelState {
   name: string;
-  /** Last status of history/snapshot delivery: SUCCESS | FAILURE | NOT_APPLICABLE. */
-  lastHistoryDelivery?: string;
-  lastSnapshotDelivery?: string;
+  /** Last status of history/snapshot delivery, the SDK's DeliveryStatus: Success | Failure | Not_Applicable. */
+  lastHistoryDelivery?: DeliveryStatus | string;
+  lastSnapshotDelivery?: DeliveryStatus | string;
   lastErrorCode?: string;
+  lastErrorMessage?: string;
+  /** When the failing delivery was last attempted (ISO), for the finding's reason. */
+  lastAttemptTime?: string;
 }
 
 /** AWS Config in one account and region. */

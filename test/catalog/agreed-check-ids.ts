@@ -18,6 +18,7 @@ export const AGREED_CHECK_IDS: ReadonlySet<string> = new Set([
   "cloudtrail_trail_log_file_validation_enabled",
   "cloudtrail_trail_kms_encrypted",
   "cloudtrail_trail_cloudwatch_logs_delivery",
+  "cloudtrail_trail_s3_delivery_current",
   "cloudtrail_logging_continuous",
   "logs_log_group_retention_min",
   "logs_log_group_kms_encrypted",

@@ -1,3 +1,4 @@
+import { DeliveryStatus, RecorderStatus } from "@aws-sdk/client-config-service";
 import { expect, it } from "vitest";
 import type { AnyCheck } from "../../src/checks/types.js";
 import { evaluateCheck } from "../../src/evaluate/evaluate.js";
@@ -52,6 +53,12 @@ export const compliantTrail = (over: Partial<TrailState> = {}): TrailState => ({
   kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/k1",
   cloudWatchLogsLogGroupArn: "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/org-audit:*",
   managementEvents: { read: true, write: true, excludedSources: [] },
+  // GetTrailStatus read at 06:00; deliveries minutes before (CloudTrail delivers about every 5 minutes).
+  delivery: {
+    statusAt: "2026-08-01T06:00:00.000Z",
+    latestDeliveryTime: "2026-08-01T05:55:00.000Z",
+    latestCloudWatchLogsDeliveryTime: "2026-08-01T05:58:00.000Z",
+  },
   ...over,
 });
 
@@ -62,13 +69,20 @@ export const compliantConfigService = (over: Partial<ConfigServiceState> = {}): 
     {
       name: "default",
       recording: true,
+      lastStatus: RecorderStatus.Success,
       allSupported: true,
       includeGlobalResourceTypes: true,
       resourceTypes: [],
       excludedResourceTypes: [],
     },
   ],
-  deliveryChannels: [{ name: "default", lastHistoryDelivery: "SUCCESS", lastSnapshotDelivery: "SUCCESS" }],
+  deliveryChannels: [
+    {
+      name: "default",
+      lastHistoryDelivery: DeliveryStatus.Success,
+      lastSnapshotDelivery: DeliveryStatus.Success,
+    },
+  ],
   ...over,
 });
 

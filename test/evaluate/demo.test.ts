@@ -96,6 +96,25 @@ describe("2026-Q3 on the demo fixtures (evidence-fixtures/demo/DRIFT.md)", () =>
     expect(spans(f.intervals, "FAIL")).toEqual([["2026-09-13T06:00:00Z", "2026-10-01T00:00:00Z"]]);
   });
 
+  it("judges the multi-region trail homed in eu-west-1 for us-east-1 too, never 'no CloudTrail trails here'", () => {
+    const f = finding("10.3.4", "cloudtrail_trail_log_file_validation_enabled", /trail\/payments-org-audit$/);
+    const usEast = findings.requirements
+      .find((r) => r.id === "10.3.4")!
+      .checks.find((c) => c.id === "cloudtrail_trail_log_file_validation_enabled")!
+      .findings.filter((x) => x.region === "us-east-1" && x.account === "111122223333");
+    expect(f.status).toBe("PASS");
+    expect(usEast.map((x) => [x.status, x.reason.includes("homed in eu-west-1, judged there")])).toEqual([
+      ["PASS", true],
+    ]);
+  });
+
+  it("reads trail delivery health from GetTrailStatus (fresh in the demo)", () => {
+    const f = finding("10.3.3", "cloudtrail_trail_s3_delivery_current", /trail\/payments-org-audit$/);
+    expect(f.status).toBe("PASS");
+    expect(f.reason).toContain("latest S3 delivery at most 24 h old when read");
+    expect(f.intervals).toHaveLength(1);
+  });
+
   it("has evidence for every check, account and region all quarter (the daily snapshots leave no gap)", () => {
     const errors = findings.requirements.flatMap((r) =>
       r.checks.flatMap((c) =>

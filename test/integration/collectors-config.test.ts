@@ -47,7 +47,7 @@ describe("config_recorder against moto_server", () => {
   it("collects the recorder, its recording status and the delivery channel as configured", async () => {
     const channelStatus = {
       name: "default",
-      configHistoryDeliveryInfo: { lastStatus: "SUCCESS", lastSuccessfulTime: "2026-09-30T21:00:00.000Z" },
+      configHistoryDeliveryInfo: { lastStatus: "Success", lastSuccessfulTime: "2026-09-30T21:00:00.000Z" },
     };
     const run = await runCollector(recorderCollector, {
       endpoint,

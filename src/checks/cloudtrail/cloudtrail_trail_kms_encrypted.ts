@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { TrailState } from "../../state/types.js";
 import type { Check } from "../types.js";
 import { trailLabel } from "../util.js";
+import { coverageVerdict } from "./coverage.js";
 
 const params = z.strictObject({});
 
@@ -16,6 +17,8 @@ export const check: Check<TrailState, z.infer<typeof params>> = {
   remediation: "UpdateTrail with KmsKeyId set to a key whose policy allows CloudTrail to encrypt.",
   paramsSchema: params,
   evaluate(state) {
+    const limited = coverageVerdict(state);
+    if (limited) return limited;
     return state.kmsKeyId
       ? { status: "PASS", reason: `${trailLabel(state)} encrypts logs with ${state.kmsKeyId}` }
       : { status: "FAIL", reason: `${trailLabel(state)} has no KMS key (S3-managed encryption only)` };

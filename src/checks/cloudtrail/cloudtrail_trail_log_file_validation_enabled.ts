@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { TrailState } from "../../state/types.js";
 import type { Check } from "../types.js";
 import { trailLabel } from "../util.js";
+import { coverageVerdict } from "./coverage.js";
 
 const params = z.strictObject({});
 
@@ -15,6 +16,8 @@ export const check: Check<TrailState, z.infer<typeof params>> = {
   remediation: "UpdateTrail with EnableLogFileValidation true.",
   paramsSchema: params,
   evaluate(state) {
+    const limited = coverageVerdict(state);
+    if (limited) return limited;
     if (state.logFileValidation === undefined)
       return { status: "ERROR", reason: `${trailLabel(state)}: log file validation not in the evidence` };
     return {

@@ -1,3 +1,4 @@
+import { AdvancedSecurityModeType } from "@aws-sdk/client-cognito-identity-provider";
 import { z } from "zod";
 import type { UserPoolState } from "../../state/types.js";
 import type { Check } from "../types.js";
@@ -17,7 +18,7 @@ export const check: Check<UserPoolState, z.infer<typeof params>> = {
     "Enforce threat protection (AdvancedSecurityMode ENFORCED) or add a lockout in a pre-authentication Lambda trigger and record it as a waiver.",
   paramsSchema: params,
   evaluate(state, { minLockoutMinutes }) {
-    if (state.advancedSecurityMode === "ENFORCED") {
+    if (state.advancedSecurityMode === AdvancedSecurityModeType.ENFORCED) {
       return {
         status: "PASS",
         reason: `${poolLabel(state)} has threat protection ENFORCED, which blocks repeated failed sign-ins`,

@@ -1,3 +1,4 @@
+import { UserPoolMfaType } from "@aws-sdk/client-cognito-identity-provider";
 import { z } from "zod";
 import type { UserPoolState } from "../../state/types.js";
 import type { Check } from "../types.js";
@@ -17,7 +18,7 @@ export const check: Check<UserPoolState, z.infer<typeof params>> = {
     "Enable SoftwareTokenMfaConfiguration (TOTP) or another non-SMS factor with SetUserPoolMfaConfig.",
   paramsSchema: params,
   evaluate(state) {
-    if (state.mfa === "OFF") {
+    if (state.mfa === UserPoolMfaType.OFF) {
       return {
         status: "NOT_APPLICABLE",
         reason: `${poolLabel(state)} has MFA OFF, so no factor is in use (see cognito_user_pool_mfa_required)`,

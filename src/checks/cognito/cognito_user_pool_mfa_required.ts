@@ -1,3 +1,4 @@
+import { UserPoolMfaType } from "@aws-sdk/client-cognito-identity-provider";
 import { z } from "zod";
 import type { UserPoolState } from "../../state/types.js";
 import type { Check } from "../types.js";
@@ -19,8 +20,8 @@ export const check: Check<UserPoolState, z.infer<typeof params>> = {
     if (state.mfa === undefined)
       return { status: "ERROR", reason: `${poolLabel(state)}: the evidence holds no MFA setting` };
     return {
-      status: state.mfa === "ON" ? "PASS" : "FAIL",
-      reason: `${poolLabel(state)} has MFA ${state.mfa}${state.mfa === "ON" ? "" : "; ON required"}`,
+      status: state.mfa === UserPoolMfaType.ON ? "PASS" : "FAIL",
+      reason: `${poolLabel(state)} has MFA ${state.mfa}${state.mfa === UserPoolMfaType.ON ? "" : "; ON required"}`,
     };
   },
 };

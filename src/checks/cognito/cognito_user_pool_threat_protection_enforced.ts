@@ -1,3 +1,4 @@
+import { AdvancedSecurityModeType } from "@aws-sdk/client-cognito-identity-provider";
 import { z } from "zod";
 import type { UserPoolState } from "../../state/types.js";
 import type { Check } from "../types.js";
@@ -16,11 +17,11 @@ export const check: Check<UserPoolState, z.infer<typeof params>> = {
   remediation: "Set UserPoolAddOns.AdvancedSecurityMode to ENFORCED (Plus feature plan).",
   paramsSchema: params,
   evaluate(state) {
-    const mode = state.advancedSecurityMode ?? "OFF";
+    const mode = state.advancedSecurityMode ?? AdvancedSecurityModeType.OFF;
     const shown = state.advancedSecurityMode === undefined ? "OFF (not set)" : mode;
     return {
-      status: mode === "ENFORCED" ? "PASS" : "FAIL",
-      reason: `${poolLabel(state)} has threat protection ${shown}${mode === "ENFORCED" ? "" : "; ENFORCED required"}`,
+      status: mode === AdvancedSecurityModeType.ENFORCED ? "PASS" : "FAIL",
+      reason: `${poolLabel(state)} has threat protection ${shown}${mode === AdvancedSecurityModeType.ENFORCED ? "" : "; ENFORCED required"}`,
     };
   },
 };

@@ -1,8 +1,18 @@
+import { DeliveryStatus } from "@aws-sdk/client-config-service";
 import { z } from "zod";
-import type { ConfigServiceState } from "../../state/types.js";
+import type { ConfigServiceState, DeliveryChannelState } from "../../state/types.js";
 import type { Check } from "../types.js";
 
 const params = z.strictObject({});
+
+/** Which deliveries AWS Config reports as failed, e.g. " (history, snapshot)". */
+const failedParts = (c: DeliveryChannelState): string => {
+  const parts = [
+    c.lastHistoryDelivery === DeliveryStatus.Failure ? "history" : "",
+    c.lastSnapshotDelivery === DeliveryStatus.Failure ? "snapshot" : "",
+  ].filter(Boolean);
+  return ` to deliver ${parts.join(" and ")}`;
+};
 
 export const check: Check<ConfigServiceState, z.infer<typeof params>> = {
   id: "config_delivery_channel_healthy",
@@ -20,7 +30,8 @@ export const check: Check<ConfigServiceState, z.infer<typeof params>> = {
     if (state.deliveryChannels.length === 0)
       return { status: "FAIL", reason: `no AWS Config delivery channel in ${where}` };
     const failed = state.deliveryChannels.filter(
-      (c) => c.lastHistoryDelivery === "FAILURE" || c.lastSnapshotDelivery === "FAILURE",
+      (c) =>
+        c.lastHistoryDelivery === DeliveryStatus.Failure || c.lastSnapshotDelivery === DeliveryStatus.Failure,
     );
     if (failed.length) {
       return {
@@ -28,7 +39,7 @@ export const check: Check<ConfigServiceState, z.infer<typeof params>> = {
         reason: failed
           .map(
             (c) =>
-              `delivery channel ${c.name} in ${where} last failed${c.lastErrorCode ? ` (${c.lastErrorCode})` : ""}`,
+              `delivery channel ${c.name} in ${where} last failed${failedParts(c)}${c.lastErrorCode ? ` (${[c.lastErrorCode, c.lastErrorMessage].filter(Boolean).join(": ")})` : ""}${c.lastAttemptTime ? ` at ${c.lastAttemptTime}` : ""}`,
           )
           .join("; "),
       };

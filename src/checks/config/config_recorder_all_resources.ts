@@ -1,3 +1,4 @@
+import { RecorderStatus, RecordingStrategyType } from "@aws-sdk/client-config-service";
 import { z } from "zod";
 import type { ConfigServiceState, RecorderState } from "../../state/types.js";
 import type { Check } from "../types.js";
@@ -14,7 +15,14 @@ type Params = z.infer<typeof params>;
 function shortfalls(r: RecorderState, p: Params): string[] {
   const gaps: string[] = [];
   if (r.recording !== true) gaps.push(r.recording === false ? "not recording" : "recording status unknown");
-  const all = r.allSupported === true || r.strategy === "ALL_SUPPORTED_RESOURCE_TYPES";
+  // Recording but failing: AWS Config reports why (e.g. the service role cannot describe resources).
+  if (r.lastStatus === RecorderStatus.Failure) {
+    const error = [r.lastErrorCode, r.lastErrorMessage].filter(Boolean).join(": ");
+    gaps.push(
+      `last recording attempt failed${r.lastStatusChangeTime ? ` at ${r.lastStatusChangeTime}` : ""}${error ? ` (${error})` : ""}`,
+    );
+  }
+  const all = r.allSupported === true || r.strategy === RecordingStrategyType.ALL_SUPPORTED_RESOURCE_TYPES;
   if (p.resourceTypes.length > 0) {
     const missing = all ? [] : p.resourceTypes.filter((t) => !r.resourceTypes.includes(t));
     if (missing.length) gaps.push(`does not record ${missing.join(", ")}`);
@@ -37,9 +45,9 @@ export const check: Check<ConfigServiceState, Params> = {
   severity: "high",
   resourceType: "config_service",
   description:
-    "A configuration recorder is on and records all supported resource types (or the configured in-scope list), including global ones such as IAM.",
+    "A configuration recorder is on, its last recording attempt did not fail (DescribeConfigurationRecorderStatus lastStatus), and it records all supported resource types (or the configured in-scope list), including global ones such as IAM.",
   remediation:
-    "PutConfigurationRecorder with recordingGroup allSupported and includeGlobalResourceTypes, then StartConfigurationRecorder.",
+    "PutConfigurationRecorder with recordingGroup allSupported and includeGlobalResourceTypes, then StartConfigurationRecorder; on a failing recorder fix what lastErrorCode names (usually the recorder's role).",
   paramsSchema: params,
   evaluate(state, p) {
     const where = `${state.account}/${state.region}`;

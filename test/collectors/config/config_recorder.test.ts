@@ -11,14 +11,14 @@ const recorder = {
 const recorderStatus = {
   name: "default",
   recording: true,
-  lastStatus: "SUCCESS",
+  lastStatus: "Success",
   lastStartTime: "2026-06-01T08:00:00.000Z",
   lastStatusChangeTime: "2026-09-30T22:00:00.000Z",
 };
 const channel = { name: "default", s3BucketName: "config-bucket-111122223333" };
 const channelStatus = {
   name: "default",
-  configHistoryDeliveryInfo: { lastStatus: "SUCCESS", lastSuccessfulTime: "2026-09-30T21:00:00.000Z" },
+  configHistoryDeliveryInfo: { lastStatus: "Success", lastSuccessfulTime: "2026-09-30T21:00:00.000Z" },
 };
 
 function fixture(overrides: ServiceFixture = {}): ServiceFixture {
