@@ -493,7 +493,9 @@ function baseProfile(options: CollectOptions): string | undefined {
 }
 
 function allAccountsFailed(failures: Map<string, ErrorInfo>): UsageError {
-  const lines = [...failures].map(([account, f]) => `  - ${account}: ${f.code}: ${f.message}`);
+  const lines = [...failures]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([account, f]) => `  - ${account}: ${f.code}: ${f.message}`);
   const network = [...failures.values()].every((f) => f.message.startsWith("network:"));
   return new UsageError(`no account in scope could be reached; nothing was collected:\n${lines.join("\n")}`, {
     hint: failureHint(network ? "network" : "credentials"),

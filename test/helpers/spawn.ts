@@ -17,13 +17,13 @@ export function auditpackArgv(args: string[]): string[] {
  */
 export function spawnAsync(
   argv: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; inheritEnv?: boolean } = {},
 ): Promise<CliResult & { ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd ?? PACKAGE_ROOT,
-      env: { ...process.env, NO_COLOR: "1", ...options.env },
+      env: { ...(options.inheritEnv === false ? {} : process.env), NO_COLOR: "1", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
