@@ -7,6 +7,7 @@ import { getCheck, hasCheck } from "../checks/registry.js";
 import { UsageError } from "../errors.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { parsePeriod } from "../evaluate/period.js";
+import { describeScope, resolveScope } from "../evaluate/scope.js";
 import { defaultWaiversPath, loadWaivers } from "../evaluate/waivers.js";
 import type { CheckInfo } from "../report/model.js";
 import {
@@ -87,8 +88,13 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     : loadWaivers(defaultWaiversPath(app.config.baseDir), { explicit: false });
 
   app.out.info(`evaluating ${catalog.framework.id} over ${period.label}`);
-  // The configured scope when it names accounts and regions; otherwise evaluate discovers it from the store.
-  const { scope } = app.config.config;
+  // The same scope resolution as `evaluate` and the library: config's scope, else the store's.
+  const scope = await resolveScope({
+    store: app.store(),
+    config: app.config.config,
+    configFile: app.config.file,
+  });
+  app.out.info(describeScope(scope));
   const findings = await evaluate({
     store: app.store(),
     catalog,
@@ -96,9 +102,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     period,
     waivers,
     now: new Date(),
-    ...(scope.accounts.length > 0 && scope.regions.length > 0
-      ? { scope: { accounts: scope.accounts.map((a) => a.id), regions: scope.regions } }
-      : {}),
+    scope: { accounts: scope.accounts, regions: scope.regions },
   });
   const sign = options.sign ? { signer: await app.signer(), p12: await pdfCertificate(app) } : false;
   const built = await buildReport({
