@@ -61,7 +61,7 @@ try {
       else {
         // Fixed times: the same sources give the same zip.
         zip.addFile(p, path.relative(pkg, p).split(path.sep).join("/"), {
-          mtime: new Date(0),
+          mtime: new Date("2000-01-01T00:00:00Z"),
           mode: st.mode,
         });
         files++;
