@@ -13,6 +13,7 @@ import type { CheckInfo } from "../report/model.js";
 import {
   type BuiltReport,
   buildReport,
+  checkTarget,
   type PdfCertificate,
   parseFormats,
   REPORT_FORMATS,
@@ -83,6 +84,8 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     app.cwd,
     options.out ?? path.join("reports", `${catalog.framework.id}_${period.label.replace(/\.\./g, "_to_")}`),
   );
+  // Refused before the keys or the PDF certificate could be created (nothing is written on exit 2).
+  checkTarget(out, options.zip ? `${out}.zip` : undefined, options.force);
   const waivers = options.waivers
     ? loadWaivers(path.resolve(app.cwd, options.waivers), { explicit: true })
     : loadWaivers(defaultWaiversPath(app.config.baseDir), { explicit: false });

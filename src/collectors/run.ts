@@ -483,7 +483,8 @@ async function resolveAccounts(
     }),
   );
   // Not one account reachable: nothing was collected, so this is an input error, not a partial run.
-  if (failures.size === plan.accounts.length) throw allAccountsFailed(failures);
+  // (A run stopped while it was starting keeps its error records: the interruption is evidence.)
+  if (failures.size === plan.accounts.length && !options.signal?.aborted) throw allAccountsFailed(failures);
   return { accounts: plan.accounts, identities, failures };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -131,6 +131,17 @@ describe("a failing run exits 2 and writes nothing", { timeout: 120_000 }, () =>
     const ws = workspace();
     writeFileSync(path.join(ws.cwd, "auditpack.config.yaml"), "aws:\n  timeouts: { connect: -1 }\n");
     await expectExit2(["collect", "--regions", "eu-west-1"], ws, /aws\.timeouts\.connect/, STATIC_KEYS);
+  });
+
+  it("report refuses an --out that holds files before creating a key or a PDF certificate", async () => {
+    const ws = workspace();
+    mkdirSync(path.join(ws.cwd, "out"));
+    writeFileSync(path.join(ws.cwd, "out", "keep.txt"), "mine");
+    await expectExit2(
+      ["report", "--framework", "pci-dss-4.0", "--period", "2026-Q3", "--out", "out"],
+      ws,
+      /--out .*out already holds files/,
+    );
   });
 
   it("a bad timeout option is refused before anything runs", async () => {
