@@ -63,6 +63,10 @@ export function registerReport(program: Command): void {
     .option("--zip", "also write <out>.zip", false)
     .option("--force", "replace an existing package at --out", false)
     .action(action<ReportCliOptions>(async (app, options) => runReport(app, options)));
+  cmd.addHelpText(
+    "after",
+    "\nScope: accounts and regions come from the config's scope, else every one the store holds evidence for;\nthe line printed before the evaluation says which.\n",
+  );
   examples(cmd, [
     "auditpack report --framework pci-dss-4.0 --period 2026-Q3",
     "auditpack report --framework pci-dss-4.0 --requirements 8,10,11 --period 2026-Q3 --zip",
