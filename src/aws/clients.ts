@@ -170,8 +170,18 @@ export class ClientFactory {
   private base(): AwsCredentialIdentityProvider | AwsCredentialIdentity {
     this.baseProvider ??=
       this.options.credentials ??
-      shared(fromNodeProviderChain(this.options.profile ? { profile: this.options.profile } : {}));
+      shared(
+        fromNodeProviderChain({
+          ...this.chainOptions(),
+          ...(this.options.profile ? { profile: this.options.profile } : {}),
+        }),
+      );
     return this.baseProvider;
+  }
+
+  /** The credential chain's own clients (SSO, STS for role profiles) get the same timeouts. */
+  private chainOptions(): { clientConfig: ReturnType<typeof timeoutConfig> } {
+    return { clientConfig: timeoutConfig(this.options.timeouts) };
   }
 
   /** Credentials per account, shared by all its clients (one AssumeRole per account, refreshed before expiry). */
@@ -179,7 +189,9 @@ export class ClientFactory {
     let provider = this.credentialsByAccount.get(account);
     if (provider) return provider;
     const access = this.access.get(account);
-    const source = access?.profile ? shared(fromNodeProviderChain({ profile: access.profile })) : this.base();
+    const source = access?.profile
+      ? shared(fromNodeProviderChain({ ...this.chainOptions(), profile: access.profile }))
+      : this.base();
     if (access?.roleArn) {
       const clientConfig: Record<string, unknown> = {
         region: this.stsRegion(),
