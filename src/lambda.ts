@@ -161,6 +161,9 @@ export async function collectHandler(
     ...(accounts ? { accounts } : {}),
     ...(regions ? { regions } : {}),
     ...(fixtures ? { fixtures } : {}),
+    // One Map item per account and region: an unreachable member account is recorded as error
+    // records (evidence of the gap) and a partial result, not a failed item.
+    unreachableAccounts: "record",
   });
   return {
     status: summary.status,

@@ -73,6 +73,11 @@ export interface CollectOptions {
   rateLimits?: boolean;
   /** Base credentials instead of the default chain (tests, embedding). */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /**
+   * When no account in scope can be reached: "fail" (default) throws a UsageError (exit 2) before
+   * anything is written; "record" writes each collector's error records and returns a partial run.
+   */
+  unreachableAccounts?: "fail" | "record";
   /** Wall clock for live runs (tests); for fixture runs, the clock to replay (default: the scenario's). */
   now?: () => Date;
 }
@@ -484,7 +489,8 @@ async function resolveAccounts(
   );
   // Not one account reachable: nothing was collected, so this is an input error, not a partial run.
   // (A run stopped while it was starting keeps its error records: the interruption is evidence.)
-  if (failures.size === plan.accounts.length && !options.signal?.aborted) throw allAccountsFailed(failures);
+  const fail = options.unreachableAccounts !== "record" && !options.signal?.aborted;
+  if (fail && failures.size === plan.accounts.length) throw allAccountsFailed(failures);
   return { accounts: plan.accounts, identities, failures };
 }
 

@@ -137,5 +137,16 @@ describe("assume role through STS (moto)", () => {
       message: expect.stringMatching(/no account in scope could be reached.*\n.*444455556666: WrongAccount/),
     });
     expect(await records(store)).toEqual([]);
+    // The Lambda handler asks for error records instead: the gap is evidence too.
+    const recorded = await collect({
+      store,
+      signer: newSigner(),
+      config,
+      credentials,
+      collectors: ["logs_log_groups"],
+      unreachableAccounts: "record",
+    });
+    expect(recorded.status).toBe("partial");
+    expect((await records(store)).map((r) => r.error?.code)).toEqual(["WrongAccount"]);
   });
 });
