@@ -43,6 +43,13 @@ export { attachFile } from "./evaluate/attach.js";
 export { evaluate } from "./evaluate/evaluate.js";
 export { type Period, parsePeriod, rangePeriod } from "./evaluate/period.js";
 export { pullControl } from "./evaluate/pull.js";
+export {
+  describeScope,
+  type ResolvedScope,
+  type ResolveScopeOptions,
+  resolveScope,
+  type ScopeSource,
+} from "./evaluate/scope.js";
 export type * from "./evaluate/types.js";
 export { loadWaivers } from "./evaluate/waivers.js";
 // Evidence records, ledger and verification

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { parseDocument } from "yaml";
 import { discoverAccounts } from "./aws/organization.js";
+import { timeoutConfig } from "./aws/timeouts.js";
 import { type CollectSummary, collect } from "./collectors/run.js";
 import { type LoadedConfig, loadConfig, parseConfig } from "./config/load.js";
 import type { AccountConfig, AuditpackConfig } from "./config/schema.js";
@@ -161,6 +162,9 @@ export async function collectHandler(
     ...(accounts ? { accounts } : {}),
     ...(regions ? { regions } : {}),
     ...(fixtures ? { fixtures } : {}),
+    // One Map item per account and region: an unreachable member account is recorded as error
+    // records (evidence of the gap) and a partial result, not a failed item.
+    unreachableAccounts: "record",
   });
   return {
     status: summary.status,
@@ -239,6 +243,7 @@ export async function planHandler(event: PlanEvent = {}, env: NodeJS.ProcessEnv 
     ...(config.aws.endpoint ? { endpoint: config.aws.endpoint } : {}),
     ...(config.store.type === "s3" ? { forcePathStyle: config.store.forcePathStyle } : {}),
     maxAttempts: config.aws.maxAttempts,
+    ...timeoutConfig(config.aws.timeouts),
   });
   try {
     await s3.send(

@@ -11,6 +11,7 @@ import type { ClientConstructor, ServiceName } from "../collectors/types.js";
 import type { CallerIdentity } from "../evidence/ledger-format.js";
 import { GLOBAL_REGION } from "../evidence/record.js";
 import { applyRateLimit, type MiddlewareClient, type RateLimiter } from "./rate-limit.js";
+import { type AwsTimeouts, timeoutConfig } from "./timeouts.js";
 
 /** The SDK clients auditpack knows, by their signing name. */
 const SERVICE_OF = new Map<ClientConstructor<unknown>, ServiceName>([
@@ -53,6 +54,8 @@ export interface ClientFactoryOptions {
   /** Endpoint for every service, only when configured: AWS_ENDPOINT_URL(_<SERVICE>) keep working otherwise. */
   endpoint?: string;
   maxAttempts?: number;
+  /** Connect and request timeouts per attempt (default: 5 s and 60 s). */
+  timeouts?: AwsTimeouts;
   /** Base credentials instead of the default provider chain (tests, embedding). */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Replay mode: the transport for each account, region and service. No credentials, no network. */
@@ -148,6 +151,7 @@ export class ClientFactory {
     } else {
       config.credentials = this.credentialsFor(account);
       if (this.options.endpoint) config.endpoint = this.options.endpoint;
+      Object.assign(config, timeoutConfig(this.options.timeouts));
     }
     const client = new ctor(config);
     const sdk = client as unknown as MiddlewareClient & { config: { requestHandler: HttpHandler } };
@@ -166,8 +170,18 @@ export class ClientFactory {
   private base(): AwsCredentialIdentityProvider | AwsCredentialIdentity {
     this.baseProvider ??=
       this.options.credentials ??
-      shared(fromNodeProviderChain(this.options.profile ? { profile: this.options.profile } : {}));
+      shared(
+        fromNodeProviderChain({
+          ...this.chainOptions(),
+          ...(this.options.profile ? { profile: this.options.profile } : {}),
+        }),
+      );
     return this.baseProvider;
+  }
+
+  /** The credential chain's own clients (SSO, STS for role profiles) get the same timeouts. */
+  private chainOptions(): { clientConfig: ReturnType<typeof timeoutConfig> } {
+    return { clientConfig: timeoutConfig(this.options.timeouts) };
   }
 
   /** Credentials per account, shared by all its clients (one AssumeRole per account, refreshed before expiry). */
@@ -175,11 +189,14 @@ export class ClientFactory {
     let provider = this.credentialsByAccount.get(account);
     if (provider) return provider;
     const access = this.access.get(account);
-    const source = access?.profile ? shared(fromNodeProviderChain({ profile: access.profile })) : this.base();
+    const source = access?.profile
+      ? shared(fromNodeProviderChain({ ...this.chainOptions(), profile: access.profile }))
+      : this.base();
     if (access?.roleArn) {
       const clientConfig: Record<string, unknown> = {
         region: this.stsRegion(),
         maxAttempts: this.options.maxAttempts ?? 5,
+        ...timeoutConfig(this.options.timeouts),
       };
       if (this.options.endpoint) clientConfig.endpoint = this.options.endpoint;
       provider = shared(

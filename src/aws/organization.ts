@@ -8,6 +8,7 @@ import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { AccountConfig, AuditpackConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
+import { type AwsTimeouts, timeoutConfig } from "./timeouts.js";
 
 /**
  * `scope.organization: true`: the accounts to collect are the organisation's ACTIVE member accounts,
@@ -76,6 +77,7 @@ export interface DiscoverOptions {
   profile?: string;
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   maxAttempts?: number;
+  timeouts?: AwsTimeouts;
   /**
    * Name of the read-only role in each member account (the StackSet's role). Discovered accounts
    * get `arn:<partition>:iam::<id>:role/<name>`; without it they use the base credentials.
@@ -92,6 +94,7 @@ export function organizationsClient(
     region: ORGANIZATIONS_REGION,
     maxAttempts: options.maxAttempts ?? 5,
     retryMode: "adaptive",
+    ...timeoutConfig(options.timeouts),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     credentials:
       options.credentials ??
@@ -115,6 +118,7 @@ export async function discoverAccounts(
       profile: options.profile ?? config.aws.profile,
       credentials: options.credentials,
       maxAttempts: options.maxAttempts ?? config.aws.maxAttempts,
+      timeouts: options.timeouts ?? config.aws.timeouts,
     });
   let listed: OrganizationAccount[];
   try {

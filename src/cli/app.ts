@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { AuditpackError, ExitCode, UsageError } from "../errors.js";
+import { LazySigner } from "../signing/lazy.js";
 import { openSigner } from "../signing/open.js";
 import type { Signer } from "../signing/types.js";
 import { openStore } from "../store/open.js";
@@ -72,13 +73,17 @@ export class CliApp {
     return this.storeInstance;
   }
 
-  /** The configured signer; an Ed25519 key is created on first use when none exists yet. */
-  signer(options: { create?: boolean } = {}): Promise<Signer> {
-    return openSigner(this.config.config.signing, this.config.baseDir, {
-      createIfMissing: options.create ?? true,
-      aws: this.config.config.aws,
-      log: (line) => this.out.info(line),
-    });
+  /**
+   * The configured signer; an Ed25519 key is created when the first signature is made, so a command
+   * that fails before it signs anything leaves no key behind. `create: false` opens it now and fails
+   * when the key file is missing.
+   */
+  async signer(options: { create?: boolean } = {}): Promise<Signer> {
+    const { signing, aws } = this.config.config;
+    const open = (createIfMissing: boolean) =>
+      openSigner(signing, this.config.baseDir, { createIfMissing, aws, log: (line) => this.out.info(line) });
+    if (options.create === false) return open(false);
+    return new LazySigner(signing, () => open(true));
   }
 }
 

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { MultiBar, Presets, type SingleBar } from "cli-progress";
 import type { Command } from "commander";
+import { DEFAULT_TIMEOUTS, parseTimeoutSeconds } from "../aws/timeouts.js";
 import { collectorIds, getCollector } from "../collectors/registry.js";
 import { replayScenario, type ScenarioReplaySummary } from "../collectors/replay-scenario.js";
 import {
@@ -10,6 +11,7 @@ import {
   checkRecordFixtures,
   collect,
 } from "../collectors/run.js";
+import type { AuditpackConfig } from "../config/schema.js";
 import { ExitCode, UsageError } from "../errors.js";
 import type { CliApp } from "./app.js";
 import { commaList, parseDate } from "./options.js";
@@ -24,6 +26,8 @@ interface CollectCliOptions {
   fixtures?: string;
   recordFixtures?: string;
   pseudonymizeUsers: boolean;
+  connectTimeout?: string;
+  readTimeout?: string;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -52,6 +56,14 @@ export function registerCollect(program: Command): void {
     )
     .option("--record-fixtures <dir>", "also save what this live run saw, redacted, as a replayable scenario")
     .option(
+      "--connect-timeout <seconds>",
+      `seconds to connect to an AWS endpoint, per attempt (default: aws.timeouts.connect, ${DEFAULT_TIMEOUTS.connect})`,
+    )
+    .option(
+      "--read-timeout <seconds>",
+      `seconds for a request's whole response, per attempt; retries still apply (default: aws.timeouts.request, ${DEFAULT_TIMEOUTS.request})`,
+    )
+    .option(
       "--pseudonymize-users",
       "replace user names with keyed hashes (key in $AUDITPACK_PSEUDONYMIZE_KEY)",
       false,
@@ -63,6 +75,7 @@ export function registerCollect(program: Command): void {
     "auditpack collect --collectors cloudtrail_trails,cognito_user_pools --profile audit",
     "auditpack collect --record-fixtures ./repro --collectors config_recorder",
     "auditpack collect --fixtures demo --json > summary.json",
+    "auditpack collect --regions eu-west-1 --connect-timeout 3 --read-timeout 20",
   ]);
 }
 
@@ -82,13 +95,21 @@ async function runCollect(app: CliApp, options: CollectCliOptions): Promise<numb
     if (!ACCOUNT.test(a)) throw new UsageError(`--accounts: "${a}" is not a 12-digit AWS account id`);
   }
   const since = options.since === undefined ? undefined : parseDate("--since", options.since);
+  const connect =
+    options.connectTimeout === undefined
+      ? undefined
+      : parseTimeoutSeconds("--connect-timeout", options.connectTimeout);
+  const request =
+    options.readTimeout === undefined
+      ? undefined
+      : parseTimeoutSeconds("--read-timeout", options.readTimeout);
 
   checkRecordFixtures(options.fixtures, options.recordFixtures);
   const display = new ProgressDisplay(app);
   const common = {
     store: app.store({ create: true }),
     signer: await app.signer(),
-    config: app.config.config,
+    config: withTimeouts(app.config.config, connect, request),
     collectors,
     regions,
     accounts,
@@ -115,6 +136,17 @@ async function runCollect(app: CliApp, options: CollectCliOptions): Promise<numb
     for (const line of summaryTable(summary)) app.out.info(line);
   }
   return summary.status === "ok" ? ExitCode.ok : ExitCode.partial;
+}
+
+/** The config with --connect-timeout / --read-timeout applied over aws.timeouts. */
+function withTimeouts(config: AuditpackConfig, connect?: number, request?: number): AuditpackConfig {
+  if (connect === undefined && request === undefined) return config;
+  const timeouts = {
+    ...config.aws.timeouts,
+    ...(connect ? { connect } : {}),
+    ...(request ? { request } : {}),
+  };
+  return { ...config, aws: { ...config.aws, timeouts } };
 }
 
 const label = (r: { collector: string; account: string; region: string }) =>

@@ -5,6 +5,7 @@ import { loadCatalog } from "../catalog/load.js";
 import { UsageError } from "../errors.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { periodFromOptions } from "../evaluate/period.js";
+import { describeScope, resolveScope } from "../evaluate/scope.js";
 import { type Findings, STATUSES, type Status } from "../evaluate/types.js";
 import { loadWaivers } from "../evaluate/waivers.js";
 import type { CliApp } from "./app.js";
@@ -19,6 +20,8 @@ interface EvaluateCliOptions {
   waivers?: string;
   out?: string;
   failOn?: string;
+  accounts?: string;
+  regions?: string;
 }
 
 /** --fail-on fail,error -> the statuses that make the exit code 1. */
@@ -46,12 +49,24 @@ export function registerEvaluate(program: Command): void {
     .option("--period <period>", "2026-Q3, 2026-08 or 2026-07-01..2026-09-30 (UTC)")
     .option("--at <date>", "evaluate one instant instead: a date (its last second) or a UTC timestamp")
     .option("--waivers <file>", "waivers YAML (default: waivers.yaml beside the config, when present)")
+    .option(
+      "--accounts <ids>",
+      "comma-separated account ids (default: scope.accounts, else every account in the store)",
+    )
+    .option(
+      "--regions <regions>",
+      "comma-separated regions (default: scope.regions, else every region in the store)",
+    )
     .option("--out <dir>", "also write findings.json into this directory")
     .option(
       "--fail-on <statuses>",
       "exit 1 when any requirement has one of these statuses: fail,error (default: exit 0)",
     )
     .action(action<EvaluateCliOptions>(async (app, options) => runEvaluate(app, options)));
+  cmd.addHelpText(
+    "after",
+    "\nScope: each of accounts and regions comes from the flags, else the config's scope, else every one the store\nholds evidence for; the first line printed says which.\n",
+  );
   cmd.addHelpText(
     "after",
     "\nExit code: 0 once the evaluation completes, whatever it found; with --fail-on fail,error it is 1\nwhen any requirement has one of those statuses (for CI gates). 2 for bad input.\n",
@@ -72,15 +87,31 @@ async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<nu
     ? path.resolve(app.cwd, options.waivers)
     : app.resolvePath("waivers.yaml");
   const waivers = loadWaivers(waiversFile, { explicit: options.waivers !== undefined, catalog });
-  const scope = app.config.config.scope;
+  const accounts = commaList(options.accounts);
+  for (const a of accounts ?? []) {
+    if (!/^\d{12}$/.test(a)) throw new UsageError(`--accounts: "${a}" is not a 12-digit AWS account id`);
+  }
+  const regions = commaList(options.regions);
+  for (const r of regions ?? []) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) throw new UsageError(`--regions: "${r}" is not a region name`);
+  }
+  const store = app.store();
+  const scope = await resolveScope({
+    store,
+    config: app.config.config,
+    configFile: app.config.file,
+    accounts,
+    regions,
+  });
+  app.out.info(describeScope(scope));
   const findings = await evaluate({
-    store: app.store(),
+    store,
     catalog,
     requirements,
     period,
     waivers,
     now: new Date(),
-    scope: { accounts: scope.accounts.map((a) => a.id), regions: scope.regions },
+    scope: { accounts: scope.accounts, regions: scope.regions },
   });
   if (options.out) {
     const dir = path.resolve(app.cwd, options.out);
@@ -100,9 +131,6 @@ function printTable(app: CliApp, f: Findings): void {
     out.info("DEMONSTRATION DATA: evidence from fixture scenarios, not a real environment");
   out.info(
     `${f.framework.name} ${f.framework.version} (${f.framework.id}), ${f.period.label}: ${f.period.start} to ${f.period.end}`,
-  );
-  out.info(
-    `scope: accounts ${f.scope.accounts.join(", ") || "(none)"}; regions ${f.scope.regions.join(", ") || "(none)"}`,
   );
   const rows = f.requirements.map((r) => {
     const counts = new Map<Status, number>();

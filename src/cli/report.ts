@@ -7,11 +7,13 @@ import { getCheck, hasCheck } from "../checks/registry.js";
 import { UsageError } from "../errors.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { parsePeriod } from "../evaluate/period.js";
+import { describeScope, resolveScope } from "../evaluate/scope.js";
 import { defaultWaiversPath, loadWaivers } from "../evaluate/waivers.js";
 import type { CheckInfo } from "../report/model.js";
 import {
   type BuiltReport,
   buildReport,
+  checkTarget,
   type PdfCertificate,
   parseFormats,
   REPORT_FORMATS,
@@ -61,6 +63,10 @@ export function registerReport(program: Command): void {
     .option("--zip", "also write <out>.zip", false)
     .option("--force", "replace an existing package at --out", false)
     .action(action<ReportCliOptions>(async (app, options) => runReport(app, options)));
+  cmd.addHelpText(
+    "after",
+    "\nScope: accounts and regions come from the config's scope, else every one the store holds evidence for;\nthe line printed before the evaluation says which.\n",
+  );
   examples(cmd, [
     "auditpack report --framework pci-dss-4.0 --period 2026-Q3",
     "auditpack report --framework pci-dss-4.0 --requirements 8,10,11 --period 2026-Q3 --zip",
@@ -82,13 +88,20 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     app.cwd,
     options.out ?? path.join("reports", `${catalog.framework.id}_${period.label.replace(/\.\./g, "_to_")}`),
   );
+  // Refused before the keys or the PDF certificate could be created (nothing is written on exit 2).
+  checkTarget(out, options.zip ? `${out}.zip` : undefined, options.force);
   const waivers = options.waivers
     ? loadWaivers(path.resolve(app.cwd, options.waivers), { explicit: true, catalog })
     : loadWaivers(defaultWaiversPath(app.config.baseDir), { explicit: false, catalog });
 
   app.out.info(`evaluating ${catalog.framework.id} over ${period.label}`);
-  // The configured scope when it names accounts and regions; otherwise evaluate discovers it from the store.
-  const { scope } = app.config.config;
+  // The same scope resolution as `evaluate` and the library: config's scope, else the store's.
+  const scope = await resolveScope({
+    store: app.store(),
+    config: app.config.config,
+    configFile: app.config.file,
+  });
+  app.out.info(describeScope(scope));
   const findings = await evaluate({
     store: app.store(),
     catalog,
@@ -96,9 +109,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     period,
     waivers,
     now: new Date(),
-    ...(scope.accounts.length > 0 && scope.regions.length > 0
-      ? { scope: { accounts: scope.accounts.map((a) => a.id), regions: scope.regions } }
-      : {}),
+    scope: { accounts: scope.accounts, regions: scope.regions },
   });
   const sign = options.sign ? { signer: await app.signer(), p12: await pdfCertificate(app) } : false;
   const built = await buildReport({

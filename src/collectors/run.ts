@@ -2,10 +2,12 @@ import path from "node:path";
 import type { HttpHandler } from "@smithy/protocol-http";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { ClientFactory, DEFAULT_STS_REGION } from "../aws/clients.js";
+import { describeAccessFailure, describeNetworkFailure, failureHint } from "../aws/errors.js";
 import { type FixtureScenario, loadScenario } from "../aws/fixtures.js";
 import { discoverAccounts } from "../aws/organization.js";
 import { RateLimiter, runBounded } from "../aws/rate-limit.js";
 import { FixtureRecorder } from "../aws/recorder.js";
+import { type DefaultRegion, defaultRegion } from "../aws/region.js";
 import { ReplayHandler } from "../aws/replay.js";
 import { describeIssues } from "../config/load.js";
 import type { AuditpackConfig } from "../config/schema.js";
@@ -71,6 +73,11 @@ export interface CollectOptions {
   rateLimits?: boolean;
   /** Base credentials instead of the default chain (tests, embedding). */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /**
+   * When no account in scope can be reached: "fail" (default) throws a UsageError (exit 2) before
+   * anything is written; "record" writes each collector's error records and returns a partial run.
+   */
+  unreachableAccounts?: "fail" | "record";
   /** Wall clock for live runs (tests); for fixture runs, the clock to replay (default: the scenario's). */
   now?: () => Date;
 }
@@ -136,7 +143,8 @@ interface Plan {
  */
 export async function collect(options: CollectOptions): Promise<CollectSummary> {
   const started = performance.now();
-  const plan = planRun(options);
+  const needsRegion = !options.fixtures && !options.regions?.length && !options.config.scope.regions.length;
+  const plan = planRun(options, needsRegion ? await defaultRegion(baseProfile(options)) : undefined);
   const recorder = options.recordFixtures
     ? new FixtureRecorder(path.resolve(options.recordFixtures))
     : undefined;
@@ -243,7 +251,7 @@ export function checkRecordFixtures(fixtures: unknown, recordFixtures: string | 
 }
 
 /** Validate every input before any AWS call: collectors and their options, scope, window. */
-function planRun(options: CollectOptions): Plan {
+function planRun(options: CollectOptions, fallbackRegion?: DefaultRegion): Plan {
   const { config } = options;
   const scenario =
     typeof options.fixtures === "string"
@@ -305,13 +313,12 @@ function planRun(options: CollectOptions): Plan {
   const now = options.now ?? (() => new Date());
   const regions = [...(options.regions ?? config.scope.regions)];
   if (regions.length === 0) {
-    const fromEnv = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-    if (!fromEnv) {
+    if (!fallbackRegion) {
       throw new UsageError("no regions to collect", {
-        hint: "list them in scope.regions in the config, pass --regions eu-west-1,us-east-1, or set AWS_REGION",
+        hint: "list them in scope.regions in the config, pass --regions eu-west-1,us-east-1, set AWS_REGION, or set region in your AWS profile",
       });
     }
-    regions.push(fromEnv);
+    regions.push(fallbackRegion.region);
   }
   const end = now();
   const window = { start: options.since ?? new Date(end.getTime() - DEFAULT_LOOKBACK_MS), end };
@@ -399,6 +406,7 @@ function createFactory(
     profile: options.profile ?? config.aws.profile,
     endpoint: config.aws.endpoint,
     maxAttempts: config.aws.maxAttempts,
+    timeouts: config.aws.timeouts,
     credentials: options.credentials,
     limiter: options.rateLimits === false ? undefined : limiter,
     stsRegion: plan.regions[0] ?? DEFAULT_STS_REGION,
@@ -444,10 +452,10 @@ async function resolveAccounts(
     try {
       identity = await factory.callerIdentity("", options.signal);
     } catch (cause) {
-      const info = describeError(cause);
+      const info = await describeAccessFailure(cause, baseProfile(options));
       throw new UsageError(`cannot find which AWS account to collect: ${info.code}: ${info.message}`, {
         cause,
-        hint: "configure credentials (AWS_PROFILE, --profile, `aws sso login`, environment variables) or list scope.accounts",
+        hint: failureHint(info.kind),
       });
     }
     identities.set(identity.account, identity);
@@ -468,11 +476,37 @@ async function resolveAccounts(
           identities.set(account, identity);
         }
       } catch (error) {
-        failures.set(account, { ...describeError(error), operation: "GetCallerIdentity" });
+        const profile = options.config.scope.accounts.find((a) => a.id === account)?.profile;
+        const info = await describeAccessFailure(error, profile ?? baseProfile(options));
+        failures.set(account, {
+          ...describeError(error),
+          code: info.code,
+          message: info.message,
+          operation: "GetCallerIdentity",
+        });
       }
     }),
   );
+  // Not one account reachable: nothing was collected, so this is an input error, not a partial run.
+  // (A run stopped while it was starting keeps its error records: the interruption is evidence.)
+  const fail = options.unreachableAccounts !== "record" && !options.signal?.aborted;
+  if (fail && failures.size === plan.accounts.length) throw allAccountsFailed(failures);
   return { accounts: plan.accounts, identities, failures };
+}
+
+/** The profile the base credentials come from: --profile, aws.profile, then AWS_PROFILE. */
+function baseProfile(options: CollectOptions): string | undefined {
+  return options.profile ?? options.config.aws.profile ?? process.env.AWS_PROFILE;
+}
+
+function allAccountsFailed(failures: Map<string, ErrorInfo>): UsageError {
+  const lines = [...failures]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([account, f]) => `  - ${account}: ${f.code}: ${f.message}`);
+  const network = [...failures.values()].every((f) => f.message.startsWith("network:"));
+  return new UsageError(`no account in scope could be reached; nothing was collected:\n${lines.join("\n")}`, {
+    hint: failureHint(network ? "network" : "credentials"),
+  });
 }
 
 interface RunScope {
@@ -617,6 +651,8 @@ export function describeError(error: unknown): ErrorInfo {
   const info: ErrorInfo = { code, message: redactText(e.message || String(error)) };
   if (e.$metadata?.requestId) info.requestId = e.$metadata.requestId;
   if (typeof e.operation === "string") info.operation = e.operation;
+  // Network failures and timeouts say so, naming the timeout that fired.
+  Object.assign(info, describeNetworkFailure(error));
   return info;
 }
 

@@ -85,6 +85,13 @@ export const AwsSchema = z.strictObject({
   maxAttempts: z.number().int().min(1).max(20).default(5),
   /** Account-region pairs collected at once. */
   concurrency: z.number().int().min(1).max(64).default(4),
+  /** Seconds per attempt to connect and to get a whole response (the SDK's retries still apply). */
+  timeouts: z
+    .strictObject({
+      connect: z.number().positive().max(3600).default(5),
+      request: z.number().positive().max(3600).default(60),
+    })
+    .default({ connect: 5, request: 60 }),
 });
 
 export const ConfigSchema = z.strictObject({
@@ -92,7 +99,7 @@ export const ConfigSchema = z.strictObject({
   scope: ScopeSchema.default({ accounts: [], regions: [], organization: false }),
   store: StoreSchema.default({ type: "fs", path: "./auditpack-store" }),
   signing: SigningSchema.default({ type: "ed25519", keyFile: "./auditpack-keys/signing-key.pem" }),
-  aws: AwsSchema.default({ maxAttempts: 5, concurrency: 4 }),
+  aws: AwsSchema.default({ maxAttempts: 5, concurrency: 4, timeouts: { connect: 5, request: 60 } }),
   /** Per-collector options, keyed by collector id (validated by each collector). */
   collectors: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   schedules: z.array(ScheduleSchema).default([]),

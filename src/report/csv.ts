@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { Findings } from "../evaluate/types.js";
 import type { ReportModel } from "./model.js";
+import { spreadsheetSafe } from "./spreadsheet-safe.js";
 
 /**
  * findings.csv (one row per resource, check and interval, RFC 4180: CRLF line ends, fields quoted
@@ -27,7 +28,9 @@ export const CSV_COLUMNS = [
   "data",
 ] as const;
 
-export function csvField(value: string): string {
+/** One RFC 4180 field, made spreadsheet-safe first (no cell of findings.csv runs as a formula). */
+export function csvField(raw: string): string {
+  const value = spreadsheetSafe(raw);
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 

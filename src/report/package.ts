@@ -205,7 +205,8 @@ export function parseFormats(formats: readonly string[]): ReportFormat[] {
   return [...new Set(cleaned as ReportFormat[])];
 }
 
-function checkTarget(out: string, zipFile: string | undefined, force: boolean): void {
+/** --out (and its .zip) may be written: checked again by buildReport, and by the CLI before it writes anything. */
+export function checkTarget(out: string, zipFile: string | undefined, force: boolean): void {
   if (existsSync(out)) {
     if (!statSync(out).isDirectory()) {
       throw new UsageError(`--out ${out} exists and is not a directory`, { hint: "choose another --out" });

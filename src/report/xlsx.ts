@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import type { EvidenceRef, Status } from "../evaluate/types.js";
 import type { DayStatus, ReportModel } from "./model.js";
+import { spreadsheetSafeValue } from "./spreadsheet-safe.js";
 
 /**
  * Renders the report model as an Excel workbook with exceljs's streaming writer, so a sheet of
@@ -304,7 +305,7 @@ function writeSheet(
     if (c.kind !== "date" && c.kind !== "status") plainColumns.push(i + 1);
   });
   for (const values of rows) {
-    const row = ws.addRow(values);
+    const row = ws.addRow(values.map(spreadsheetSafeValue));
     // One shared style object per unstyled cell: exceljs then finds its style id by identity
     // instead of building and hashing a fresh style for every cell.
     for (const i of plainColumns) if (values[i - 1] !== null) row.getCell(i).style = styles.plain;

@@ -8,6 +8,7 @@ import {
   SignCommand,
 } from "@aws-sdk/client-kms";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { timeoutConfig } from "../aws/timeouts.js";
 import { AuditpackError, ExitCode, UsageError } from "../errors.js";
 import type { Signature, Signer } from "./types.js";
 import { keyIdOf, verifySignature } from "./verify.js";
@@ -192,7 +193,7 @@ export class KmsSigner implements Signer {
 
 function clientConfig(options: KmsSignerOptions): KMSClientConfig {
   // Only set what is configured, so the SDK's own chain (AWS_REGION, AWS_ENDPOINT_URL, profiles) still applies.
-  const config: KMSClientConfig = {};
+  const config: KMSClientConfig = { ...timeoutConfig() };
   const region = options.region ?? regionOfArn(options.keyId);
   if (region) config.region = region;
   if (options.endpoint) config.endpoint = options.endpoint;

@@ -14,6 +14,7 @@ import {
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { timeoutConfig } from "../aws/timeouts.js";
 import type { S3StoreConfig } from "../config/schema.js";
 import { ObjectExistsError, ObjectNotFoundError, StoreError, UsageError } from "../errors.js";
 import { SHA256_HEX, sha256Hex } from "../evidence/canonical.js";
@@ -298,7 +299,7 @@ export function s3ClientConfig(
   options: Pick<S3StoreOptions, "region" | "endpoint" | "forcePathStyle" | "maxAttempts" | "credentials">,
 ): S3ClientConfig {
   // Only set what is configured, so the SDK's own chain (AWS_REGION, AWS_ENDPOINT_URL, profiles) still applies.
-  const config: S3ClientConfig = { forcePathStyle: options.forcePathStyle ?? false };
+  const config: S3ClientConfig = { forcePathStyle: options.forcePathStyle ?? false, ...timeoutConfig() };
   if (options.region) config.region = options.region;
   if (options.endpoint) config.endpoint = options.endpoint;
   if (options.maxAttempts !== undefined) config.maxAttempts = options.maxAttempts;

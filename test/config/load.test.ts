@@ -38,8 +38,29 @@ describe("config loading", () => {
     const { file } = tempFile(text);
     const { config } = loadConfig(file);
     expect(config.organization.name).toBe("Example Payments Ltd");
-    expect(config.scope.accounts[0]?.id).toBe("111122223333");
-    expect(config.scope.regions).toEqual(["eu-west-1", "us-east-1"]);
+    // The example's scope is commented out: an uncommented scope is always a deliberate one.
+    expect(config.scope.accounts).toEqual([]);
+    expect(config.scope.regions).toEqual([]);
+    expect(config.aws.timeouts).toEqual({ connect: 5, request: 60 });
+    // Uncommented, the documented scope block is valid as written.
+    const block = text.slice(text.indexOf("# scope:\n"), text.indexOf("\n\n", text.indexOf("# scope:\n")));
+    const uncommented = text.replace(block, block.replace(/^# ?/gm, ""));
+    const { config: scoped } = loadConfig(tempFile(uncommented).file);
+    expect(scoped.scope.accounts[0]?.id).toBe("111122223333");
+    expect(scoped.scope.regions).toEqual(["eu-west-1", "us-east-1"]);
+  });
+
+  it("rejects timeouts that are not a positive number of seconds, naming the field", () => {
+    expect(() => parseConfig({ aws: { timeouts: { request: 0 } } }, "t.yaml")).toThrow(
+      /aws\.timeouts\.request/,
+    );
+    expect(() => parseConfig({ aws: { timeouts: { connect: "5s" } } }, "t.yaml")).toThrow(
+      /aws\.timeouts\.connect/,
+    );
+    expect(parseConfig({ aws: { timeouts: { connect: 0.5 } } }, "t.yaml").aws.timeouts).toEqual({
+      connect: 0.5,
+      request: 60,
+    });
   });
 
   it("accepts an S3 store with Object Lock and KMS", () => {

@@ -1,12 +1,13 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation ${Name} syntax in plain strings, on purpose */
 import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify, type YAMLMap, type YAMLSeq } from "yaml";
 import { ORGANIZATION_IAM_ACTIONS } from "../../src/aws/organization.js";
 import { iamPolicy } from "../../src/collectors/registry.js";
 import * as lambda from "../../src/lambda.js";
 import { loadLambdaConfig } from "../../src/lambda.js";
-import { templatePath } from "../../src/paths.js";
+import { PACKAGE_ROOT, templatePath } from "../../src/paths.js";
 
 /**
  * The deployment templates (templates/deploy/*.yaml, CloudFormation). Regenerate the member role's
@@ -182,15 +183,47 @@ describe("templates/deploy", () => {
       }
     });
 
+    it("asks for Trial first, with no default: GOVERNANCE for 1 day, or COMPLIANCE for RetentionDays", () => {
+      expect(Object.keys(t.Parameters)[0]).toBe("Trial");
+      expect(t.Parameters.Trial).toMatchObject({ Type: "String", AllowedValues: ["true", "false"] });
+      expect(t.Parameters.Trial.Default).toBeUndefined();
+      expect((t as Json).Conditions.IsTrial).toEqual({ "Fn::Equals": [{ Ref: "Trial" }, "true"] });
+      const retention = t.Resources.EvidenceBucket!.Properties.ObjectLockConfiguration.Rule.DefaultRetention;
+      expect(retention).toEqual({
+        Mode: { "Fn::If": ["IsTrial", "GOVERNANCE", "COMPLIANCE"] },
+        Days: { "Fn::If": ["IsTrial", 1, { Ref: "RetentionDays" }] },
+      });
+    });
+
+    it("keeps each function's logs in its own log group, with a retention", () => {
+      const functions = resourcesOfType(t, "AWS::Lambda::Function");
+      expect(functions.length).toBe(3);
+      expect(t.Parameters.LogRetentionDays).toMatchObject({ Type: "Number", Default: 90 });
+      for (const [name, fn] of functions) {
+        const groupName = fn.LoggingConfig?.LogGroup?.Ref;
+        expect(groupName, name).toBeDefined();
+        const group = t.Resources[groupName]!;
+        expect(group.Type).toBe("AWS::Logs::LogGroup");
+        expect(group.Properties.RetentionInDays).toEqual({ Ref: "LogRetentionDays" });
+        // The group Lambda would otherwise create itself, without retention.
+        expect(group.Properties.LogGroupName["Fn::Sub"]).toBe(`/aws/lambda/${fn.FunctionName["Fn::Sub"]}`);
+      }
+    });
+
+    it("says the code bucket must be in the stack's region", () => {
+      expect(t.Parameters.CodeBucket.Description).toMatch(/same region as this stack/);
+    });
+
     it("locks the evidence bucket in COMPLIANCE mode for the configured days, versioned, SSE-KMS", () => {
       const bucket = t.Resources.EvidenceBucket!;
       expect(bucket.Type).toBe("AWS::S3::Bucket");
       expect(bucket.DeletionPolicy).toBe("Retain");
       const p = bucket.Properties;
       expect(p.ObjectLockEnabled).toBe(true);
-      expect(p.ObjectLockConfiguration).toEqual({
-        ObjectLockEnabled: "Enabled",
-        Rule: { DefaultRetention: { Mode: "COMPLIANCE", Days: { Ref: "RetentionDays" } } },
+      expect(p.ObjectLockConfiguration.ObjectLockEnabled).toBe("Enabled");
+      expect(p.ObjectLockConfiguration.Rule.DefaultRetention.Mode["Fn::If"][2]).toBe("COMPLIANCE");
+      expect(p.ObjectLockConfiguration.Rule.DefaultRetention.Days["Fn::If"][2]).toEqual({
+        Ref: "RetentionDays",
       });
       expect(t.Parameters.RetentionDays).toMatchObject({ Type: "Number", MinValue: 1 });
       expect(p.VersioningConfiguration).toEqual({ Status: "Enabled" });
@@ -237,18 +270,35 @@ describe("templates/deploy", () => {
 
     it("gives the Lambda functions a config the loader accepts: the S3 store with Object Lock, the KMS signer, the organisation", () => {
       for (const [, fn] of resourcesOfType(t, "AWS::Lambda::Function")) {
-        const [text] = fn.Environment.Variables.AUDITPACK_CONFIG["Fn::Sub"] as [string];
-        const json = substitute(text, {
-          RegionList: 'eu-west-1","us-east-1',
-          RetentionDays: "400",
-          EvidenceBucket: "auditpack-evidence-example",
-        });
-        const { config } = loadLambdaConfig(json);
-        expect(config.store).toMatchObject({
-          type: "s3",
-          bucket: "auditpack-evidence-example",
-          objectLock: { mode: "COMPLIANCE", days: 400 },
-        });
+        const [text, vars] = fn.Environment.Variables.AUDITPACK_CONFIG["Fn::Sub"] as [string, Json];
+        // The store's Object Lock follows Trial, like the bucket's default retention.
+        expect(vars.LockMode).toEqual({ "Fn::If": ["IsTrial", "GOVERNANCE", "COMPLIANCE"] });
+        expect(vars.LockDays).toEqual({ "Fn::If": ["IsTrial", "1", { Ref: "RetentionDays" }] });
+        for (const [mode, days] of [
+          ["COMPLIANCE", "400"],
+          ["GOVERNANCE", "1"],
+        ] as const) {
+          const json = substitute(text, {
+            RegionList: 'eu-west-1","us-east-1',
+            LockMode: mode,
+            LockDays: days,
+            EvidenceBucket: "auditpack-evidence-example",
+          });
+          const { config } = loadLambdaConfig(json);
+          expect(config.store).toMatchObject({
+            type: "s3",
+            bucket: "auditpack-evidence-example",
+            objectLock: { mode, days: Number(days) },
+          });
+        }
+        const { config } = loadLambdaConfig(
+          substitute(text, {
+            RegionList: 'eu-west-1","us-east-1',
+            LockMode: "COMPLIANCE",
+            LockDays: "400",
+            EvidenceBucket: "auditpack-evidence-example",
+          }),
+        );
         expect(config.signing.type).toBe("kms");
         expect(config.scope).toMatchObject({ organization: true, regions: ["eu-west-1", "us-east-1"] });
       }
@@ -327,3 +377,21 @@ function regenerateMemberPolicy(): void {
     .map((l) => `${" ".repeat(indent)}${l.replace(/^(\s*)Version: (\S+)$/, '$1Version: "$2"')}`);
   writeFileSync(MEMBER_FILE, [...lines.slice(0, start + 1), ...body, ...lines.slice(end)].join("\n"));
 }
+
+describe("docs/DEPLOY.md", () => {
+  const text = readFileSync(path.join(PACKAGE_ROOT, "docs/DEPLOY.md"), "utf8");
+  const central = text.slice(text.indexOf("### `central.yaml`"));
+
+  it("shows the Trial choice first, and deploys with Trial=true", () => {
+    expect(central.indexOf("Trial")).toBeLessThan(central.indexOf("| Resource |"));
+    const deploy = central.slice(central.indexOf("aws cloudformation deploy"));
+    expect(deploy.split("\n").slice(0, 4).join("\n")).toContain("Trial=true");
+  });
+
+  it("states the code bucket's region and builds the zip with the npm script", () => {
+    expect(central).toMatch(/same region as the stack/);
+    expect(central).toContain("npm run lambda:zip");
+    const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8"));
+    expect(pkg.scripts["lambda:zip"]).toBe("node scripts/lambda-zip.mjs");
+  });
+});

@@ -99,8 +99,12 @@ describe("assume role through STS (moto)", () => {
   });
 
   it("writes error records for an account whose credentials belong to another account", async () => {
+    // moto answers every call as 123456789012: that account collects, MEMBER gets error records.
     const config = parseConfig(
-      { aws: { endpoint, maxAttempts: 1 }, scope: { accounts: [{ id: MEMBER }], regions: [REGION] } },
+      {
+        aws: { endpoint, maxAttempts: 1 },
+        scope: { accounts: [{ id: MEMBER }, { id: "123456789012" }], regions: [REGION] },
+      },
       "test",
     );
     const store = tempStore();
@@ -112,8 +116,37 @@ describe("assume role through STS (moto)", () => {
       collectors: ["logs_log_groups"],
     });
     expect(summary.status).toBe("partial");
-    expect(summary.results[0]?.error?.code).toBe("WrongAccount");
-    const [record] = await records(store);
-    expect(record?.error?.message).toContain("belong to account 123456789012");
+    const member = summary.results.find((r) => r.account === MEMBER);
+    expect(member?.error?.code).toBe("WrongAccount");
+    expect(summary.results.find((r) => r.account === "123456789012")?.status).toBe("ok");
+    const errors = (await records(store)).filter((r) => r.error);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.error?.message).toContain("belong to account 123456789012");
+  });
+
+  it("refuses the run (exit 2) when no account in scope can be reached, and writes nothing", async () => {
+    const config = parseConfig(
+      { aws: { endpoint, maxAttempts: 1 }, scope: { accounts: [{ id: MEMBER }], regions: [REGION] } },
+      "test",
+    );
+    const store = tempStore();
+    const run = collect({ store, signer: newSigner(), config, credentials, collectors: ["logs_log_groups"] });
+    await expect(run).rejects.toMatchObject({
+      name: "UsageError",
+      exitCode: 2,
+      message: expect.stringMatching(/no account in scope could be reached.*\n.*444455556666: WrongAccount/),
+    });
+    expect(await records(store)).toEqual([]);
+    // The Lambda handler asks for error records instead: the gap is evidence too.
+    const recorded = await collect({
+      store,
+      signer: newSigner(),
+      config,
+      credentials,
+      collectors: ["logs_log_groups"],
+      unreachableAccounts: "record",
+    });
+    expect(recorded.status).toBe("partial");
+    expect((await records(store)).map((r) => r.error?.code)).toEqual(["WrongAccount"]);
   });
 });

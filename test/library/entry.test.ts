@@ -49,3 +49,21 @@ describe("the library entry", () => {
     },
   );
 });
+
+describe("the Lambda entry", () => {
+  it.skipIf(!existsSync(path.join(PACKAGE_ROOT, "dist/lambda.js")))(
+    'imports as "auditpack/lambda" (package.json exports), with the three handlers the stack names',
+    () => {
+      const out = execFileSync(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          'const l = await import("auditpack/lambda"); console.log(JSON.stringify(["collectHandler","sealHandler","planHandler"].map((h) => typeof l[h])));',
+        ],
+        { cwd: PACKAGE_ROOT, encoding: "utf8" },
+      );
+      expect(JSON.parse(out.trim())).toEqual(["function", "function", "function"]);
+    },
+  );
+});
