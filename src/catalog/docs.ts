@@ -22,7 +22,8 @@ export function formatParams(params: Record<string, unknown> | undefined): strin
 
 export function formatCheckRef(check: CheckRef): string {
   const params = formatParams(check.params);
-  return params ? `\`${check.id}\` (${params})` : `\`${check.id}\``;
+  const text = params ? `\`${check.id}\` (${params})` : `\`${check.id}\``;
+  return check.supporting ? `${text} [supporting, not sufficient]` : text;
 }
 
 /** Text for table cells and single lines: no pipes or line breaks. */
@@ -58,8 +59,11 @@ function summaryTable(catalogs: Catalog[]): string[] {
 
 function requirementBlock(req: CatalogRequirement): string[] {
   const kind = requirementKind(req);
-  const label = kind === "manual" ? " — MANUAL" : "";
+  const label = `${kind === "manual" ? " — MANUAL" : ""}${req.serviceProviderOnly ? " — service providers only" : ""}`;
   const lines = [`**${req.id}** ${cell(req.title)}${label}  `, cell(req.description), ""];
+  if (req.testingProcedures?.length) lines.push(`- Testing procedures: ${req.testingProcedures.join(", ")}`);
+  if (req.population) lines.push(`- Population: resources in the role \`${req.population}\``);
+  if (req.applicability) lines.push(`- Applicability: ${cell(req.applicability)}`);
   if (req.checks?.length) lines.push(`- Checks: ${req.checks.map(formatCheckRef).join("; ")}`);
   if (req.manual) {
     const prefix = kind === "manual" ? "Why manual" : "Manual part";
@@ -86,6 +90,7 @@ function catalogSection(catalog: Catalog): string[] {
     if (requirementKind(req) === "heading") {
       const marks = "#".repeat(Math.min(3 + depth, 6));
       lines.push(`${marks} ${req.id} ${cell(req.title)}`, "", cell(req.description), "");
+      if (req.applicability) lines.push(`Applicability: ${cell(req.applicability)}`, "");
     } else {
       lines.push(...requirementBlock(req));
     }

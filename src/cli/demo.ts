@@ -22,7 +22,7 @@ interface DemoOptions {
 }
 
 export const DEMO_SCENARIO = "demo";
-export const DEMO_FRAMEWORK = "pci-dss-4.0";
+export const DEMO_FRAMEWORK = "pci-dss-4.0.1";
 export const DEMO_REQUIREMENTS = ["8", "10", "11"];
 export const DEMO_PERIOD = "2026-Q3";
 const DEMO_ORGANISATION = "Example Payments Ltd (demonstration)";
@@ -33,7 +33,7 @@ export function registerDemo(program: Command): void {
   const cmd = program
     .command("demo")
     .description(
-      "no AWS needed: replay the bundled demo fixtures (2026-Q3 of daily collection runs) into a fresh store and build a signed PCI DSS v4.0 package",
+      "no AWS needed: replay the bundled demo fixtures (2026-Q3 of daily collection runs) into a fresh store and build a signed PCI DSS v4.0.1 package",
     )
     .option("--out <dir>", "where the store, keys and report go", "auditpack-demo")
     .option("--force", "replace an earlier demo in --out (its store, keys and reports folders)", false)

@@ -43,7 +43,7 @@ export function registerReport(program: Command): void {
     .description(
       "evaluate a framework over a period and build a signed report package (PDF, Excel, JSON, CSV)",
     )
-    .requiredOption("--framework <id>", "framework id, e.g. pci-dss-4.0")
+    .requiredOption("--framework <id>", "framework id, e.g. pci-dss-4.0.1")
     .option(
       "--requirements <ids>",
       "comma-separated requirement ids; each includes its sub-requirements (default: all)",
@@ -62,10 +62,10 @@ export function registerReport(program: Command): void {
     .option("--force", "replace an existing package at --out", false)
     .action(action<ReportCliOptions>(async (app, options) => runReport(app, options)));
   examples(cmd, [
-    "auditpack report --framework pci-dss-4.0 --period 2026-Q3",
-    "auditpack report --framework pci-dss-4.0 --requirements 8,10,11 --period 2026-Q3 --zip",
-    "auditpack report --framework pci-dss-4.0 --period 2026-07-01..2026-09-30 --format pdf,xlsx --out out/q3",
-    "auditpack report --framework pci-dss-4.0 --period 2026-08 --template ./my-branding --no-sign",
+    "auditpack report --framework pci-dss-4.0.1 --period 2026-Q3",
+    "auditpack report --framework pci-dss-4.0.1 --requirements 8,10,11 --period 2026-Q3 --zip",
+    "auditpack report --framework pci-dss-4.0.1 --period 2026-07-01..2026-09-30 --format pdf,xlsx --out out/q3",
+    "auditpack report --framework pci-dss-4.0.1 --period 2026-08 --template ./my-branding --no-sign",
   ]);
 }
 

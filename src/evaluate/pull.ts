@@ -11,7 +11,7 @@ import type { EvidenceRef, Findings } from "./types.js";
 
 export interface PullOptions {
   store: EvidenceStore;
-  /** "<framework>:<requirement>", e.g. pci-dss-4.0:8.4.2 */
+  /** "<framework>:<requirement>", e.g. pci-dss-4.0.1:8.4.2 */
   control: string;
   period: Period;
   out: string;

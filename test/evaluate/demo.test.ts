@@ -42,7 +42,7 @@ beforeAll(async () => {
   ({ store, signer } = await demoStore());
   findings = await evaluate({
     store,
-    catalog: loadCatalog("pci-dss-4.0"),
+    catalog: loadCatalog("pci-dss-4.0.1"),
     requirements: ["8", "10", "11"],
     period: parsePeriod("2026-Q3"),
     now: NOW,
@@ -121,7 +121,7 @@ describe("attach and pull", () => {
   it("attaches a file as evidence that a MANUAL requirement then lists", async () => {
     const without = await evaluate({
       store,
-      catalog: loadCatalog("pci-dss-4.0"),
+      catalog: loadCatalog("pci-dss-4.0.1"),
       requirements: ["11.3.2"],
       period: parsePeriod("2026-Q3"),
       now: NOW,
@@ -133,7 +133,7 @@ describe("attach and pull", () => {
     const result = await attachFile({
       store,
       ledger,
-      control: "pci-dss-4.0:11.3.2",
+      control: "pci-dss-4.0.1:11.3.2",
       file,
       note: "external ASV scan, passing",
       validFrom: new Date("2026-07-01T00:00:00Z"),
@@ -144,7 +144,7 @@ describe("attach and pull", () => {
     expect((await store.get(result.fileKey)).toString()).toContain("passing ASV scan");
     const after = await evaluate({
       store,
-      catalog: loadCatalog("pci-dss-4.0"),
+      catalog: loadCatalog("pci-dss-4.0.1"),
       requirements: ["11.3.2"],
       period: parsePeriod("2026-Q3"),
       now: NOW,
@@ -162,7 +162,7 @@ describe("attach and pull", () => {
     // Another quarter is not covered by it.
     const q4 = await evaluate({
       store,
-      catalog: loadCatalog("pci-dss-4.0"),
+      catalog: loadCatalog("pci-dss-4.0.1"),
       requirements: ["11.3.2"],
       period: parsePeriod("2026-Q4"),
       now: NOW,
@@ -176,7 +176,7 @@ describe("attach and pull", () => {
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), "pull-")), "pull-8.4.2");
     const result = await pullControl({
       store,
-      control: "pci-dss-4.0:8.4.2",
+      control: "pci-dss-4.0.1:8.4.2",
       period: rangePeriod("2026-07-01", "2026-09-30"),
       out,
       now: NOW,
@@ -211,7 +211,7 @@ describe("attach and pull", () => {
     await expect(
       pullControl({
         store,
-        control: "pci-dss-4.0:8.4.2",
+        control: "pci-dss-4.0.1:8.4.2",
         period: rangePeriod("2026-07-01", "2026-09-30"),
         out,
         now: NOW,
@@ -220,7 +220,7 @@ describe("attach and pull", () => {
     await expect(
       pullControl({
         store,
-        control: "pci-dss-4.0:8.4.22",
+        control: "pci-dss-4.0.1:8.4.22",
         period: rangePeriod("2026-07-01", "2026-09-30"),
         out: `${out}-x`,
         now: NOW,

@@ -4,7 +4,7 @@ import { buildReportModel, parseEvidenceKey, periodDays, reportIdOf } from "../.
 import { loadReportTemplate } from "../../src/report/templates.js";
 import { countIntervals, END, evidence, fixtureCatalog, fixtureFindings, START } from "./fixture.js";
 
-const template = loadReportTemplate("pci-dss-4.0");
+const template = loadReportTemplate("pci-dss-4.0.1");
 const model = (findings: Findings = fixtureFindings(), rowsPerTable = 200) =>
   buildReportModel({
     findings,
