@@ -52,6 +52,10 @@ export interface CheckResult {
   id: string;
   status: Status;
   parameters?: Record<string, unknown>;
+  /** A proxy, "supporting, not sufficient": it never makes the requirement PASS alone. */
+  supporting?: boolean;
+  /** The resource role this check's resources were selected by, e.g. "workforce". */
+  population?: string;
   findings: ResourceFinding[];
 }
 
@@ -80,6 +84,41 @@ export interface RequirementResult {
   attachments?: Attachment[];
   /** Same requirement in other frameworks, e.g. ["soc2-2017:CC6.1"]. */
   crosswalk?: string[];
+  /** The finding in the standard's vocabulary beside the automated status (evaluate/assessment.ts). */
+  assessment?: {
+    finding: "In Place" | "Not Applicable" | "Not Tested" | "Not in Place";
+    pendingReview?: boolean;
+    reason: string;
+  };
+  /** The standard's testing procedure ids, e.g. ["8.3.6.a", "8.3.6.b"]. */
+  testingProcedures?: string[];
+  serviceProviderOnly?: boolean;
+  /** The resource role the checks selected, e.g. "workforce". */
+  population?: string;
+  /** An applicability note that changes what is assessed. */
+  applicability?: string;
+}
+
+/** The assessment's scope as stated in the config (`assessment`), with the roles found. */
+export interface ScopeStatement {
+  entityType: "merchant" | "service-provider" | "unstated";
+  /** The cardholder data environment, as the config states it. */
+  cde?: string;
+  accounts: Array<{ id: string; reason: string }>;
+  regions: Array<{ region: string; reason: string }>;
+  /** Every resource that has a role, with the rule that gave it ("default" when none matched). */
+  roles: Array<{
+    resource: string;
+    name: string;
+    account: string;
+    region: string;
+    role: string;
+    source: string;
+  }>;
+  /** Role rules that matched nothing: a stated empty population, not an error. */
+  emptyRoleRules: string[];
+  /** Requirements the entity type takes out of scope (service providers only, for a merchant). */
+  notApplicable: string[];
 }
 
 export interface Findings {
@@ -88,7 +127,7 @@ export interface Findings {
   period: { start: string; end: string; label: string };
   generatedAt: string;
   toolVersion: string;
-  scope: { accounts: string[]; regions: string[] };
+  scope: { accounts: string[]; regions: string[]; assessment?: ScopeStatement };
   /** "aws", or "fixture" when any evidence came from a fixture scenario (demonstration data). */
   provenance: { sources: Array<"aws" | "fixture" | "manual">; scenarios?: string[]; demonstration: boolean };
   summary: Record<Status, number>;

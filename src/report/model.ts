@@ -432,23 +432,27 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
 }
 
 /**
- * A heading requirement ("8", "8.3") has no checks of its own: its strip is the worst of its
- * sub-requirements' strips, day by day. Deepest first, so "8" sees "8.3" already rolled up.
+ * The day strips follow the roll-up rule of src/evaluate/rollup.ts: a parent's day is the most
+ * severe of its own (when it has checks) and its sub-requirements' days, so a parent never shows a
+ * better day than a child. Deepest first, so "8" sees "8.3" already rolled up.
  */
 function rollUpHeadings(sections: RequirementSection[]): void {
   const depth = (id: string) => id.split(".").length;
   for (const heading of [...sections].sort((a, b) => depth(b.id) - depth(a.id))) {
-    if (heading.checks.length > 0) continue;
     const prefix = `${heading.id}.`;
     const descendants = sections.filter((s) => s.id.startsWith(prefix));
     const direct = descendants.filter((s) => depth(s.id) === depth(heading.id) + 1);
     const children = direct.length > 0 ? direct : descendants;
     if (children.length === 0) continue;
-    heading.strip = heading.strip.map((_, d) =>
-      children.reduce<DayStatus>((worst, c) => {
-        const day = c.strip[d] ?? "NO_DATA";
-        return DAY_RANK[day] > DAY_RANK[worst] ? day : worst;
-      }, "NO_DATA"),
+    const own = heading.checks.length > 0;
+    heading.strip = heading.strip.map((mine, d) =>
+      children.reduce<DayStatus>(
+        (worst, c) => {
+          const day = c.strip[d] ?? "NO_DATA";
+          return DAY_RANK[day] > DAY_RANK[worst] ? day : worst;
+        },
+        own ? mine : "NO_DATA",
+      ),
     );
     heading.failingDays = heading.strip.filter((d) => d === "FAIL" || d === "ERROR").length;
   }

@@ -339,18 +339,15 @@ describe("the retired pci-dss-4.0 id", () => {
 
 describe("assessment fields of a requirement", () => {
   const withFields = (fields: string) =>
-    pciWith(
-      PCI_BODY.replace(
-        "    title: Password length\n",
-        `    title: Password length\n${fields}`,
-      ),
-    );
+    pciWith(PCI_BODY.replace("    title: Password length\n", `    title: Password length\n${fields}`));
 
   it("accepts testing procedures, a population, an applicability note and the service-provider flag", () => {
     const dir = withFields(
       '    testingProcedures: ["8.3.6.a", "8.3.6.b"]\n    population: workforce\n    serviceProviderOnly: true\n    applicability: Not for consumer accounts.\n',
     );
-    const req = loadCatalogs({ dir }).at(0)!.requirements.find((r) => r.id === "8.3.6")!;
+    const req = loadCatalogs({ dir })
+      .at(0)!
+      .requirements.find((r) => r.id === "8.3.6")!;
     expect(req).toMatchObject({
       testingProcedures: ["8.3.6.a", "8.3.6.b"],
       population: "workforce",
@@ -365,6 +362,8 @@ describe("assessment fields of a requirement", () => {
     expect(error.message).toContain('testing procedure "8.3.6.a" is listed twice');
     expect(error.message).toContain('testing procedure "8.3.7.a" is not "8.3.6" or "8.3.6.<letter>"');
     const role = usageError(() => loadCatalogs({ dir: withFields("    population: staff\n") }));
-    expect(role.message).toMatch(/population.*a population is a resource role: workforce, consumer, customer/);
+    expect(role.message).toMatch(
+      /population.*a population is a resource role: workforce, consumer, customer/,
+    );
   });
 });

@@ -45,8 +45,10 @@ describe("auditpack controls", () => {
   it("show explains checks, parameters and crosswalk; --json carries the same", async () => {
     const text = await runCliInProcess(["controls", "show", "pci-dss-4.0.1:8.3.6"]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain("pci-dss-4.0.1:8.3.6  Passwords have a minimum length and mix of characters");
-    expect(text.stdout).toContain("PCI DSS 4.0 > 8 Identify users and authenticate access > 8.3 ");
+    expect(text.stdout).toContain(
+      "pci-dss-4.0.1:8.3.6  Passwords have a minimum length and mix of characters",
+    );
+    expect(text.stdout).toContain("PCI DSS 4.0.1 > 8 Identify users and authenticate access > 8.3 ");
     expect(text.stdout).toContain("cognito_user_pool_password_min_length  (minLength: 12)");
     expect(text.stdout).toContain("config_managed_rule_compliant  (rule: iam-password-policy)");
     // What each check evaluates and which collector's snapshots it reads, from the check registry.
