@@ -13,6 +13,7 @@ import { buildReport, readP12 } from "../report/package.js";
 import { writeSelfSignedP12File } from "../signing/certificate.js";
 import { openSigner } from "../signing/open.js";
 import { FsStore } from "../store/fs.js";
+import { DEMO_ASSESSMENT } from "./demo-assessment.js";
 import { action, examples } from "./program.js";
 import { checkInfoFromRegistry, printBuilt } from "./report.js";
 
@@ -59,6 +60,7 @@ export function registerDemo(program: Command): void {
             scope: { accounts: scenario.accounts.map((id) => ({ id })), regions: scenario.regions },
             store: { type: "fs", path: path.join(dir, "store") },
             signing: { type: "ed25519", keyFile },
+            assessment: DEMO_ASSESSMENT,
           },
           "(demo)",
         );
@@ -95,6 +97,7 @@ export function registerDemo(program: Command): void {
           period,
           now: scenario.clock,
           scope: { accounts: scenario.accounts, regions: scenario.regions },
+          ...(config.assessment ? { assessment: config.assessment } : {}),
         });
         const p12File = path.join(dir, "keys", "pdf-signing.p12");
         if (!existsSync(p12File)) await writeSelfSignedP12File(p12File, { commonName: DEMO_ORGANISATION });

@@ -81,6 +81,7 @@ async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<nu
     waivers,
     now: new Date(),
     scope: { accounts: scope.accounts.map((a) => a.id), regions: scope.regions },
+    ...(app.config.config.assessment ? { assessment: app.config.config.assessment } : {}),
   });
   if (options.out) {
     const dir = path.resolve(app.cwd, options.out);

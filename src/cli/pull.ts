@@ -31,6 +31,7 @@ export function registerPull(program: Command): void {
           out,
           now: new Date(),
           scope: { accounts: scope.accounts.map((a) => a.id), regions: scope.regions },
+          ...(app.config.config.assessment ? { assessment: app.config.config.assessment } : {}),
         });
         const status = result.findings.requirements[0]?.status;
         app.out.info(

@@ -99,6 +99,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     ...(scope.accounts.length > 0 && scope.regions.length > 0
       ? { scope: { accounts: scope.accounts.map((a) => a.id), regions: scope.regions } }
       : {}),
+    ...(app.config.config.assessment ? { assessment: app.config.config.assessment } : {}),
   });
   const sign = options.sign ? { signer: await app.signer(), p12: await pdfCertificate(app) } : false;
   const built = await buildReport({
@@ -122,7 +123,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
 export function checkInfoFromRegistry(checkId: string): CheckInfo | undefined {
   if (!hasCheck(checkId)) return undefined;
   const check = getCheck(checkId);
-  return { title: check.title, description: check.description };
+  return { title: check.title, description: check.description, severity: check.severity };
 }
 
 /**

@@ -12,6 +12,7 @@ import type { EvidenceStore } from "../store/types.js";
 import { VERSION } from "../version.js";
 import { assessAll } from "./assessment.js";
 import { listAttachments } from "./attach.js";
+import { annotateEdges, indexActivityEvents } from "./edge-events.js";
 import { judgeHistory, summarize, worst } from "./intervals.js";
 import { isoSeconds, type Period } from "./period.js";
 import { inPopulation, type RoleSubject, roleKindOf } from "./population.js";
@@ -219,6 +220,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
         : `no evidence is attached for ${period.label}${r.manual?.evidenceHint ? `; attach ${r.manual.evidenceHint}` : ""} (auditpack attach --control ${control} --file ...)`,
     });
   }
+
+  annotateEdges(requirements, indexActivityEvents(records));
 
   // One rule for every level (rollup.ts), then the standard's vocabulary beside it (assessment.ts).
   const rolled = rollUp(nodes);

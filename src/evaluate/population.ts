@@ -15,7 +15,16 @@ const KIND_OF_TYPE: Readonly<Record<string, RoleKind>> = {
   s3_bucket: "bucket",
 };
 
-export function roleKindOf(resourceType: string): RoleKind | undefined {
+/**
+ * The role kind of a resource. A Config rule evaluation takes the kind of the resource it evaluated
+ * (an S3 bucket's evaluation is a bucket), so a cardholder-data bucket is not judged as a log store.
+ * Without a subject: the kind a resource type's resources may have.
+ */
+export function roleKindOf(resourceType: string, subject?: RoleSubject): RoleKind | undefined {
+  if (resourceType === "config_rule_evaluation") {
+    if (subject === undefined) return "bucket";
+    return subject.resourceType === "AWS::S3::Bucket" ? "bucket" : undefined;
+  }
   return KIND_OF_TYPE[resourceType];
 }
 
@@ -27,6 +36,9 @@ export interface RoleSubject {
   tags?: Record<string, string>;
   userPoolId?: string;
   userPoolName?: string;
+  /** A Config rule evaluation: the evaluated resource's type and id (e.g. AWS::S3::Bucket, its name). */
+  resourceType?: string;
+  resourceId?: string;
 }
 
 function rulesOf(assessment: AssessmentConfig | undefined, kind: RoleKind): readonly RoleRule[] {
@@ -35,8 +47,10 @@ function rulesOf(assessment: AssessmentConfig | undefined, kind: RoleKind): read
 }
 
 function matches(rule: RoleRule, subject: RoleSubject): boolean {
-  const name = subject.userPoolName ?? subject.name;
-  const ids = [subject.userPoolId ?? subject.id, subject.arn].filter((v): v is string => Boolean(v));
+  const name = subject.resourceId ?? subject.userPoolName ?? subject.name;
+  const ids = [subject.resourceId ?? subject.userPoolId ?? subject.id, subject.arn].filter((v): v is string =>
+    Boolean(v),
+  );
   if (rule.name !== undefined && !(name !== undefined && globToRegExp(rule.name).test(name))) return false;
   if (rule.id !== undefined && !ids.some((id) => globToRegExp(rule.id!).test(id))) return false;
   if (rule.tag !== undefined) {
@@ -57,7 +71,7 @@ export function roleOf(
   resourceType: string,
   subject: RoleSubject,
 ): RoleAssignment {
-  const kind = roleKindOf(resourceType);
+  const kind = roleKindOf(resourceType, subject);
   if (!kind) return { role: undefined, source: "none" };
   const rules = rulesOf(assessment, kind);
   const index = rules.findIndex((r) => matches(r, subject));
@@ -69,8 +83,10 @@ export function roleOf(
 }
 
 /**
- * Whether a requirement's population includes the resource. No population, or a resource type
- * the population's role does not describe (a trail under a workforce population): included.
+ * Whether a requirement's population includes the resource. No population, or a resource the
+ * population's role does not describe (a trail under a workforce population): included. A kind
+ * without a default role (buckets) for which the scope names no rule is not filtered: the scope
+ * says nothing about it, and nothing is dropped silently.
  */
 export function inPopulation(
   assessment: AssessmentConfig | undefined,
@@ -82,7 +98,9 @@ export function inPopulation(
   if (!ROLES.includes(population as Role)) {
     throw new Error(`unknown population role ${population}`);
   }
-  if (roleKindOf(resourceType) !== kindOfRole(population as Role)) return true;
+  const kind = roleKindOf(resourceType, subject);
+  if (kind !== kindOfRole(population as Role)) return true;
+  if (DEFAULT_ROLE[kind] === undefined && rulesOf(assessment, kind).length === 0) return true;
   return roleOf(assessment, resourceType, subject).role === population;
 }
 
@@ -96,7 +114,9 @@ export function unmatchedRules(
   for (const kind of ["userPool", "bucket"] as const) {
     const field = kind === "userPool" ? "userPools" : "buckets";
     rulesOf(assessment, kind).forEach((rule, index) => {
-      const any = seen.some((s) => roleKindOf(s.resourceType) === kind && matches(rule, s.subject));
+      const any = seen.some(
+        (s) => roleKindOf(s.resourceType, s.subject) === kind && matches(rule, s.subject),
+      );
       if (!any) {
         const how = [
           rule.name !== undefined ? `name ${rule.name}` : "",

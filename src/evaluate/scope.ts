@@ -23,7 +23,7 @@ export function notApplicableFor(
 }
 
 /** Resource types whose resources carry roles, in the order the statement lists them. */
-const ROLE_TYPES = ["cognito_user_pool", "s3_bucket"] as const;
+const ROLE_TYPES = ["cognito_user_pool", "s3_bucket", "config_rule_evaluation"] as const;
 
 export function scopeStatement(
   assessment: AssessmentConfig,
@@ -32,9 +32,9 @@ export function scopeStatement(
   requirements: readonly RequirementResult[],
 ): ScopeStatement {
   const roles: ScopeStatement["roles"] = [];
+  const listed = new Set<string>();
   const seen: Array<{ resourceType: string; subject: RoleSubject }> = [];
   for (const type of ROLE_TYPES) {
-    if (!roleKindOf(type)) continue;
     for (const account of scope.accounts) {
       for (const region of scope.regions) {
         const history = histories.get(type as never, account, region);
@@ -45,10 +45,17 @@ export function scopeStatement(
           const last = states.at(-1);
           if (!last) continue;
           const subject = last as unknown as RoleSubject;
+          if (!roleKindOf(type, subject)) continue;
+          // A Config rule evaluation stands for the resource it evaluated (one bucket, many rules).
+          const resourceId = subject.resourceId ?? last.arn ?? last.id;
+          const key = `${account}/${region}/${resourceId}`;
+          if (listed.has(key)) continue;
+          listed.add(key);
           seen.push({ resourceType: type, subject });
           const { role, source } = roleOf(assessment, type, subject);
           if (!role) continue;
-          roles.push({ resource: last.arn ?? last.id, name: last.name, account, region, role, source });
+          const name = subject.resourceId ?? last.name;
+          roles.push({ resource: resourceId, name, account, region, role, source });
         }
       }
     }

@@ -12,6 +12,18 @@ export interface EvidenceRef {
   collector?: string;
 }
 
+/** A CloudTrail event that began an interval, with who made the call (evaluate/edge-events.ts). */
+export interface EdgeEvent {
+  name: string;
+  /** The event's second (ISO 8601 UTC). */
+  at: string;
+  eventId?: string;
+  /** The caller: user name, or the identity's ARN. */
+  principal?: string;
+  /** The cloudtrail_activity record that holds the event. */
+  evidence: EvidenceRef;
+}
+
 /** A stretch of the period during which a resource had one status, to the second (ISO 8601 UTC). */
 export interface StatusInterval {
   start: string;
@@ -19,6 +31,8 @@ export interface StatusInterval {
   status: Status;
   reason: string;
   evidence: EvidenceRef[];
+  /** The CloudTrail event that began this interval, when the evidence holds it. */
+  startEvent?: EdgeEvent;
 }
 
 export interface Waiver {
