@@ -79,23 +79,30 @@ export interface Rolled {
   own?: Status;
 }
 
-/** A PASS finding must be PASS in every interval with no hole between them (evidence for every second). */
+/**
+ * A PASS finding must be PASS (or NOT_APPLICABLE) in every interval, with no hole between them:
+ * evidence for every second.
+ */
 function fullyEvidenced(f: RollupFinding): boolean {
   if (f.status !== "PASS" || f.intervals.length === 0) return false;
   for (let i = 0; i < f.intervals.length; i++) {
     const interval = f.intervals[i]!;
-    if (interval.status !== "PASS") return false;
+    if (interval.status !== "PASS" && interval.status !== "NOT_APPLICABLE") return false;
     if (i > 0 && f.intervals[i - 1]!.end !== interval.start) return false;
   }
   return true;
 }
 
-/** A check's status as the roll-up trusts it: PASS only with full evidence for every member. */
+/**
+ * A check's status as the roll-up trusts it: PASS only with at least one PASS finding and full
+ * evidence for every member (findings NOT_APPLICABLE throughout, e.g. a region without the
+ * resource, do not count either way).
+ */
 export function trustedCheckStatus(check: RollupCheck): { status: Status; reason?: string } {
   if (check.status !== "PASS") return { status: check.status };
-  if (check.findings.length === 0)
-    return { status: "ERROR", reason: `${check.id}: PASS without any finding` };
-  const gap = check.findings.find((f) => !fullyEvidenced(f));
+  const members = check.findings.filter((f) => f.status !== "NOT_APPLICABLE");
+  if (members.length === 0) return { status: "ERROR", reason: `${check.id}: PASS without any finding` };
+  const gap = members.find((f) => !fullyEvidenced(f));
   if (gap) {
     return {
       status: "ERROR",

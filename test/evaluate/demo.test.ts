@@ -4,7 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/catalog/load.js";
+import { DEMO_ASSESSMENT } from "../../src/cli/demo-assessment.js";
 import { runCli } from "../../src/cli/program.js";
+import { AssessmentSchema } from "../../src/config/assessment.js";
 import { attachFile } from "../../src/evaluate/attach.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import { parsePeriod, rangePeriod } from "../../src/evaluate/period.js";
@@ -12,6 +14,7 @@ import { pullControl } from "../../src/evaluate/pull.js";
 import type { Findings, StatusInterval } from "../../src/evaluate/types.js";
 import { Ledger } from "../../src/evidence/ledger.js";
 import { verifyLedger } from "../../src/evidence/verify-ledger.js";
+import { incidentsOf, problemsOf } from "../../src/report/incidents.js";
 import type { Ed25519Signer } from "../../src/signing/ed25519.js";
 import { FsStore } from "../../src/store/fs.js";
 import { demoStore } from "./demo-store.js";
@@ -226,5 +229,142 @@ describe("attach and pull", () => {
         now: NOW,
       }),
     ).rejects.toThrow(/no requirement "8.4.22"/);
+  });
+});
+
+describe("2026-Q3 with the demo's assessment scope (src/cli/demo-assessment.ts)", () => {
+  let scoped: Findings;
+  const req = (id: string) => scoped.requirements.find((r) => r.id === id)!;
+  const CONSUMER_POOLS = /payments-(staging-)?customers(-dr)?$/;
+
+  beforeAll(async () => {
+    scoped = await evaluate({
+      store,
+      catalog: loadCatalog("pci-dss-4.0.1"),
+      requirements: ["8", "10", "11"],
+      period: parsePeriod("2026-Q3"),
+      now: NOW,
+      assessment: AssessmentSchema.parse(DEMO_ASSESSMENT),
+    });
+  }, 300_000);
+
+  it("states the scope: entity type, CDE, accounts and regions with reasons, every pool's role", () => {
+    const statement = scoped.scope.assessment!;
+    expect(statement.entityType).toBe("service-provider");
+    expect(statement.cde).toContain("payments-prod");
+    expect(statement.accounts.map((a) => a.id)).toEqual(["111122223333", "444455556666"]);
+    expect(statement.regions.map((r) => r.region)).toEqual(["eu-west-1", "us-east-1"]);
+    const roleOf = (name: string) => statement.roles.find((r) => r.name === name)?.role;
+    expect(roleOf("payments-workforce")).toBe("workforce");
+    expect(roleOf("payments-customers")).toBe("consumer");
+    expect(roleOf("payments-customers-dr")).toBe("consumer");
+    expect(roleOf("payments-staging-customers")).toBe("consumer");
+    expect(roleOf("payments-prod-cardholder-data-111122223333")).toBe("cardholder-data");
+    expect(roleOf("payments-prod-cloudtrail-111122223333")).toBe("log-archive");
+    expect(statement.emptyRoleRules).toEqual([]);
+  });
+
+  it("does not fail consumer pools under workforce-only requirements (8.2.4, 8.3.6, 8.4.2 ...)", () => {
+    for (const r of scoped.requirements.filter((x) => x.population === "workforce")) {
+      for (const c of r.checks) {
+        const judged = c.findings.filter((f) => CONSUMER_POOLS.test(f.name ?? ""));
+        expect(judged, `${r.id} ${c.id}`).toEqual([]);
+      }
+    }
+    const signup = req("8.2.4").checks.find((c) => c.id === "cognito_user_pool_admin_only_signup")!;
+    expect(signup.status).toBe("PASS"); // only the workforce pool, which is admin-only
+    expect(signup.findings.map((f) => f.name)).toContain("payments-workforce");
+    const length = req("8.3.6").checks.find((c) => c.id === "cognito_user_pool_password_min_length")!;
+    expect(length.findings.filter((f) => f.status === "FAIL").map((f) => f.name)).toEqual([
+      "payments-workforce",
+    ]);
+  });
+
+  it("holds 8.3.10.1 to customer pools only: none here, a stated empty population naming the role", () => {
+    const r = req("8.3.10.1");
+    expect(r.status).toBe("NOT_APPLICABLE");
+    const reasons = r.checks.flatMap((c) => c.findings.map((f) => f.reason)).join(" ");
+    expect(reasons).toContain("no Cognito user pools in the role customer");
+    expect(r.assessment!.finding).toBe("Not Applicable");
+  });
+
+  it("8.3.10 follows 8.3.10.1 and 10.4.1 follows its failing 10.4.1.1, with the child's reason", () => {
+    // 8.3.10 (manual) never reads better than what is under it; nothing is attached, so Not Tested.
+    expect(req("8.3.10").status).toBe("MANUAL");
+    expect(req("8.3.10").assessment!.finding).toBe("Not Tested");
+    expect(req("10.4.1.1").status).toBe("FAIL");
+    expect(req("10.4.1").status).toBe("FAIL");
+    expect(req("10.4.1").reason).toMatch(/^FAIL through 10\.4\.1\.1: 10\.4\.1\.1: /);
+    expect(req("10.4.1").assessment!.finding).toBe("Not in Place");
+  });
+
+  it("11.5.1 is not In Place: its only check is supporting, not sufficient, and nothing is attached", () => {
+    for (const id of ["11.5.1", "11.5.1.1"]) {
+      expect(req(id).status, id).toBe("MANUAL");
+      expect(req(id).assessment!.finding, id).toBe("Not Tested");
+      expect(req(id).checks.every((c) => c.supporting)).toBe(true);
+    }
+    expect(req("11.5.1").reason).toContain("supporting, not sufficient");
+  });
+
+  it("no parent contradicts its children, and every heading carries a reason", () => {
+    for (const r of scoped.requirements) {
+      const children = scoped.requirements.filter(
+        (c) => c.id.startsWith(`${r.id}.`) && c.id.split(".").length === r.id.split(".").length + 1,
+      );
+      if (r.status === "FAIL") {
+        const own = r.checks.some((c) => c.status === "FAIL");
+        expect(own || children.some((c) => c.status === "FAIL"), r.id).toBe(true);
+      }
+      if (children.some((c) => c.status === "FAIL")) expect(r.status, r.id).toBe("FAIL");
+      expect(r.reason, r.id).toBeTruthy();
+      expect(r.assessment, r.id).toBeDefined();
+    }
+  });
+
+  it("keeps the cardholder-data bucket out of 10.3.2 (log files), which judges the log archive", () => {
+    const rule = req("10.3.2").checks[0]!;
+    const resources = rule.findings.map((f) => f.resource).join(" ");
+    expect(resources).not.toContain("cardholder-data");
+    expect(resources).toContain("payments-prod-cloudtrail-111122223333");
+  });
+
+  it("names the principals of the trail outage: one incident from StopLogging to StartLogging", () => {
+    const trail = incidentsOf(scoped).filter(
+      (i) => i.checkId === "cloudtrail_logging_continuous" && i.resource.endsWith("trail/payments-org-audit"),
+    );
+    expect(trail).toHaveLength(1);
+    const [outage] = trail;
+    expect(outage!.start.at).toBe("2026-08-14T21:47:13Z");
+    expect(outage!.end?.at).toBe("2026-08-15T22:05:41Z");
+    expect(outage!.start.event).toMatchObject({ name: "StopLogging", principal: "gha-payments-infra" });
+    expect(outage!.end?.event).toMatchObject({
+      name: "StartLogging",
+      principal: "priya.raman@payments.example.com",
+    });
+    expect(outage!.start.evidence.some((e) => e.key.includes("/cloudtrail_activity/"))).toBe(true);
+    expect(outage!.requirements).toEqual(expect.arrayContaining(["10.2.1", "10.2.1.2", "10.2.1.6"]));
+  });
+
+  it("groups the failing findings into distinct problems, each with every requirement it affects", () => {
+    const failingRows = scoped.requirements.flatMap((r) =>
+      r.checks.flatMap((c) => c.findings.filter((f) => f.status === "FAIL")),
+    ).length;
+    const problems = problemsOf(scoped);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.length).toBeLessThan(failingRows);
+    const keys = problems.map((p) => `${p.checkId}|${p.account}|${p.region}|${p.resource}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const trail = problems.find((p) => p.checkId === "cloudtrail_logging_continuous")!;
+    expect(trail.requirements.length).toBeGreaterThan(1);
+    const alarm = incidentsOf(scoped).find(
+      (i) => i.checkId === "cloudwatch_security_event_alarms" && i.start.at === "2026-08-27T08:15:33Z",
+    )!;
+    expect(alarm.open).toBe(true);
+    expect(alarm.end).toBeUndefined();
+    expect(alarm.start.event).toMatchObject({
+      name: "DisableAlarmActions",
+      principal: "tom.oconnor@payments.example.com",
+    });
   });
 });
