@@ -368,3 +368,25 @@ describe("2026-Q3 with the demo's assessment scope (src/cli/demo-assessment.ts)"
     });
   });
 });
+
+describe("the same evidence assessed for a merchant", () => {
+  it("makes the service-provider-only requirements NOT_APPLICABLE with the reason, without running their checks", async () => {
+    const merchant = await evaluate({
+      store,
+      catalog: loadCatalog("pci-dss-4.0.1"),
+      requirements: ["8.3", "10.7", "11.5"],
+      period: parsePeriod("2026-Q3"),
+      now: NOW,
+      assessment: AssessmentSchema.parse({ ...DEMO_ASSESSMENT, entityType: "merchant" }),
+    });
+    const get = (id: string) => merchant.requirements.find((r) => r.id === id)!;
+    for (const id of ["8.3.10", "8.3.10.1", "10.7.1", "11.5.1.1"]) {
+      expect(get(id).status, id).toBe("NOT_APPLICABLE");
+      expect(get(id).reason, id).toContain("service providers only");
+      expect(get(id).assessment!.finding, id).toBe("Not Applicable");
+      expect(get(id).checks, id).toEqual([]);
+    }
+    expect(get("10.7.2").status).toBe("FAIL"); // applies to every entity
+    expect(merchant.scope.assessment!.notApplicable).toEqual(["8.3.10", "8.3.10.1", "10.7.1", "11.5.1.1"]);
+  });
+});
