@@ -175,6 +175,13 @@ function showCommand(app: CliApp, control: string, catalogs: Catalog[]): void {
     ),
   );
   out.info(`\n${requirement.description}`);
+  const assessment = [
+    requirement.testingProcedures ? `Testing procedures: ${requirement.testingProcedures.join(", ")}` : "",
+    requirement.serviceProviderOnly ? "Applies to service providers only" : "",
+    requirement.population ? `Population: resources in the role ${requirement.population}` : "",
+    requirement.applicability ? `Applicability: ${requirement.applicability}` : "",
+  ].filter(Boolean);
+  if (assessment.length > 0) out.info(`\n${assessment.join("\n")}`);
   if (kind === "heading") {
     out.info("\nA heading: it is assessed through the requirements under it.");
   }
@@ -182,7 +189,10 @@ function showCommand(app: CliApp, control: string, catalogs: Catalog[]): void {
     out.info(`\nAutomated checks (${checkViews.length}):`);
     for (const check of checkViews) {
       const params = formatParams(check.params);
-      out.info(`  ${check.id}${params ? `  (${params})` : ""}`);
+      const supporting = requirement.checks?.find((c) => c.id === check.id)?.supporting
+        ? "  [supporting, not sufficient]"
+        : "";
+      out.info(`  ${check.id}${params ? `  (${params})` : ""}${supporting}`);
       out.info(`      ${check.title} (${check.severity})`);
       const from = check.snapshotCollectors.length
         ? `; snapshots from ${check.snapshotCollectors.join(", ")}`

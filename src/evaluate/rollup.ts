@@ -77,6 +77,8 @@ export interface Rolled {
   reason: string;
   /** The status from the requirement's own checks and manual part, before its children. */
   own?: Status;
+  /** The requirement whose own status decided this one: the path down to it and its reason. */
+  decidedBy?: { path: string[]; reason: string };
 }
 
 /**
@@ -211,21 +213,26 @@ export function rollUp(nodes: readonly RollupNode[]): Map<string, Rolled> {
 function combine(own: Rolled | undefined, kids: Array<{ id: string } & Rolled>): Rolled {
   if (kids.length === 0) {
     return own
-      ? { ...own, own: own.status }
+      ? { ...own, own: own.status, decidedBy: { path: [], reason: own.reason } }
       : { status: "MANUAL", reason: "a heading with no requirement under it in this selection" };
   }
   const status = mostSevere([...(own ? [own.status] : []), ...kids.map((k) => k.status)])!;
   const carrying = kids.filter((k) => k.status === status);
   const summary = `${kids.map((k) => `${k.id} ${k.status}`).join(", ")}`;
-  let reason: string;
   if (own && own.status === status) {
-    reason = carrying.length
+    const reason = carrying.length
       ? `${own.reason}; also ${status} under it: ${carrying.map((k) => k.id).join(", ")}`
       : own.reason;
-  } else {
-    const first = carrying[0]!;
-    const through = `${status} through ${carrying.map((k) => k.id).join(", ")}: ${first.id}: ${first.reason}`;
-    reason = own ? `${through}; own part: ${own.status} (${own.reason})` : `${through} [${summary}]`;
+    return { status, reason, own: own.status, decidedBy: { path: [], reason: own.reason } };
   }
-  return own ? { status, reason, own: own.status } : { status, reason };
+  // Quote the requirement that decided, however deep: "FAIL through 10.4.1 (10.4.1 > 10.4.1.1: ...)".
+  const first = carrying[0]!;
+  const decidedBy = {
+    path: [first.id, ...(first.decidedBy?.path ?? [])],
+    reason: first.decidedBy?.reason ?? first.reason,
+  };
+  const through = `${status} through ${carrying.map((k) => k.id).join(", ")} (${decidedBy.path.join(" > ")}: ${decidedBy.reason})`;
+  return own
+    ? { status, reason: `${through}; own part: ${own.status} (${own.reason})`, own: own.status, decidedBy }
+    : { status, reason: `${through} [${summary}]`, decidedBy };
 }

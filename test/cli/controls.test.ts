@@ -108,4 +108,13 @@ describe("auditpack controls", () => {
     expect(r.stdout).toContain("Examples:");
     expect(r.stdout).toContain("auditpack controls show pci-dss-4.0.1:8.4.2");
   });
+
+  it("show resolves the retired pci-dss-4.0 id to 4.0.1 with a notice on stderr, stdout staying JSON", async () => {
+    const r = await runCliInProcess(["controls", "show", "pci-dss-4.0:8.3.6", "--json"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("PCI DSS v4.0 was retired on 2024-12-31");
+    const shown = JSON.parse(r.stdout) as { control: string; requirement: { testingProcedures: string[] } };
+    expect(shown.control).toBe("pci-dss-4.0.1:8.3.6");
+    expect(shown.requirement.testingProcedures).toContain("8.3.6.a");
+  });
 });

@@ -294,7 +294,7 @@ describe("2026-Q3 with the demo's assessment scope (src/cli/demo-assessment.ts)"
     expect(req("8.3.10").assessment!.finding).toBe("Not Tested");
     expect(req("10.4.1.1").status).toBe("FAIL");
     expect(req("10.4.1").status).toBe("FAIL");
-    expect(req("10.4.1").reason).toMatch(/^FAIL through 10\.4\.1\.1: 10\.4\.1\.1: /);
+    expect(req("10.4.1").reason).toMatch(/^FAIL through 10\.4\.1\.1 \(10\.4\.1\.1: /);
     expect(req("10.4.1").assessment!.finding).toBe("Not in Place");
   });
 

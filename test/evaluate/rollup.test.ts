@@ -199,9 +199,12 @@ describe("the roll-up on the cases the review named", () => {
     ]);
     expect(rolled.get("10.4.1")).toMatchObject({ status: "FAIL", own: "MANUAL" });
     expect(rolled.get("10.4.1")!.reason).toMatch(
-      /^FAIL through 10\.4\.1\.1: 10\.4\.1\.1: .*alarm actions disabled/,
+      /^FAIL through 10\.4\.1\.1 \(10\.4\.1\.1: .*alarm actions disabled/,
     );
     expect(rolled.get("10.4")!.status).toBe("FAIL");
+    expect(rolled.get("10.4")!.reason).toContain(
+      "(10.4.1 > 10.4.1.1: 1 check of 1 FAIL: alarms (alarm actions disabled))",
+    );
   });
 
   it("a supporting check alone never passes a requirement (11.5.1 on a GuardDuty rule)", () => {
