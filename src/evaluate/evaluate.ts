@@ -1,4 +1,4 @@
-import { requirementKind, selectRequirements } from "../catalog/load.js";
+import { FRAMEWORK_ALIASES, requirementKind, selectRequirements } from "../catalog/load.js";
 import type { Catalog, CatalogRequirement } from "../catalog/types.js";
 import { getCheck } from "../checks/registry.js";
 import type { AnyCheck } from "../checks/types.js";
@@ -174,6 +174,9 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
 
   const requirements: RequirementResult[] = [];
   const nodes: RollupNode[] = [];
+  const retiredIds = Object.entries(FRAMEWORK_ALIASES)
+    .filter(([, alias]) => alias.to === framework.id)
+    .map(([id]) => id);
   for (const r of selected) {
     const control = `${framework.id}:${r.id}`;
     const checks = resolved.get(r.id)!.map((rc) => {
@@ -191,7 +194,12 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
       if (rc.population) result.population = rc.population;
       return result;
     });
-    const attachments = await listAttachments(options.store, control, start, period.end.getTime());
+    const attachments = await listAttachments(
+      options.store,
+      [control, ...retiredIds.map((id) => `${id}:${r.id}`)],
+      start,
+      period.end.getTime(),
+    );
     const result: RequirementResult = {
       id: r.id,
       title: r.title,

@@ -390,3 +390,31 @@ describe("the same evidence assessed for a merchant", () => {
     expect(merchant.scope.assessment!.notApplicable).toEqual(["8.3.10", "8.3.10.1", "10.7.1", "11.5.1.1"]);
   });
 });
+
+describe("attachments made under the retired pci-dss-4.0 id", () => {
+  it("still count for the same requirement of pci-dss-4.0.1, and cover the period: In Place pending review", async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "attach-")), "internal-scans-q3.pdf");
+    writeFileSync(file, "%PDF-1.4 internal scans\n");
+    await attachFile({
+      store,
+      ledger: new Ledger(store, signer, { now: () => NOW }),
+      control: "pci-dss-4.0:11.4.1",
+      file,
+      validFrom: new Date("2026-07-01T00:00:00Z"),
+      validTo: new Date("2026-09-30T23:59:59Z"),
+      attachedBy: "alice",
+      now: NOW,
+    });
+    const after = await evaluate({
+      store,
+      catalog: loadCatalog("pci-dss-4.0.1"),
+      requirements: ["11.4.1"],
+      period: parsePeriod("2026-Q3"),
+      now: NOW,
+    });
+    const r = after.requirements.find((x) => x.id === "11.4.1")!;
+    expect(r.attachments?.map((a) => a.fileName)).toEqual(["internal-scans-q3.pdf"]);
+    expect(r.status).toBe("MANUAL");
+    expect(r.assessment).toMatchObject({ finding: "In Place", pendingReview: true });
+  });
+});
