@@ -130,7 +130,7 @@ function syntheticFindings(): Findings {
   };
   return {
     schema: "auditpack.findings/v1",
-    framework: { id: "pci-dss-4.0", name: "PCI DSS", version: "4.0" },
+    framework: { id: "pci-dss-4.0.1", name: "PCI DSS", version: "4.0" },
     period: { start: iso(START), end: iso(END), label: "2026-Q3" },
     generatedAt: "2026-10-02T08:00:00Z",
     toolVersion: "bench",
@@ -160,7 +160,7 @@ async function baseline(model: ReturnType<typeof buildReportModel>, file: string
 async function runPhase(phase: Phase, dir: string): Promise<void> {
   const findings = syntheticFindings();
   const findingsRssMb = process.memoryUsage().rss / 1024 / 1024;
-  const template = loadReportTemplate("pci-dss-4.0");
+  const template = loadReportTemplate("pci-dss-4.0.1");
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   const model = buildReportModel({ findings, template, organisation: "Bench Ltd" });

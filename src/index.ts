@@ -10,6 +10,7 @@ export { discoverAccounts } from "./aws/organization.js";
 export { ReplayHandler, type ServiceFixture } from "./aws/replay.js";
 // Controls and evaluation
 export {
+  FRAMEWORK_ALIASES,
   listFrameworks,
   loadCatalog,
   resolveControlId,
@@ -27,6 +28,7 @@ export {
 export { type CollectOptions, type CollectSummary, collect } from "./collectors/run.js";
 export type { CollectContext, Collector } from "./collectors/types.js";
 // Configuration
+export { type AssessmentConfig, AssessmentSchema } from "./config/assessment.js";
 export { DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig, parseConfig } from "./config/load.js";
 export { type AuditpackConfig, ConfigSchema, type SigningConfig, type StoreConfig } from "./config/schema.js";
 // Errors (each carries the CLI exit code)
@@ -39,10 +41,13 @@ export {
   UsageError,
   VerificationError,
 } from "./errors.js";
+export { type Assessment, type AssessmentFinding, assessAll } from "./evaluate/assessment.js";
 export { attachFile } from "./evaluate/attach.js";
 export { evaluate } from "./evaluate/evaluate.js";
 export { type Period, parsePeriod, rangePeriod } from "./evaluate/period.js";
+export { inPopulation, roleOf } from "./evaluate/population.js";
 export { pullControl } from "./evaluate/pull.js";
+export { type RollupNode, rollUp } from "./evaluate/rollup.js";
 export {
   describeScope,
   type ResolvedScope,
@@ -73,6 +78,8 @@ export {
   type VerifySummary,
   verifyLedger,
 } from "./evidence/verify-ledger.js";
+// Report views over findings
+export { type Incident, incidentsOf, type Problem, problemsOf } from "./report/incidents.js";
 // Continuous collection
 export { Scheduler } from "./schedule/scheduler.js";
 export { Ed25519Signer, generateEd25519KeyFiles } from "./signing/ed25519.js";

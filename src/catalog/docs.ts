@@ -22,7 +22,8 @@ export function formatParams(params: Record<string, unknown> | undefined): strin
 
 export function formatCheckRef(check: CheckRef): string {
   const params = formatParams(check.params);
-  return params ? `\`${check.id}\` (${params})` : `\`${check.id}\``;
+  const text = params ? `\`${check.id}\` (${params})` : `\`${check.id}\``;
+  return check.supporting ? `${text} [supporting, not sufficient]` : text;
 }
 
 /** Text for table cells and single lines: no pipes or line breaks. */
@@ -58,8 +59,11 @@ function summaryTable(catalogs: Catalog[]): string[] {
 
 function requirementBlock(req: CatalogRequirement): string[] {
   const kind = requirementKind(req);
-  const label = kind === "manual" ? " — MANUAL" : "";
+  const label = `${kind === "manual" ? " — MANUAL" : ""}${req.serviceProviderOnly ? " — service providers only" : ""}`;
   const lines = [`**${req.id}** ${cell(req.title)}${label}  `, cell(req.description), ""];
+  if (req.testingProcedures?.length) lines.push(`- Testing procedures: ${req.testingProcedures.join(", ")}`);
+  if (req.population) lines.push(`- Population: resources in the role \`${req.population}\``);
+  if (req.applicability) lines.push(`- Applicability: ${cell(req.applicability)}`);
   if (req.checks?.length) lines.push(`- Checks: ${req.checks.map(formatCheckRef).join("; ")}`);
   if (req.manual) {
     const prefix = kind === "manual" ? "Why manual" : "Manual part";
@@ -86,6 +90,7 @@ function catalogSection(catalog: Catalog): string[] {
     if (requirementKind(req) === "heading") {
       const marks = "#".repeat(Math.min(3 + depth, 6));
       lines.push(`${marks} ${req.id} ${cell(req.title)}`, "", cell(req.description), "");
+      if (req.applicability) lines.push(`Applicability: ${cell(req.applicability)}`, "");
     } else {
       lines.push(...requirementBlock(req));
     }
@@ -153,6 +158,59 @@ function checkIndex(catalogs: Catalog[]): string[] {
   return lines;
 }
 
+/** How statuses roll up, the assessment vocabulary and populations (src/evaluate/rollup.ts, assessment.ts). */
+function verdictRules(): string[] {
+  return [
+    "## How a status is decided",
+    "",
+    "One roll-up rule applies at every level of the hierarchy (`src/evaluate/rollup.ts`):",
+    "",
+    "1. A requirement's own status: NOT_APPLICABLE when it does not apply to the assessed entity",
+    "   (`serviceProviderOnly` and `assessment.entityType: merchant`), and then neither does anything",
+    "   under it; FAIL when any check fails (a supporting check's failure counts); ERROR when a check is",
+    "   ERROR or a PASS lacks evidence for a member of the population or a stretch of the period; PASS",
+    "   only when the checks pass, at least one of them is sufficient, and there is no manual part;",
+    "   otherwise MANUAL, naming what a person must still assess. With no applicable check (an empty",
+    "   population) it is NOT_APPLICABLE with the reason, or MANUAL when it has a manual part.",
+    "2. A parent's status is the most severe of its own and its children's, in the order",
+    "   FAIL > ERROR > MANUAL > PASS > NOT_APPLICABLE. A parent is never FAIL without a failing child",
+    "   or check (8.3.10 follows 8.3.10.1, 10.4.1 follows 10.4.1.1), and never PASS while anything",
+    "   under it is untested.",
+    "3. The reason is the one that decided: a parent names the children that carry its status and",
+    "   quotes the first one's reason.",
+    "",
+    "Checks marked **[supporting, not sufficient]** are proxies (e.g. a GuardDuty rule for network",
+    "IDS/IPS): they can fail a requirement but never make it PASS on their own.",
+    "",
+    "### Assessment findings",
+    "",
+    "Beside the automated status, every requirement in `findings.json` carries `assessment.finding` in",
+    "the standard's vocabulary (`src/evaluate/assessment.ts`):",
+    "",
+    "| Automated status | Assessment finding |",
+    "| --- | --- |",
+    "| PASS | In Place |",
+    "| NOT_APPLICABLE | Not Applicable (with the reason: entity type, empty population) |",
+    "| FAIL | Not in Place |",
+    "| ERROR | Not Tested (the evidence could not show it either way) |",
+    "| MANUAL, attachments cover the whole period | In Place, pending assessor review (`pendingReview: true`) |",
+    "| MANUAL, nothing attached or part of the period uncovered | Not Tested |",
+    "",
+    "A parent takes the most severe finding of its own and its children's: Not in Place > Not Tested >",
+    "In Place (pending review) > In Place > Not Applicable.",
+    "",
+    "### Scope and populations",
+    "",
+    "The config's `assessment` section states the entity type, the CDE, why each account and region is",
+    "in scope, and resource roles by name, id or tag: user pools are `workforce`, `consumer`",
+    "(cardholders) or `customer` (a service provider's customers); buckets `log-archive` or",
+    "`cardholder-data`. A requirement's `population` selects the resources its checks judge; a user",
+    "pool no rule names is workforce, and a population with no member is stated as such, naming the",
+    "role it looked for. A rule that matches nothing is listed in `scope.assessment.emptyRoleRules`.",
+    "",
+  ];
+}
+
 /** The whole of docs/CONTROLS.md. `catalogs` in display order, the crosswalk hub first. */
 export function renderControlsDoc(catalogs: Catalog[]): string {
   const lines = [
@@ -175,6 +233,7 @@ export function renderControlsDoc(catalogs: Catalog[]): string {
     "Browse from the command line with `auditpack controls list [--framework <id>]` and",
     "`auditpack controls show <framework>:<id>`.",
     "",
+    ...verdictRules(),
     ...summaryTable(catalogs),
     "",
   ];

@@ -310,7 +310,10 @@ function looksLikeFile(ref: string): boolean {
  * A catalog by framework id (from the controls directory) or by file path. A file whose directory
  * has a crosswalk.yaml is loaded together with its sibling catalogs so its crosswalk links apply.
  */
-export function loadCatalog(ref: string, options: CatalogLoadOptions = {}): Catalog {
+export function loadCatalog(
+  ref: string,
+  options: CatalogLoadOptions & { notify?: (notice: string) => void } = {},
+): Catalog {
   if (looksLikeFile(ref)) {
     const file = path.resolve(ref);
     const dir = path.dirname(file);
@@ -321,11 +324,47 @@ export function loadCatalog(ref: string, options: CatalogLoadOptions = {}): Cata
     if (found) return found;
     return loadCatalogFile(file, options);
   }
-  return findCatalog(loadCatalogs(options), ref);
+  return findCatalog(loadCatalogs(options), ref, options.notify);
 }
 
-/** The catalog of `frameworkId`, or a UsageError suggesting the closest known framework. */
-export function findCatalog(catalogs: readonly Catalog[], frameworkId: string): Catalog {
+/**
+ * Retired framework versions that still resolve, to their successor, with the notice printed when
+ * one is used. PCI DSS v4.0 was retired on 2024-12-31; v4.0.1 changed no requirement number.
+ */
+export const FRAMEWORK_ALIASES: Readonly<Record<string, { to: string; notice: string }>> = {
+  "pci-dss-4.0": {
+    to: "pci-dss-4.0.1",
+    notice:
+      "notice: PCI DSS v4.0 was retired on 2024-12-31; pci-dss-4.0 resolves to pci-dss-4.0.1 (PCI DSS v4.0.1, June 2024, same requirement numbers)",
+  },
+};
+
+const noticed = new Set<string>();
+
+/** Print an alias's notice on stderr, once per process (findCatalog's default). */
+export function printAliasNotice(notice: string): void {
+  if (noticed.has(notice)) return;
+  noticed.add(notice);
+  process.stderr.write(`${notice}\n`);
+}
+
+/**
+ * The catalog of `frameworkId`, or a UsageError suggesting the closest known framework. A retired
+ * id (FRAMEWORK_ALIASES) resolves to its successor and `notify` receives the notice.
+ */
+export function findCatalog(
+  catalogs: readonly Catalog[],
+  frameworkId: string,
+  notify: (notice: string) => void = printAliasNotice,
+): Catalog {
+  const alias = FRAMEWORK_ALIASES[frameworkId];
+  if (alias && !catalogs.some((c) => c.framework.id === frameworkId)) {
+    const target = catalogs.find((c) => c.framework.id === alias.to);
+    if (target) {
+      notify(alias.notice);
+      return target;
+    }
+  }
   const found = catalogs.find((c) => c.framework.id === frameworkId);
   if (found) return found;
   const ids = catalogs.map((c) => c.framework.id);
@@ -359,20 +398,24 @@ export interface ResolvedControl {
 }
 
 /**
- * "pci-dss-4.0:8.4.2" -> its catalog and requirement. Pass `catalogs` when they are already
+ * "pci-dss-4.0.1:8.4.2" -> its catalog and requirement. Pass `catalogs` when they are already
  * loaded; otherwise the controls directory is loaded.
  */
 export function resolveControlId(
   qualified: string,
-  options: CatalogLoadOptions & { catalogs?: readonly Catalog[] } = {},
+  options: CatalogLoadOptions & { catalogs?: readonly Catalog[]; notify?: (notice: string) => void } = {},
 ): ResolvedControl {
   const split = qualified.indexOf(":");
   if (split <= 0 || split === qualified.length - 1) {
     throw new UsageError(`"${qualified}" is not a control id`, {
-      hint: 'write "<framework>:<requirement>", e.g. pci-dss-4.0:8.4.2',
+      hint: 'write "<framework>:<requirement>", e.g. pci-dss-4.0.1:8.4.2',
     });
   }
-  const catalog = findCatalog(options.catalogs ?? loadCatalogs(options), qualified.slice(0, split));
+  const catalog = findCatalog(
+    options.catalogs ?? loadCatalogs(options),
+    qualified.slice(0, split),
+    options.notify,
+  );
   return { catalog, requirement: findRequirement(catalog, qualified.slice(split + 1)) };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLES } from "../config/roles.js";
 import type { Catalog } from "./types.js";
 
 /**
@@ -10,7 +11,7 @@ import type { Catalog } from "./types.js";
 
 /** How each known framework numbers its requirements, so a typo such as "8,3,6" is caught. */
 export const REQUIREMENT_ID_FORMS: Readonly<Record<string, { pattern: RegExp; example: string }>> = {
-  "pci-dss-4.0": { pattern: /^(\d{1,2}|A[1-3])(\.\d{1,2}){0,3}$/, example: "8.3.10.1" },
+  "pci-dss-4.0.1": { pattern: /^(\d{1,2}|A[1-3])(\.\d{1,2}){0,3}$/, example: "8.3.10.1" },
   "soc2-2017": { pattern: /^(CC[1-9]|A1|C1|PI1|P[1-8])(\.\d{1,2})?$/, example: "CC6.1" },
   "iso27001-2022": { pattern: /^(A\.[5-8](\.\d{1,2})?|([4-9]|10)(\.\d{1,2}){0,2})$/, example: "A.8.15" },
   "nist-800-53-r5": { pattern: /^[A-Z]{2}(-\d{1,2}(\(\d{1,2}\))?)?$/, example: "IA-2(1)" },
@@ -41,8 +42,8 @@ export const FrameworkInfoSchema = z
   .strictObject({
     id: z
       .string()
-      .regex(FRAMEWORK_ID, "a framework id is lower-case words joined by hyphens, e.g. pci-dss-4.0")
-      .describe("Identifier used on the command line and in findings, e.g. pci-dss-4.0"),
+      .regex(FRAMEWORK_ID, "a framework id is lower-case words joined by hyphens, e.g. pci-dss-4.0.1")
+      .describe("Identifier used on the command line and in findings, e.g. pci-dss-4.0.1"),
     name: z.string().min(2),
     version: z.string().min(1),
     publisher: z.string().min(2),
@@ -62,6 +63,12 @@ export const CheckRefSchema = z
       .record(z.string(), z.json())
       .optional()
       .describe("This framework's parameter values for the check, e.g. { minLength: 12 }"),
+    supporting: z
+      .boolean()
+      .optional()
+      .describe(
+        'A proxy, "supporting, not sufficient": it can fail the requirement but never make it PASS on its own',
+      ),
   })
   .describe("An automated check that tests the requirement");
 
@@ -86,6 +93,26 @@ export const RequirementSchema = z
       .min(1, "list at least one check, or remove `checks` and give `manual`")
       .optional(),
     manual: ManualSchema.optional(),
+    applicability: z
+      .string()
+      .min(10)
+      .optional()
+      .describe("An applicability note of the standard that changes what is assessed (in our own words)"),
+    serviceProviderOnly: z
+      .boolean()
+      .optional()
+      .describe("Applies to service providers only: NOT_APPLICABLE when the assessed entity is a merchant"),
+    population: z
+      .enum(ROLES as [string, ...string[]], {
+        error: () => `a population is a resource role: ${ROLES.join(", ")}`,
+      })
+      .optional()
+      .describe("The resource role its checks select, e.g. workforce (user pools of the entity's own staff)"),
+    testingProcedures: z
+      .array(z.string().regex(GENERIC_REQUIREMENT_ID, "a testing procedure id such as 8.3.6.a"))
+      .min(1)
+      .optional()
+      .describe("The standard's testing procedure ids for this requirement, e.g. [8.3.6.a, 8.3.6.b]"),
   })
   .describe("A requirement, or a heading when it has neither checks nor manual and others name it as parent");
 
@@ -114,6 +141,7 @@ function refineCatalog(catalog: CatalogInput, ctx: z.core.$RefinementCtx<Catalog
   const form = REQUIREMENT_ID_FORMS[catalog.framework.id];
   const firstIndex = new Map<string, number>();
   const parents = new Set(catalog.requirements.flatMap((r) => (r.parent === undefined ? [] : [r.parent])));
+  const procedures = new Set<string>();
 
   catalog.requirements.forEach((req, index) => {
     const at = (...rest: (string | number)[]) => ["requirements", index, ...rest];
@@ -152,6 +180,24 @@ function refineCatalog(catalog: CatalogInput, ctx: z.core.$RefinementCtx<Catalog
         message: `"${req.id}" has neither \`checks\` nor \`manual\`: list its checks, or give a manual rationale`,
       });
     }
+    req.testingProcedures?.forEach((procedure, tpIndex) => {
+      const letter = procedure.startsWith(req.id) && /^\.[a-z]$/.test(procedure.slice(req.id.length));
+      if (procedure !== req.id && !letter) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("testingProcedures", tpIndex),
+          message: `testing procedure "${procedure}" is not "${req.id}" or "${req.id}.<letter>"`,
+        });
+      }
+      if (procedures.has(procedure)) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("testingProcedures", tpIndex),
+          message: `testing procedure "${procedure}" is listed twice`,
+        });
+      }
+      procedures.add(procedure);
+    });
     const seen = new Set<string>();
     req.checks?.forEach((check, checkIndex) => {
       const key = checkRefKey(check);
@@ -188,7 +234,7 @@ export const CrosswalkFileSchema = z
   .strictObject({
     hub: z
       .string()
-      .regex(FRAMEWORK_ID, "a framework id, e.g. pci-dss-4.0")
+      .regex(FRAMEWORK_ID, "a framework id, e.g. pci-dss-4.0.1")
       .describe("The framework the links start from"),
     links: z
       .record(requirementIdString.min(1), z.array(qualifiedRequirementId).min(1))

@@ -3,7 +3,7 @@
  * Requirement ids keep the standard's own numbering; checks name check ids from src/checks.
  */
 export interface FrameworkInfo {
-  /** e.g. "pci-dss-4.0" */
+  /** e.g. "pci-dss-4.0.1" */
   id: string;
   name: string;
   version: string;
@@ -16,6 +16,8 @@ export interface CheckRef {
   id: string;
   /** Per-framework parameters, e.g. { minLength: 12 }. */
   params?: Record<string, unknown>;
+  /** A proxy ("supporting, not sufficient"): can fail a requirement, never make it PASS alone. */
+  supporting?: boolean;
 }
 
 export interface CatalogRequirement {
@@ -32,6 +34,14 @@ export interface CatalogRequirement {
   manual?: { rationale: string; evidenceHint?: string };
   /** The same intent in other frameworks, as "<framework>:<id>". */
   crosswalk?: string[];
+  /** An applicability note that changes what is assessed (our words). */
+  applicability?: string;
+  /** "Additional requirement for service providers only". */
+  serviceProviderOnly?: boolean;
+  /** The resource role (src/config/roles.ts) whose resources the checks judge, e.g. "workforce". */
+  population?: string;
+  /** The standard's testing procedure ids, e.g. ["8.3.6.a", "8.3.6.b"]. */
+  testingProcedures?: string[];
 }
 
 export interface Catalog {

@@ -18,7 +18,7 @@ export function registerAttach(program: Command): void {
   const cmd = program
     .command("attach")
     .description("attach manual evidence (scan report, pentest report, signed policy) to a requirement")
-    .requiredOption("--control <id>", "the requirement, as <framework>:<id>, e.g. pci-dss-4.0:11.3.2")
+    .requiredOption("--control <id>", "the requirement, as <framework>:<id>, e.g. pci-dss-4.0.1:11.3.2")
     .requiredOption("--file <path>", "the file to attach (stored write-once under attachments/<sha256>)")
     .option("--note <text>", 'what it is, e.g. "Q3 external ASV scan, passing"')
     .option("--valid-from <date>", "start of the period it covers (default: when attached)")
@@ -53,7 +53,7 @@ export function registerAttach(program: Command): void {
       }),
     );
   examples(cmd, [
-    'auditpack attach --control pci-dss-4.0:11.3.2 --file asv-scan-2026-q3.pdf --note "external ASV scan, passing"',
-    "auditpack attach --control pci-dss-4.0:11.4.1 --file pentest.pdf --valid-from 2026-07-01 --valid-to 2026-09-30",
+    'auditpack attach --control pci-dss-4.0.1:11.3.2 --file asv-scan-2026-q3.pdf --note "external ASV scan, passing"',
+    "auditpack attach --control pci-dss-4.0.1:11.4.1 --file pentest.pdf --valid-from 2026-07-01 --valid-to 2026-09-30",
   ]);
 }

@@ -175,6 +175,13 @@ function showCommand(app: CliApp, control: string, catalogs: Catalog[]): void {
     ),
   );
   out.info(`\n${requirement.description}`);
+  const assessment = [
+    requirement.testingProcedures ? `Testing procedures: ${requirement.testingProcedures.join(", ")}` : "",
+    requirement.serviceProviderOnly ? "Applies to service providers only" : "",
+    requirement.population ? `Population: resources in the role ${requirement.population}` : "",
+    requirement.applicability ? `Applicability: ${requirement.applicability}` : "",
+  ].filter(Boolean);
+  if (assessment.length > 0) out.info(`\n${assessment.join("\n")}`);
   if (kind === "heading") {
     out.info("\nA heading: it is assessed through the requirements under it.");
   }
@@ -182,7 +189,10 @@ function showCommand(app: CliApp, control: string, catalogs: Catalog[]): void {
     out.info(`\nAutomated checks (${checkViews.length}):`);
     for (const check of checkViews) {
       const params = formatParams(check.params);
-      out.info(`  ${check.id}${params ? `  (${params})` : ""}`);
+      const supporting = requirement.checks?.find((c) => c.id === check.id)?.supporting
+        ? "  [supporting, not sufficient]"
+        : "";
+      out.info(`  ${check.id}${params ? `  (${params})` : ""}${supporting}`);
       out.info(`      ${check.title} (${check.severity})`);
       const from = check.snapshotCollectors.length
         ? `; snapshots from ${check.snapshotCollectors.join(", ")}`
@@ -228,13 +238,13 @@ export function registerControls(program: Command): void {
   const list = controls
     .command("list")
     .description("list the frameworks, or the requirements of one framework")
-    .option("-f, --framework <id>", "list this framework's requirements (e.g. pci-dss-4.0)")
+    .option("-f, --framework <id>", "list this framework's requirements (e.g. pci-dss-4.0.1)")
     .option("-r, --requirements <ids>", "only these requirements and those under them, e.g. 8,10,11 or 8.3")
     .action(
       action<{ framework?: string; requirements?: string }>(async (app, options) => {
         if (options.requirements && !options.framework) {
           throw new UsageError("--requirements needs --framework", {
-            hint: "e.g. auditpack controls list --framework pci-dss-4.0 --requirements 8.3",
+            hint: "e.g. auditpack controls list --framework pci-dss-4.0.1 --requirements 8.3",
           });
         }
         const catalogs = loadCatalogsWithChecks();
@@ -248,8 +258,8 @@ export function registerControls(program: Command): void {
     );
   examples(list, [
     "auditpack controls list",
-    "auditpack controls list --framework pci-dss-4.0",
-    "auditpack controls list --framework pci-dss-4.0 --requirements 8.3,10.2",
+    "auditpack controls list --framework pci-dss-4.0.1",
+    "auditpack controls list --framework pci-dss-4.0.1 --requirements 8.3,10.2",
     "auditpack controls list --framework nist-800-53-r5 --json",
   ]);
 
@@ -258,7 +268,7 @@ export function registerControls(program: Command): void {
     .description(
       "show one requirement: what it asks, its checks and parameters, evidence, manual rationale, crosswalk",
     )
-    .argument("<control>", "<framework>:<requirement id>, e.g. pci-dss-4.0:8.4.2")
+    .argument("<control>", "<framework>:<requirement id>, e.g. pci-dss-4.0.1:8.4.2")
     .action(
       action(async (app, _options, command) => {
         showCommand(app, command.args[0]!, loadCatalogsWithChecks());
@@ -266,12 +276,12 @@ export function registerControls(program: Command): void {
       }),
     );
   examples(show, [
-    "auditpack controls show pci-dss-4.0:8.4.2",
-    "auditpack controls show pci-dss-4.0:11.3.2",
+    "auditpack controls show pci-dss-4.0.1:8.4.2",
+    "auditpack controls show pci-dss-4.0.1:11.3.2",
     'auditpack controls show "nist-800-53-r5:IA-2(1)" --json',
   ]);
   examples(controls, [
-    "auditpack controls list --framework pci-dss-4.0",
-    "auditpack controls show pci-dss-4.0:8.3.6",
+    "auditpack controls list --framework pci-dss-4.0.1",
+    "auditpack controls show pci-dss-4.0.1:8.3.6",
   ]);
 }

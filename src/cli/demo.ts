@@ -13,6 +13,7 @@ import { buildReport, readP12 } from "../report/package.js";
 import { writeSelfSignedP12File } from "../signing/certificate.js";
 import { openSigner } from "../signing/open.js";
 import { FsStore } from "../store/fs.js";
+import { DEMO_ASSESSMENT } from "./demo-assessment.js";
 import { action, examples } from "./program.js";
 import { checkInfoFromRegistry, printBuilt } from "./report.js";
 
@@ -22,7 +23,7 @@ interface DemoOptions {
 }
 
 export const DEMO_SCENARIO = "demo";
-export const DEMO_FRAMEWORK = "pci-dss-4.0";
+export const DEMO_FRAMEWORK = "pci-dss-4.0.1";
 export const DEMO_REQUIREMENTS = ["8", "10", "11"];
 export const DEMO_PERIOD = "2026-Q3";
 const DEMO_ORGANISATION = "Example Payments Ltd (demonstration)";
@@ -33,7 +34,7 @@ export function registerDemo(program: Command): void {
   const cmd = program
     .command("demo")
     .description(
-      "no AWS needed: replay the bundled demo fixtures (2026-Q3 of daily collection runs) into a fresh store and build a signed PCI DSS v4.0 package",
+      "no AWS needed: replay the bundled demo fixtures (2026-Q3 of daily collection runs) into a fresh store and build a signed PCI DSS v4.0.1 package",
     )
     .option("--out <dir>", "where the store, keys and report go", "auditpack-demo")
     .option("--force", "replace an earlier demo in --out (its store, keys and reports folders)", false)
@@ -59,6 +60,7 @@ export function registerDemo(program: Command): void {
             scope: { accounts: scenario.accounts.map((id) => ({ id })), regions: scenario.regions },
             store: { type: "fs", path: path.join(dir, "store") },
             signing: { type: "ed25519", keyFile },
+            assessment: DEMO_ASSESSMENT,
           },
           "(demo)",
         );
@@ -95,6 +97,7 @@ export function registerDemo(program: Command): void {
           period,
           now: scenario.clock,
           scope: { accounts: scenario.accounts, regions: scenario.regions },
+          ...(config.assessment ? { assessment: config.assessment } : {}),
         });
         const p12File = path.join(dir, "keys", "pdf-signing.p12");
         if (!existsSync(p12File)) await writeSelfSignedP12File(p12File, { commonName: DEMO_ORGANISATION });

@@ -41,7 +41,7 @@ export function registerEvaluate(program: Command): void {
   const cmd = program
     .command("evaluate")
     .description("evaluate a framework's requirements over a period from the stored evidence")
-    .requiredOption("--framework <id>", "framework id, e.g. pci-dss-4.0 (or a catalog .yaml file)")
+    .requiredOption("--framework <id>", "framework id, e.g. pci-dss-4.0.1 (or a catalog .yaml file)")
     .option(
       "--requirements <ids>",
       "comma-separated requirement ids, each with everything under it (e.g. 8,10,11)",
@@ -72,8 +72,8 @@ export function registerEvaluate(program: Command): void {
     "\nExit code: 0 once the evaluation completes, whatever it found; with --fail-on fail,error it is 1\nwhen any requirement has one of those statuses (for CI gates). 2 for bad input.\n",
   );
   examples(cmd, [
-    "auditpack evaluate --framework pci-dss-4.0 --period 2026-Q3",
-    "auditpack evaluate --framework pci-dss-4.0 --requirements 8,10 --at 2026-09-30 --json",
+    "auditpack evaluate --framework pci-dss-4.0.1 --period 2026-Q3",
+    "auditpack evaluate --framework pci-dss-4.0.1 --requirements 8,10 --at 2026-09-30 --json",
     "auditpack evaluate --framework soc2-2017 --period 2026-07-01..2026-09-30 --out ./q3 --fail-on fail,error",
   ]);
 }
@@ -112,6 +112,7 @@ async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<nu
     waivers,
     now: new Date(),
     scope: { accounts: scope.accounts, regions: scope.regions },
+    ...(app.config.config.assessment ? { assessment: app.config.config.assessment } : {}),
   });
   if (options.out) {
     const dir = path.resolve(app.cwd, options.out);

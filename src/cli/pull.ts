@@ -15,7 +15,7 @@ export function registerPull(program: Command): void {
   const cmd = program
     .command("pull")
     .description("copy the evidence behind one requirement for a period into a folder that verifies offline")
-    .requiredOption("--control <id>", "the requirement, as <framework>:<id>, e.g. pci-dss-4.0:8.4.2")
+    .requiredOption("--control <id>", "the requirement, as <framework>:<id>, e.g. pci-dss-4.0.1:8.4.2")
     .requiredOption("--from <date>", "first day (UTC), e.g. 2026-07-01")
     .requiredOption("--to <date>", "last day, inclusive, e.g. 2026-09-30")
     .requiredOption("--out <dir>", "a new or empty directory")
@@ -31,6 +31,7 @@ export function registerPull(program: Command): void {
           out,
           now: new Date(),
           scope: { accounts: scope.accounts.map((a) => a.id), regions: scope.regions },
+          ...(app.config.config.assessment ? { assessment: app.config.config.assessment } : {}),
         });
         const status = result.findings.requirements[0]?.status;
         app.out.info(
@@ -52,6 +53,6 @@ export function registerPull(program: Command): void {
       }),
     );
   examples(cmd, [
-    "auditpack pull --control pci-dss-4.0:8.4.2 --from 2026-07-01 --to 2026-09-30 --out ./pull-8.4.2",
+    "auditpack pull --control pci-dss-4.0.1:8.4.2 --from 2026-07-01 --to 2026-09-30 --out ./pull-8.4.2",
   ]);
 }

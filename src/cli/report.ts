@@ -45,7 +45,7 @@ export function registerReport(program: Command): void {
     .description(
       "evaluate a framework over a period and build a signed report package (PDF, Excel, JSON, CSV)",
     )
-    .requiredOption("--framework <id>", "framework id, e.g. pci-dss-4.0")
+    .requiredOption("--framework <id>", "framework id, e.g. pci-dss-4.0.1")
     .option(
       "--requirements <ids>",
       "comma-separated requirement ids; each includes its sub-requirements (default: all)",
@@ -68,10 +68,10 @@ export function registerReport(program: Command): void {
     "\nScope: accounts and regions come from the config's scope, else every one the store holds evidence for;\nthe line printed before the evaluation says which.\n",
   );
   examples(cmd, [
-    "auditpack report --framework pci-dss-4.0 --period 2026-Q3",
-    "auditpack report --framework pci-dss-4.0 --requirements 8,10,11 --period 2026-Q3 --zip",
-    "auditpack report --framework pci-dss-4.0 --period 2026-07-01..2026-09-30 --format pdf,xlsx --out out/q3",
-    "auditpack report --framework pci-dss-4.0 --period 2026-08 --template ./my-branding --no-sign",
+    "auditpack report --framework pci-dss-4.0.1 --period 2026-Q3",
+    "auditpack report --framework pci-dss-4.0.1 --requirements 8,10,11 --period 2026-Q3 --zip",
+    "auditpack report --framework pci-dss-4.0.1 --period 2026-07-01..2026-09-30 --format pdf,xlsx --out out/q3",
+    "auditpack report --framework pci-dss-4.0.1 --period 2026-08 --template ./my-branding --no-sign",
   ]);
 }
 
@@ -110,6 +110,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     waivers,
     now: new Date(),
     scope: { accounts: scope.accounts, regions: scope.regions },
+    ...(app.config.config.assessment ? { assessment: app.config.config.assessment } : {}),
   });
   const sign = options.sign ? { signer: await app.signer(), p12: await pdfCertificate(app) } : false;
   const built = await buildReport({
@@ -133,7 +134,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
 export function checkInfoFromRegistry(checkId: string): CheckInfo | undefined {
   if (!hasCheck(checkId)) return undefined;
   const check = getCheck(checkId);
-  return { title: check.title, description: check.description };
+  return { title: check.title, description: check.description, severity: check.severity };
 }
 
 /**

@@ -25,7 +25,7 @@ export function registerShare(program: Command): void {
         const dir = path.resolve(app.cwd, command.args[0]!);
         if (!existsSync(dir) || !statSync(dir).isDirectory()) {
           throw new UsageError(`${dir} is not a report package directory`, {
-            hint: "pass the directory `auditpack report` wrote (e.g. reports/pci-dss-4.0_2026-Q3)",
+            hint: "pass the directory `auditpack report` wrote (e.g. reports/pci-dss-4.0.1_2026-Q3)",
           });
         }
         const store = app.config.config.store;
@@ -49,7 +49,7 @@ export function registerShare(program: Command): void {
       }),
     );
   examples(cmd, [
-    "auditpack share reports/pci-dss-4.0_2026-Q3",
-    "auditpack share reports/pci-dss-4.0_2026-Q3 --expires 24h --json",
+    "auditpack share reports/pci-dss-4.0.1_2026-Q3",
+    "auditpack share reports/pci-dss-4.0.1_2026-Q3 --expires 24h --json",
   ]);
 }

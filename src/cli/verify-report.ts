@@ -61,8 +61,8 @@ export function registerVerifyReport(program: Command): void {
       }),
     );
   examples(cmd, [
-    "auditpack verify-report reports/pci-dss-4.0_2026-Q3",
-    "auditpack verify-report reports/pci-dss-4.0_2026-Q3.zip --public-key publisher.pub.pem",
+    "auditpack verify-report reports/pci-dss-4.0.1_2026-Q3",
+    "auditpack verify-report reports/pci-dss-4.0.1_2026-Q3.zip --public-key publisher.pub.pem",
     "auditpack verify-report ./received-package --json",
   ]);
 }

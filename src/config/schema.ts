@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AssessmentSchema } from "./assessment.js";
 
 /**
  * The auditpack.config.yaml schema. Every object is strict: an unknown key is an error that names
@@ -103,6 +104,8 @@ export const ConfigSchema = z.strictObject({
   /** Per-collector options, keyed by collector id (validated by each collector). */
   collectors: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   schedules: z.array(ScheduleSchema).default([]),
+  /** The assessment's scope as data: entity type, CDE, reasons, resource roles (config/assessment.ts). */
+  assessment: AssessmentSchema.optional(),
 });
 
 export type AuditpackConfig = z.infer<typeof ConfigSchema>;

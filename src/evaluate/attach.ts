@@ -168,17 +168,19 @@ async function sha256OfFile(file: string): Promise<string> {
  */
 export async function listAttachments(
   store: EvidenceStore,
-  control: string,
+  control: string | readonly string[],
   start: number,
   end: number,
 ): Promise<Attachment[]> {
+  // Several ids: a requirement's attachments made under a retired framework id (pci-dss-4.0) count too.
+  const controls = new Set(typeof control === "string" ? [control] : control);
   const out: Attachment[] = [];
   for await (const info of store.list(MANUAL_PREFIX)) {
     const parsed = parseEvidenceKey(info.key);
     if (!parsed) continue;
     const record = decodeRecord<AttachmentPayload>(await store.get(info.key), parsed.sha256);
     const p = record.payload;
-    if (p.control !== control) continue;
+    if (!controls.has(p.control)) continue;
     const from = Date.parse(p.validFrom ?? record.collectedAt);
     const to = p.validTo ? Date.parse(p.validTo) : Number.POSITIVE_INFINITY;
     if (from >= end || to <= start) continue;

@@ -1,7 +1,8 @@
-import { isHeading, selectRequirements } from "../catalog/load.js";
+import { FRAMEWORK_ALIASES, requirementKind, selectRequirements } from "../catalog/load.js";
 import type { Catalog, CatalogRequirement } from "../catalog/types.js";
 import { getCheck } from "../checks/registry.js";
 import type { AnyCheck } from "../checks/types.js";
+import type { AssessmentConfig } from "../config/assessment.js";
 import { UsageError } from "../errors.js";
 import { canonicalJson } from "../evidence/canonical.js";
 import { buildHistories } from "../state/build.js";
@@ -9,10 +10,15 @@ import type { Histories } from "../state/history.js";
 import { RESOURCE_NOUNS, type ResourceType, type StateBase } from "../state/types.js";
 import type { EvidenceStore } from "../store/types.js";
 import { VERSION } from "../version.js";
+import { assessAll } from "./assessment.js";
+import { notApplicableFor, scopeStatement } from "./assessment-scope.js";
 import { listAttachments } from "./attach.js";
+import { annotateEdges, indexActivityEvents } from "./edge-events.js";
 import { judgeHistory, summarize, worst } from "./intervals.js";
 import { isoSeconds, type Period } from "./period.js";
+import { inPopulation, type RoleSubject, roleKindOf } from "./population.js";
 import { discoverScope, HISTORY_COLLECTORS, readEvidence } from "./read.js";
+import { type RollupNode, rollUp } from "./rollup.js";
 import {
   type CheckResult,
   type EvidenceRef,
@@ -49,6 +55,8 @@ export interface EvaluateOptions {
   schedule?: Schedule;
   /** Accounts and regions to evaluate; discovered from the store's keys when empty. */
   scope?: { accounts: string[]; regions: string[] };
+  /** The assessment's scope as data (config `assessment`): entity type, CDE, resource roles. */
+  assessment?: AssessmentConfig;
 }
 
 /** Collectors whose evidence builds each resource type's states. */
@@ -71,6 +79,9 @@ const COLLECTORS: Record<ResourceType, string[]> = {
 interface ResolvedCheck {
   check: AnyCheck;
   params: Record<string, unknown>;
+  /** The requirement's population (a resource role), when its resources have roles. */
+  population?: string;
+  supporting?: boolean;
 }
 
 function resolveCheck(
@@ -100,9 +111,23 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
       : catalog.requirements;
   const resolved = new Map<string, ResolvedCheck[]>();
   for (const r of selected) {
+    // A requirement that does not apply to the entity is not run (its checks would only add noise).
+    if (notApplicableFor(r, options.assessment)) {
+      resolved.set(r.id, []);
+      continue;
+    }
     resolved.set(
       r.id,
-      (r.checks ?? []).map((ref) => resolveCheck(r, framework.id, ref.id, ref.params)),
+      (r.checks ?? []).map((ref) => {
+        const rc = resolveCheck(r, framework.id, ref.id, ref.params);
+        const population =
+          r.population !== undefined && roleKindOf(rc.check.resourceType) ? r.population : undefined;
+        return {
+          ...rc,
+          ...(population ? { population } : {}),
+          ...(ref.supporting ? { supporting: true } : {}),
+        };
+      }),
     );
   }
   const allChecks = [...resolved.values()].flat();
@@ -138,16 +163,20 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
 
   const memo = new Map<string, CheckResult>();
   const runCheck = (rc: ResolvedCheck): CheckResult => {
-    const id = `${rc.check.id}|${canonicalJson(rc.params)}`;
+    const id = `${rc.check.id}|${canonicalJson(rc.params)}|${rc.population ?? ""}`;
     let result = memo.get(id);
     if (!result) {
-      result = evaluateCheck(rc, histories, scope, window, period.pointInTime);
+      result = evaluateCheck(rc, histories, scope, window, period.pointInTime, options.assessment);
       memo.set(id, result);
     }
     return structuredClone(result);
   };
 
   const requirements: RequirementResult[] = [];
+  const nodes: RollupNode[] = [];
+  const retiredIds = Object.entries(FRAMEWORK_ALIASES)
+    .filter(([, alias]) => alias.to === framework.id)
+    .map(([id]) => id);
   for (const r of selected) {
     const control = `${framework.id}:${r.id}`;
     const checks = resolved.get(r.id)!.map((rc) => {
@@ -161,37 +190,69 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
         );
       }
       result.status = worst(result.findings.map((f) => f.status)) ?? "ERROR";
+      if (rc.supporting) result.supporting = true;
+      if (rc.population) result.population = rc.population;
       return result;
     });
-    const attachments = await listAttachments(options.store, control, start, period.end.getTime());
+    const attachments = await listAttachments(
+      options.store,
+      [control, ...retiredIds.map((id) => `${id}:${r.id}`)],
+      start,
+      period.end.getTime(),
+    );
     const result: RequirementResult = {
       id: r.id,
       title: r.title,
       description: r.description,
-      status: "MANUAL",
+      status: "MANUAL", // settled by the roll-up below
       checks,
     };
     if (r.manual) result.manual = r.manual;
     if (r.crosswalk?.length) result.crosswalk = r.crosswalk;
     if (attachments.length) result.attachments = attachments;
-    if (checks.length === 0 && isHeading(r)) {
-      result.status = "NOT_APPLICABLE"; // settled below from the requirements under it
-    } else if (checks.length === 0) {
-      result.status = "MANUAL";
-      result.reason = attachments.length
-        ? `manual: ${attachments.length} attachment${attachments.length === 1 ? "" : "s"} cover the period (${attachments.map((a) => a.fileName).join(", ")}); a person must review ${attachments.length === 1 ? "it" : "them"}`
-        : `manual: no evidence is attached for ${period.label}${r.manual?.evidenceHint ? `; attach ${r.manual.evidenceHint}` : ""} (auditpack attach --control ${control} --file ...)`;
-    } else {
-      result.status = worst(checks.map((c) => c.status)) ?? "ERROR";
-      const counts = STATUSES.map((s) => [s, checks.filter((c) => c.status === s).length] as const).filter(
-        ([, n]) => n > 0,
-      );
-      result.reason = `${checks.length} check${checks.length === 1 ? "" : "s"}: ${counts.map(([s, n]) => `${n} ${s}`).join(", ")}`;
-    }
+    if (r.testingProcedures?.length) result.testingProcedures = r.testingProcedures;
+    if (r.serviceProviderOnly) result.serviceProviderOnly = true;
+    if (r.population) result.population = r.population;
+    if (r.applicability) result.applicability = r.applicability;
     requirements.push(result);
+    nodes.push({
+      id: r.id,
+      ...(r.parent !== undefined ? { parent: r.parent } : {}),
+      kind: requirementKind(r),
+      checks,
+      ...(notApplicableFor(r, options.assessment)
+        ? { notApplicable: notApplicableFor(r, options.assessment) }
+        : {}),
+      manualReason: attachments.length
+        ? `${attachments.length} attachment${attachments.length === 1 ? "" : "s"} (${attachments.map((a) => a.fileName).join(", ")}); a person must review ${attachments.length === 1 ? "it" : "them"}`
+        : `no evidence is attached for ${period.label}${r.manual?.evidenceHint ? `; attach ${r.manual.evidenceHint}` : ""} (auditpack attach --control ${control} --file ...)`,
+    });
   }
 
-  rollUpHeadings(selected, requirements);
+  annotateEdges(requirements, indexActivityEvents(records));
+
+  // One rule for every level (rollup.ts), then the standard's vocabulary beside it (assessment.ts).
+  const rolled = rollUp(nodes);
+  for (const result of requirements) {
+    const r = rolled.get(result.id)!;
+    result.status = r.status;
+    result.reason = r.reason;
+  }
+  const assessed = assessAll(
+    requirements.map((result, i) => {
+      const own = rolled.get(result.id)!.own;
+      return {
+        id: result.id,
+        ...(nodes[i]!.parent !== undefined ? { parent: nodes[i]!.parent } : {}),
+        status: result.status,
+        reason: result.reason ?? "",
+        ...(own !== undefined ? { own } : {}),
+        ...(result.attachments ? { attachments: result.attachments } : {}),
+      };
+    }),
+    { start, end: period.end.getTime() },
+  );
+  for (const result of requirements) result.assessment = assessed.get(result.id)!;
 
   const sources = new Set(records.map((l) => l.record.source));
   for (const r of requirements) if (r.attachments?.length) sources.add("manual");
@@ -211,7 +272,13 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
     },
     generatedAt: options.now.toISOString(),
     toolVersion: VERSION,
-    scope: { accounts: scope.accounts, regions: scope.regions },
+    scope: {
+      accounts: scope.accounts,
+      regions: scope.regions,
+      ...(options.assessment
+        ? { assessment: scopeStatement(options.assessment, histories, scope, requirements) }
+        : {}),
+    },
     provenance: {
       sources: [...sources].sort() as Findings["provenance"]["sources"],
       demonstration: sources.has("fixture"),
@@ -221,24 +288,6 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
   };
   if (scenarios.length) findings.provenance.scenarios = scenarios;
   return findings;
-}
-
-/**
- * A heading (no checks, no manual rationale) is assessed through the requirements under it: it takes
- * their worst status. Children come after their parent in catalog order, so walk backwards.
- */
-function rollUpHeadings(selected: CatalogRequirement[], results: RequirementResult[]): void {
-  const byId = new Map(results.map((r) => [r.id, r]));
-  for (let i = selected.length - 1; i >= 0; i--) {
-    const req = selected[i]!;
-    if (!isHeading(req)) continue;
-    const children = selected.filter((c) => c.parent === req.id).map((c) => byId.get(c.id)!);
-    const result = byId.get(req.id)!;
-    result.status = worst(children.map((c) => c.status)) ?? "MANUAL";
-    result.reason = children.length
-      ? `assessed through ${children.length} requirement${children.length === 1 ? "" : "s"} under it: ${children.map((c) => `${c.id} ${c.status}`).join(", ")}`
-      : "a heading with no requirement under it in this selection";
-  }
 }
 
 function dedupe(refs: EvidenceRef[]): EvidenceRef[] {
@@ -265,37 +314,54 @@ function findingOf(
 
 /** Run one check over every account and region in scope. */
 export function evaluateCheck(
-  { check, params }: ResolvedCheck,
+  { check, params, population }: ResolvedCheck,
   histories: Histories,
   scope: { accounts: string[]; regions: string[] },
   window: { start: number; end: number },
   pointInTime: boolean,
+  assessment?: AssessmentConfig,
 ): CheckResult {
   const type = check.resourceType as ResourceType;
   const findings: ResourceFinding[] = [];
+  // The requirement's population: a resource in another role is out of this check's scope.
+  const member = (state: StateBase) =>
+    inPopulation(assessment, population, type, state as unknown as RoleSubject);
   const judge = (state: StateBase) =>
-    !check.appliesTo || check.appliesTo(state, params) ? check.evaluate(state, params) : undefined;
+    (!check.appliesTo || check.appliesTo(state, params)) && member(state)
+      ? check.evaluate(state, params)
+      : undefined;
   for (const account of scope.accounts) {
     for (const region of scope.regions) {
       const where = `${account}/${region}`;
       const history = histories.get(type, account, region);
       const before = findings.length;
+      const otherRoles: string[] = [];
       for (const resource of history?.resources.values() ?? []) {
-        const { intervals, judged } = judgeHistory(resource.observations as never, window, judge);
-        if (!judged || intervals.length === 0) continue;
         const states = resource.observations
           .map((o) => o.state as StateBase | undefined)
           .filter((s) => s !== undefined);
+        if (population && states.length > 0 && !states.some(member)) {
+          otherRoles.push(states[states.length - 1]!.name);
+          continue;
+        }
+        const { intervals, judged } = judgeHistory(resource.observations as never, window, judge);
+        if (!judged || intervals.length === 0) continue;
         const last = states[states.length - 1];
         const place = { resource: states.find((s) => s.arn)?.arn ?? resource.key, name: last?.name };
         findings.push(findingOf({ ...place, account, region }, intervals, pointInTime));
       }
       if (findings.length > before) continue;
       const noun = RESOURCE_NOUNS[type];
-      const none = check.whenNone?.(params) ?? {
-        status: "NOT_APPLICABLE" as const,
-        reason: `no ${noun} here (the evidence lists none)`,
-      };
+      const none =
+        population && otherRoles.length > 0
+          ? {
+              status: "NOT_APPLICABLE" as const,
+              reason: `population empty: no ${noun} in the role ${population} here (${otherRoles.length} in other roles: ${[...new Set(otherRoles)].sort().join(", ")})`,
+            }
+          : (check.whenNone?.(params) ?? {
+              status: "NOT_APPLICABLE" as const,
+              reason: `no ${noun} here (the evidence lists none)${population ? `; population: ${population}` : ""}`,
+            });
       const markers = history?.markers ?? [];
       let intervals = judgeHistory(markers, window, () => ({
         status: none.status,

@@ -5,19 +5,21 @@ import { resolveControlId } from "../catalog/load.js";
 import { UsageError } from "../errors.js";
 import { KEYS_PREFIX, MANIFESTS_PREFIX, type RunManifest, SEALS_PREFIX } from "../evidence/ledger-format.js";
 import type { EvidenceStore } from "../store/types.js";
-import { evaluate, type Schedule } from "./evaluate.js";
+import { type EvaluateOptions, evaluate, type Schedule } from "./evaluate.js";
 import type { Period } from "./period.js";
 import type { EvidenceRef, Findings } from "./types.js";
 
 export interface PullOptions {
   store: EvidenceStore;
-  /** "<framework>:<requirement>", e.g. pci-dss-4.0:8.4.2 */
+  /** "<framework>:<requirement>", e.g. pci-dss-4.0.1:8.4.2 */
   control: string;
   period: Period;
   out: string;
   now: Date;
   schedule?: Schedule;
   scope?: { accounts: string[]; regions: string[] };
+  /** The assessment's scope (config `assessment`): populations select the evidence pulled. */
+  assessment?: EvaluateOptions["assessment"];
 }
 
 export interface PullResult {
@@ -62,6 +64,7 @@ export async function pullControl(options: PullOptions): Promise<PullResult> {
     now: options.now,
     schedule: options.schedule,
     scope: options.scope,
+    ...(options.assessment ? { assessment: options.assessment } : {}),
   });
   const used = new Map<string, EvidenceRef & { requirement: string; check: string }>();
   for (const r of findings.requirements) {

@@ -12,12 +12,49 @@ const evidenceRef = z.object({
   collector: z.string().optional(),
 });
 
+/** The CloudTrail event that began an interval, with its caller. */
+const edgeEvent = z.object({
+  name: z.string(),
+  at: iso,
+  eventId: z.string().optional(),
+  principal: z.string().optional(),
+  evidence: evidenceRef,
+});
+
 const interval = z.object({
   start: iso,
   end: iso,
   status,
   reason: z.string(),
   evidence: z.array(evidenceRef),
+  startEvent: edgeEvent.optional(),
+});
+
+/** The assessment's stated scope (config `assessment`). */
+const scopeStatement = z.object({
+  entityType: z.enum(["merchant", "service-provider", "unstated"]),
+  cde: z.string().optional(),
+  accounts: z.array(z.object({ id: z.string(), reason: z.string() })),
+  regions: z.array(z.object({ region: z.string(), reason: z.string() })),
+  roles: z.array(
+    z.object({
+      resource: z.string(),
+      name: z.string(),
+      account: z.string(),
+      region: z.string(),
+      role: z.string(),
+      source: z.string(),
+    }),
+  ),
+  emptyRoleRules: z.array(z.string()),
+  notApplicable: z.array(z.string()),
+});
+
+/** The finding in the standard's vocabulary beside the automated status. */
+const assessment = z.object({
+  finding: z.enum(["In Place", "Not Applicable", "Not Tested", "Not in Place"]),
+  pendingReview: z.boolean().optional(),
+  reason: z.string(),
 });
 
 const resourceFinding = z.object({
@@ -57,7 +94,11 @@ export const FindingsSchema = z.object({
   period: z.object({ start: iso, end: iso, label: z.string() }),
   generatedAt: z.string(),
   toolVersion: z.string(),
-  scope: z.object({ accounts: z.array(z.string()), regions: z.array(z.string()) }),
+  scope: z.object({
+    accounts: z.array(z.string()),
+    regions: z.array(z.string()),
+    assessment: scopeStatement.optional(),
+  }),
   provenance: z.object({
     sources: z.array(z.enum(["aws", "fixture", "manual"])),
     scenarios: z.array(z.string()).optional(),
@@ -77,11 +118,18 @@ export const FindingsSchema = z.object({
           id: z.string(),
           status,
           parameters: z.record(z.string(), z.unknown()).optional(),
+          supporting: z.boolean().optional(),
+          population: z.string().optional(),
           findings: z.array(resourceFinding),
         }),
       ),
       attachments: z.array(attachment).optional(),
       crosswalk: z.array(z.string()).optional(),
+      assessment: assessment.optional(),
+      testingProcedures: z.array(z.string()).optional(),
+      serviceProviderOnly: z.boolean().optional(),
+      population: z.string().optional(),
+      applicability: z.string().optional(),
     }),
   ),
 });

@@ -12,6 +12,18 @@ export interface EvidenceRef {
   collector?: string;
 }
 
+/** A CloudTrail event that began an interval, with who made the call (evaluate/edge-events.ts). */
+export interface EdgeEvent {
+  name: string;
+  /** The event's second (ISO 8601 UTC). */
+  at: string;
+  eventId?: string;
+  /** The caller: user name, or the identity's ARN. */
+  principal?: string;
+  /** The cloudtrail_activity record that holds the event. */
+  evidence: EvidenceRef;
+}
+
 /** A stretch of the period during which a resource had one status, to the second (ISO 8601 UTC). */
 export interface StatusInterval {
   start: string;
@@ -19,6 +31,8 @@ export interface StatusInterval {
   status: Status;
   reason: string;
   evidence: EvidenceRef[];
+  /** The CloudTrail event that began this interval, when the evidence holds it. */
+  startEvent?: EdgeEvent;
 }
 
 export interface Waiver {
@@ -52,6 +66,10 @@ export interface CheckResult {
   id: string;
   status: Status;
   parameters?: Record<string, unknown>;
+  /** A proxy, "supporting, not sufficient": it never makes the requirement PASS alone. */
+  supporting?: boolean;
+  /** The resource role this check's resources were selected by, e.g. "workforce". */
+  population?: string;
   findings: ResourceFinding[];
 }
 
@@ -80,6 +98,41 @@ export interface RequirementResult {
   attachments?: Attachment[];
   /** Same requirement in other frameworks, e.g. ["soc2-2017:CC6.1"]. */
   crosswalk?: string[];
+  /** The finding in the standard's vocabulary beside the automated status (evaluate/assessment.ts). */
+  assessment?: {
+    finding: "In Place" | "Not Applicable" | "Not Tested" | "Not in Place";
+    pendingReview?: boolean;
+    reason: string;
+  };
+  /** The standard's testing procedure ids, e.g. ["8.3.6.a", "8.3.6.b"]. */
+  testingProcedures?: string[];
+  serviceProviderOnly?: boolean;
+  /** The resource role the checks selected, e.g. "workforce". */
+  population?: string;
+  /** An applicability note that changes what is assessed. */
+  applicability?: string;
+}
+
+/** The assessment's scope as stated in the config (`assessment`), with the roles found. */
+export interface ScopeStatement {
+  entityType: "merchant" | "service-provider" | "unstated";
+  /** The cardholder data environment, as the config states it. */
+  cde?: string;
+  accounts: Array<{ id: string; reason: string }>;
+  regions: Array<{ region: string; reason: string }>;
+  /** Every resource that has a role, with the rule that gave it ("default" when none matched). */
+  roles: Array<{
+    resource: string;
+    name: string;
+    account: string;
+    region: string;
+    role: string;
+    source: string;
+  }>;
+  /** Role rules that matched nothing: a stated empty population, not an error. */
+  emptyRoleRules: string[];
+  /** Requirements the entity type takes out of scope (service providers only, for a merchant). */
+  notApplicable: string[];
 }
 
 export interface Findings {
@@ -88,7 +141,7 @@ export interface Findings {
   period: { start: string; end: string; label: string };
   generatedAt: string;
   toolVersion: string;
-  scope: { accounts: string[]; regions: string[] };
+  scope: { accounts: string[]; regions: string[]; assessment?: ScopeStatement };
   /** "aws", or "fixture" when any evidence came from a fixture scenario (demonstration data). */
   provenance: { sources: Array<"aws" | "fixture" | "manual">; scenarios?: string[]; demonstration: boolean };
   summary: Record<Status, number>;

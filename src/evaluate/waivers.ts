@@ -90,7 +90,7 @@ export function parseWaivers(raw: unknown, source: string): Waiver[] {
   if (!result.success) {
     const lines = describeIssues(result.error).map((l) => `  - ${l}`);
     throw new UsageError(`invalid waivers file ${source}:\n${lines.join("\n")}`, {
-      hint: "each waiver needs id, target (pci-dss-4.0:8.3.4 or a check id), resource (glob), reason, approver, expires (yyyy-mm-dd)",
+      hint: "each waiver needs id, target (pci-dss-4.0.1:8.3.4 or a check id), resource (glob), reason, approver, expires (yyyy-mm-dd)",
     });
   }
   const ids = new Set<string>();

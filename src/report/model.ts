@@ -11,6 +11,7 @@ import type {
 } from "../evaluate/types.js";
 import { STATUSES } from "../evaluate/types.js";
 import type { SignatureAlgorithm } from "../signing/types.js";
+import { type Incident, incidentsOf, type Problem, problemsOf } from "./incidents.js";
 import {
   type Branding,
   fillText,
@@ -164,6 +165,13 @@ export interface RequirementSection {
   waivers: Capped<WaiverRow>;
   attachments: Attachment[];
   evidence: Capped<EvidenceEntry>;
+  /** The roll-up's one line on the status (findings.json `reason`). */
+  reason?: string;
+  /** The finding in the standard's vocabulary (In Place, Not Tested, ...). */
+  assessment?: RequirementResult["assessment"];
+  testingProcedures?: string[];
+  serviceProviderOnly?: boolean;
+  population?: string;
 }
 
 export interface RequirementGroup {
@@ -209,6 +217,12 @@ export interface ReportModel {
   /** Every evidence record cited, sorted by key. */
   evidenceIndex: EvidenceEntry[];
   waivers: WaiverRow[];
+  /** The assessment's stated scope (config `assessment`), when given. */
+  scopeStatement?: Findings["scope"]["assessment"];
+  /** Incident cards: every failing stretch, merged, with the events and evidence of its edges. */
+  incidents: Incident[];
+  /** The root-cause view: failing findings grouped by check and resource, with every requirement affected. */
+  problems: Problem[];
   findingRows(): Iterable<FindingRow>;
   timeline(): Iterable<TimelineChange>;
 }
@@ -216,6 +230,7 @@ export interface ReportModel {
 export interface CheckInfo {
   title: string;
   description?: string;
+  severity?: string;
 }
 
 export interface ReportModelInput {
@@ -364,6 +379,11 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
       waivers: { rows: waivers.slice(0, cap), total: waivers.length },
       attachments: req.attachments ?? [],
       evidence: { rows: sectionEvidenceRows.slice(0, cap), total: sectionEvidenceRows.length },
+      ...(req.reason ? { reason: req.reason } : {}),
+      ...(req.assessment ? { assessment: req.assessment } : {}),
+      ...(req.testingProcedures ? { testingProcedures: req.testingProcedures } : {}),
+      ...(req.serviceProviderOnly ? { serviceProviderOnly: true } : {}),
+      ...(req.population ? { population: req.population } : {}),
     };
   });
 
@@ -426,29 +446,36 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
     groups: groupSections(sections, template.layout),
     evidenceIndex: [...evidence.values()].sort(byKey),
     waivers: allWaivers,
+    ...(findings.scope.assessment ? { scopeStatement: findings.scope.assessment } : {}),
+    incidents: incidentsOf(findings, { severityOf: (id) => input.checkInfo?.(id)?.severity }),
+    problems: problemsOf(findings, { severityOf: (id) => input.checkInfo?.(id)?.severity }),
     findingRows: () => allFindingRows(findings),
     timeline: () => timelineOf(findings),
   };
 }
 
 /**
- * A heading requirement ("8", "8.3") has no checks of its own: its strip is the worst of its
- * sub-requirements' strips, day by day. Deepest first, so "8" sees "8.3" already rolled up.
+ * The day strips follow the roll-up rule of src/evaluate/rollup.ts: a parent's day is the most
+ * severe of its own (when it has checks) and its sub-requirements' days, so a parent never shows a
+ * better day than a child. Deepest first, so "8" sees "8.3" already rolled up.
  */
 function rollUpHeadings(sections: RequirementSection[]): void {
   const depth = (id: string) => id.split(".").length;
   for (const heading of [...sections].sort((a, b) => depth(b.id) - depth(a.id))) {
-    if (heading.checks.length > 0) continue;
     const prefix = `${heading.id}.`;
     const descendants = sections.filter((s) => s.id.startsWith(prefix));
     const direct = descendants.filter((s) => depth(s.id) === depth(heading.id) + 1);
     const children = direct.length > 0 ? direct : descendants;
     if (children.length === 0) continue;
-    heading.strip = heading.strip.map((_, d) =>
-      children.reduce<DayStatus>((worst, c) => {
-        const day = c.strip[d] ?? "NO_DATA";
-        return DAY_RANK[day] > DAY_RANK[worst] ? day : worst;
-      }, "NO_DATA"),
+    const own = heading.checks.length > 0;
+    heading.strip = heading.strip.map((mine, d) =>
+      children.reduce<DayStatus>(
+        (worst, c) => {
+          const day = c.strip[d] ?? "NO_DATA";
+          return DAY_RANK[day] > DAY_RANK[worst] ? day : worst;
+        },
+        own ? mine : "NO_DATA",
+      ),
     );
     heading.failingDays = heading.strip.filter((d) => d === "FAIL" || d === "ERROR").length;
   }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { FRAMEWORK_ALIASES } from "../catalog/load.js";
 import { describeIssues } from "../config/load.js";
 import { yamlToJs } from "../config/yaml-js.js";
 import { UsageError } from "../errors.js";
@@ -104,10 +105,11 @@ export function loadReportTemplate(frameworkId: string, overrideDir?: string): R
     }
     const t = readYamlObject(path.join(dir, "text.yaml"));
     if (t) text = deepMerge(text, t);
-    const frameworkLayout = path.join(dir, "layout", `${frameworkId}.yaml`);
-    const l = readYamlObject(
-      existsSync(frameworkLayout) ? frameworkLayout : path.join(dir, "layout", "default.yaml"),
+    // A layout written for a retired id (layout/pci-dss-4.0.yaml) still applies to its successor.
+    const candidates = [frameworkId, ...retiredIdsOf(frameworkId), "default"].map((id) =>
+      path.join(dir, "layout", `${id}.yaml`),
     );
+    const l = readYamlObject(candidates.find((file) => existsSync(file)) ?? candidates.at(-1)!);
     if (l) layout = deepMerge(layout, l);
   }
 
@@ -188,4 +190,11 @@ export function paragraphs(text: string): string[] {
     .split(/\n\s*\n/)
     .map((p) => p.replace(/\s*\n\s*/g, " ").trim())
     .filter((p) => p.length > 0);
+}
+
+/** Retired framework ids that resolve to `frameworkId` (catalog/load.ts FRAMEWORK_ALIASES). */
+function retiredIdsOf(frameworkId: string): string[] {
+  return Object.entries(FRAMEWORK_ALIASES)
+    .filter(([, alias]) => alias.to === frameworkId)
+    .map(([id]) => id);
 }

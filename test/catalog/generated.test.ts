@@ -25,6 +25,10 @@ describe("files generated from the catalogs", () => {
       "description",
       "checks",
       "manual",
+      "applicability",
+      "serviceProviderOnly",
+      "population",
+      "testingProcedures",
     ]);
   });
 });

@@ -11,13 +11,13 @@ const byId = (id: string): Catalog => {
   if (!catalog) throw new Error(`no catalog ${id}`);
   return catalog;
 };
-const pci = byId("pci-dss-4.0");
+const pci = byId("pci-dss-4.0.1");
 const pciReq = (id: string) => pci.requirements.find((r) => r.id === id);
 
 const range = (prefix: string, from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `${prefix}.${from + i}`);
 
-/** Every PCI DSS v4.0 requirement of Requirements 8, 10 and 11 that issue 4 lists. */
+/** Every PCI DSS v4.0.1 requirement of Requirements 8, 10 and 11 that issue 4 lists. */
 const LISTED_PCI_REQUIREMENTS = [
   ...["8.1.1", "8.1.2", ...range("8.2", 1, 8), ...range("8.3", 1, 11), "8.3.10.1", ...range("8.4", 1, 3)],
   ...["8.5.1", ...range("8.6", 1, 3)],
@@ -45,7 +45,7 @@ const PCI_HEADINGS = [
 describe("the bundled catalogs", () => {
   it("are the five frameworks of DESIGN.md, PCI DSS (the crosswalk hub) first", () => {
     expect(catalogs.map((c) => c.framework.id)).toEqual([
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "hipaa-security",
       "iso27001-2022",
       "nist-800-53-r5",
@@ -122,7 +122,7 @@ describe("the bundled catalogs", () => {
   );
 });
 
-describe("PCI DSS v4.0 catalog", () => {
+describe("PCI DSS v4.0.1 catalog", () => {
   it("has every requirement of 8, 10 and 11 the issue lists, each with checks or a manual rationale", () => {
     const missing = LISTED_PCI_REQUIREMENTS.filter((id) => !pciReq(id));
     expect(missing).toEqual([]);
@@ -209,8 +209,60 @@ describe("the crosswalk", () => {
       for (const req of catalog.requirements) {
         if (isHeading(req)) continue;
         expect(req.crosswalk?.length, `${catalog.framework.id}:${req.id}`).toBeGreaterThan(0);
-        for (const link of req.crosswalk ?? []) expect(link.startsWith("pci-dss-4.0:")).toBe(true);
+        for (const link of req.crosswalk ?? []) expect(link.startsWith("pci-dss-4.0.1:")).toBe(true);
       }
     }
+  });
+});
+
+describe("PCI DSS v4.0.1 assessment data", () => {
+  const assessed = pci.requirements.filter((r) => !isHeading(r));
+
+  it("is v4.0.1, and no requirement is future-dated any more", () => {
+    expect(pci.framework).toMatchObject({ id: "pci-dss-4.0.1", version: "4.0.1" });
+    const text = JSON.stringify(pci.requirements);
+    expect(text).not.toMatch(/future-dated|31 March 2025|best practice until/i);
+  });
+
+  it("gives every requirement of 8, 10 and 11 its testing procedure ids, unique across the catalog", () => {
+    const all = assessed.flatMap((r) => r.testingProcedures ?? []);
+    expect(new Set(all).size).toBe(all.length);
+    for (const id of LISTED_PCI_REQUIREMENTS) {
+      const procedures = pciReq(id)!.testingProcedures;
+      expect(procedures?.length, `${id} testing procedures`).toBeGreaterThan(0);
+      for (const p of procedures!) expect(p === id || p.startsWith(`${id}.`), `${id}: ${p}`).toBe(true);
+    }
+    expect(pciReq("8.3.6")!.testingProcedures).toContain("8.3.6.a");
+    for (const id of PCI_HEADINGS) expect(pciReq(id)!.testingProcedures, id).toBeUndefined();
+  });
+
+  it("flags exactly the service-provider-only requirements", () => {
+    expect(pci.requirements.filter((r) => r.serviceProviderOnly).map((r) => r.id)).toEqual([
+      "8.2.3",
+      "8.3.10",
+      "8.3.10.1",
+      "10.7.1",
+      "11.4.6",
+      "11.4.7",
+      "11.5.1.1",
+    ]);
+  });
+
+  it("states the populations: workforce pools for Requirement 8, customer pools for 8.3.10.1", () => {
+    expect(pciReq("8.3.6")!.population).toBe("workforce");
+    expect(pciReq("8.2.4")!.population).toBe("workforce");
+    expect(pciReq("8.3.10.1")!.population).toBe("customer");
+    expect(pciReq("8.3.10.1")!.applicability).toMatch(/consumer/);
+    expect(pciReq("8.4.2")!.applicability).toMatch(/phishing-resistant/);
+  });
+
+  it("marks the proxy checks of 11.5 as supporting, not sufficient", () => {
+    for (const id of ["11.5.1", "11.5.1.1", "11.5.2"]) {
+      expect(
+        pciReq(id)!.checks!.every((c) => c.supporting),
+        id,
+      ).toBe(true);
+    }
+    expect(pciReq("8.3.6")!.checks!.some((c) => c.supporting)).toBe(false);
   });
 });

@@ -14,7 +14,7 @@ import { ExitCode, UsageError } from "../../src/errors.js";
 import { AGREED_CHECK_IDS } from "./agreed-check-ids.js";
 
 const PCI_HEADER = `framework:
-  id: pci-dss-4.0
+  id: pci-dss-4.0.1
   name: PCI DSS
   version: "4.0"
   publisher: PCI Security Standards Council
@@ -65,7 +65,7 @@ requirements:
         params: { minLength: 12 }
 `;
 
-const CROSSWALK = `hub: pci-dss-4.0
+const CROSSWALK = `hub: pci-dss-4.0.1
 links:
   "8.3.6": [soc2-2017:CC6.1]
 `;
@@ -88,31 +88,31 @@ function usageError(fn: () => unknown): UsageError {
   throw new Error("expected a UsageError, nothing was thrown");
 }
 
-const pciWith = (body: string) => controlsDir({ "pci-dss-4.0.yaml": PCI_HEADER + body });
+const pciWith = (body: string) => controlsDir({ "pci-dss-4.0.1.yaml": PCI_HEADER + body });
 
 describe("loadCatalogs", () => {
   it("loads a directory and derives crosswalk links in both directions", () => {
     const dir = controlsDir({
-      "pci-dss-4.0.yaml": PCI_HEADER + PCI_BODY,
+      "pci-dss-4.0.1.yaml": PCI_HEADER + PCI_BODY,
       "soc2-2017.yaml": SOC2,
       "crosswalk.yaml": CROSSWALK,
     });
     const [pci, soc2] = loadCatalogs({ dir, knownCheckIds: AGREED_CHECK_IDS });
-    expect(pci?.framework.id).toBe("pci-dss-4.0");
+    expect(pci?.framework.id).toBe("pci-dss-4.0.1");
     expect(pci?.requirements.find((r) => r.id === "8.3.6")?.crosswalk).toEqual(["soc2-2017:CC6.1"]);
-    expect(soc2?.requirements.find((r) => r.id === "CC6.1")?.crosswalk).toEqual(["pci-dss-4.0:8.3.6"]);
+    expect(soc2?.requirements.find((r) => r.id === "CC6.1")?.crosswalk).toEqual(["pci-dss-4.0.1:8.3.6"]);
     expect(soc2?.requirements.find((r) => r.id === "CC6")?.crosswalk).toBeUndefined();
-    expect(listFrameworks({ dir }).map((f) => f.id)).toEqual(["pci-dss-4.0", "soc2-2017"]);
+    expect(listFrameworks({ dir }).map((f) => f.id)).toEqual(["pci-dss-4.0.1", "soc2-2017"]);
   });
 
   it("loads a catalog by file path, with its directory's crosswalk", () => {
     const dir = controlsDir({
-      "pci-dss-4.0.yaml": PCI_HEADER + PCI_BODY,
+      "pci-dss-4.0.1.yaml": PCI_HEADER + PCI_BODY,
       "soc2-2017.yaml": SOC2,
       "crosswalk.yaml": CROSSWALK,
     });
     const soc2 = loadCatalog(path.join(dir, "soc2-2017.yaml"));
-    expect(soc2.requirements.find((r) => r.id === "CC6.1")?.crosswalk).toEqual(["pci-dss-4.0:8.3.6"]);
+    expect(soc2.requirements.find((r) => r.id === "CC6.1")?.crosswalk).toEqual(["pci-dss-4.0.1:8.3.6"]);
     const alone = controlsDir({ "custom.yaml": PCI_HEADER + PCI_BODY });
     expect(loadCatalog(path.join(alone, "custom.yaml")).requirements).toHaveLength(4);
   });
@@ -120,8 +120,8 @@ describe("loadCatalogs", () => {
   it("rejects YAML that does not parse, naming the file and line", () => {
     const dir = pciWith(`${PCI_BODY}  - id: "8.3.9"\n    title: [unclosed\n`);
     const error = usageError(() => loadCatalogs({ dir }));
-    expect(error.message).toContain(path.join(dir, "pci-dss-4.0.yaml"));
-    expect(error.message).toMatch(/pci-dss-4\.0\.yaml:\d+ is not valid YAML/);
+    expect(error.message).toContain(path.join(dir, "pci-dss-4.0.1.yaml"));
+    expect(error.message).toMatch(/pci-dss-4\.0\.1\.yaml:\d+ is not valid YAML/);
   });
 
   it("rejects duplicate YAML keys", () => {
@@ -165,7 +165,7 @@ describe("loadCatalogs", () => {
   it("rejects an id that is not in the framework's numbering", () => {
     const dir = pciWith(PCI_BODY.replace('"8.3.6"', '"8,3,6"'));
     expect(usageError(() => loadCatalogs({ dir })).message).toContain(
-      '"8,3,6" is not a pci-dss-4.0 requirement id (expected the form 8.3.10.1)',
+      '"8,3,6" is not a pci-dss-4.0.1 requirement id (expected the form 8.3.10.1)',
     );
   });
 
@@ -228,12 +228,12 @@ describe("loadCatalogs", () => {
   it("rejects a catalog whose file name does not match its framework id", () => {
     const dir = controlsDir({ "pci.yaml": PCI_HEADER + PCI_BODY });
     const error = usageError(() => loadCatalogs({ dir }));
-    expect(error.message).toContain('declares framework "pci-dss-4.0" but is named pci.yaml');
-    expect(error.hint).toContain("pci-dss-4.0.yaml");
+    expect(error.message).toContain('declares framework "pci-dss-4.0.1" but is named pci.yaml');
+    expect(error.hint).toContain("pci-dss-4.0.1.yaml");
   });
 
   it("rejects crosswalk links to requirements or frameworks that do not exist", () => {
-    const files = { "pci-dss-4.0.yaml": PCI_HEADER + PCI_BODY, "soc2-2017.yaml": SOC2 };
+    const files = { "pci-dss-4.0.1.yaml": PCI_HEADER + PCI_BODY, "soc2-2017.yaml": SOC2 };
     const badTarget = controlsDir({ ...files, "crosswalk.yaml": CROSSWALK.replace("CC6.1", "CC6.9") });
     const error = usageError(() => loadCatalogs({ dir: badTarget }));
     expect(error.message).toContain(path.join(badTarget, "crosswalk.yaml"));
@@ -250,11 +250,11 @@ describe("loadCatalogs", () => {
     );
     const badHubId = controlsDir({ ...files, "crosswalk.yaml": CROSSWALK.replace('"8.3.6"', '"8.3.7"') });
     expect(usageError(() => loadCatalogs({ dir: badHubId })).message).toContain(
-      'pci-dss-4.0 has no requirement "8.3.7"',
+      'pci-dss-4.0.1 has no requirement "8.3.7"',
     );
     const selfLink = controlsDir({
       ...files,
-      "crosswalk.yaml": CROSSWALK.replace("soc2-2017:CC6.1", "pci-dss-4.0:8.3.8"),
+      "crosswalk.yaml": CROSSWALK.replace("soc2-2017:CC6.1", "pci-dss-4.0.1:8.3.8"),
     });
     expect(usageError(() => loadCatalogs({ dir: selfLink })).message).toContain("links the hub to itself");
   });
@@ -262,29 +262,29 @@ describe("loadCatalogs", () => {
 
 describe("finding frameworks and controls", () => {
   it("resolves a control id from the bundled catalogs", () => {
-    const { catalog, requirement } = resolveControlId("pci-dss-4.0:8.4.2");
+    const { catalog, requirement } = resolveControlId("pci-dss-4.0.1:8.4.2");
     expect(catalog.framework.name).toBe("PCI DSS");
     expect(requirement.checks?.map((c) => c.id)).toContain("cognito_user_pool_mfa_required");
-    expect(resolveControlId("nist-800-53-r5:IA-2(1)").requirement.crosswalk).toContain("pci-dss-4.0:8.4.1");
+    expect(resolveControlId("nist-800-53-r5:IA-2(1)").requirement.crosswalk).toContain("pci-dss-4.0.1:8.4.1");
   });
 
   it("suggests the closest framework for an unknown one", () => {
     const error = usageError(() => loadCatalog("pci-dss-4"));
     expect(error.message).toBe('unknown framework "pci-dss-4"');
-    expect(error.hint).toContain("did you mean pci-dss-4.0?");
+    expect(error.hint).toContain("did you mean pci-dss-4.0.1?");
     expect(usageError(() => resolveControlId("soc2:CC6.1")).hint).toContain("did you mean soc2-2017?");
   });
 
   it("suggests the closest requirement ids for an unknown control", () => {
-    const error = usageError(() => resolveControlId("pci-dss-4.0:8.4.9"));
-    expect(error.message).toBe('pci-dss-4.0 has no requirement "8.4.9"');
+    const error = usageError(() => resolveControlId("pci-dss-4.0.1:8.4.9"));
+    expect(error.message).toBe('pci-dss-4.0.1 has no requirement "8.4.9"');
     expect(error.hint).toContain("did you mean 8.3.9, 8.4.1 or 8.4.2?");
-    expect(error.hint).toContain("auditpack controls list --framework pci-dss-4.0");
+    expect(error.hint).toContain("auditpack controls list --framework pci-dss-4.0.1");
   });
 
   it("rejects a control id without a framework", () => {
-    expect(usageError(() => resolveControlId("8.4.2")).hint).toContain("pci-dss-4.0:8.4.2");
-    expect(usageError(() => resolveControlId("pci-dss-4.0:")).message).toContain("is not a control id");
+    expect(usageError(() => resolveControlId("8.4.2")).hint).toContain("pci-dss-4.0.1:8.4.2");
+    expect(usageError(() => resolveControlId("pci-dss-4.0.1:")).message).toContain("is not a control id");
   });
 
   it("a missing catalog file is a usage error", () => {
@@ -293,7 +293,7 @@ describe("finding frameworks and controls", () => {
 });
 
 describe("selectRequirements", () => {
-  const pci = loadCatalog("pci-dss-4.0");
+  const pci = loadCatalog("pci-dss-4.0.1");
 
   it("selects whole principal requirements with everything under them", () => {
     const ids = selectRequirements(pci, "8,10,11").map((r) => r.id);
@@ -312,7 +312,58 @@ describe("selectRequirements", () => {
 
   it("names the option and suggests ids for an unknown selection", () => {
     const error = usageError(() => selectRequirements(pci, "8,12", "--requirements"));
-    expect(error.message).toBe('--requirements: pci-dss-4.0 has no requirement "12"');
+    expect(error.message).toBe('--requirements: pci-dss-4.0.1 has no requirement "12"');
     expect(usageError(() => selectRequirements(pci, " , ")).message).toContain("no requirement ids given");
+  });
+});
+
+describe("the retired pci-dss-4.0 id", () => {
+  it("resolves to pci-dss-4.0.1 with a notice that v4.0 was retired on 2024-12-31", () => {
+    const notices: string[] = [];
+    const catalog = loadCatalog("pci-dss-4.0", { notify: (n) => notices.push(n) });
+    expect(catalog.framework.id).toBe("pci-dss-4.0.1");
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/v4\.0 was retired on 2024-12-31.*pci-dss-4\.0\.1/);
+    const control = resolveControlId("pci-dss-4.0:8.4.2", { notify: (n) => notices.push(n) });
+    expect(control.catalog.framework.id).toBe("pci-dss-4.0.1");
+    expect(control.requirement.id).toBe("8.4.2");
+    expect(notices).toHaveLength(2);
+  });
+
+  it("does not resolve other near misses (pci-dss-4.1 is unknown, with a suggestion)", () => {
+    const error = usageError(() => loadCatalog("pci-dss-4.1", { notify: () => {} }));
+    expect(error.message).toContain('unknown framework "pci-dss-4.1"');
+    expect(error.hint).toContain("pci-dss-4.0.1");
+  });
+});
+
+describe("assessment fields of a requirement", () => {
+  const withFields = (fields: string) =>
+    pciWith(PCI_BODY.replace("    title: Password length\n", `    title: Password length\n${fields}`));
+
+  it("accepts testing procedures, a population, an applicability note and the service-provider flag", () => {
+    const dir = withFields(
+      '    testingProcedures: ["8.3.6.a", "8.3.6.b"]\n    population: workforce\n    serviceProviderOnly: true\n    applicability: Not for consumer accounts.\n',
+    );
+    const req = loadCatalogs({ dir })
+      .at(0)!
+      .requirements.find((r) => r.id === "8.3.6")!;
+    expect(req).toMatchObject({
+      testingProcedures: ["8.3.6.a", "8.3.6.b"],
+      population: "workforce",
+      serviceProviderOnly: true,
+    });
+  });
+
+  it("rejects a testing procedure of another requirement, a duplicate, and an unknown population", () => {
+    const error = usageError(() =>
+      loadCatalogs({ dir: withFields('    testingProcedures: ["8.3.6.a", "8.3.6.a", "8.3.7.a"]\n') }),
+    );
+    expect(error.message).toContain('testing procedure "8.3.6.a" is listed twice');
+    expect(error.message).toContain('testing procedure "8.3.7.a" is not "8.3.6" or "8.3.6.<letter>"');
+    const role = usageError(() => loadCatalogs({ dir: withFields("    population: staff\n") }));
+    expect(role.message).toMatch(
+      /population.*a population is a resource role: workforce, consumer, customer/,
+    );
   });
 });

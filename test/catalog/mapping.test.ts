@@ -17,6 +17,8 @@ function mapping(catalog: Catalog): string {
       const entries = [
         ...(req.checks ?? []).map((c) => formatCheckRef(c).replace(/`/g, "")),
         ...(req.manual ? ["MANUAL"] : []),
+        ...(req.population ? [`population ${req.population}`] : []),
+        ...(req.serviceProviderOnly ? ["service providers only"] : []),
       ];
       return `${req.id}: ${entries.join("; ")}`;
     });

@@ -14,7 +14,7 @@ describe("auditpack controls", () => {
     expect(r.code).toBe(0);
     const { frameworks } = JSON.parse(r.stdout) as { frameworks: Array<Record<string, unknown>> };
     expect(frameworks.map((f) => f.id)).toEqual([
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "hipaa-security",
       "iso27001-2022",
       "nist-800-53-r5",
@@ -30,7 +30,7 @@ describe("auditpack controls", () => {
       "controls",
       "list",
       "--framework",
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "--requirements",
       "8.3",
     ]);
@@ -43,10 +43,12 @@ describe("auditpack controls", () => {
   });
 
   it("show explains checks, parameters and crosswalk; --json carries the same", async () => {
-    const text = await runCliInProcess(["controls", "show", "pci-dss-4.0:8.3.6"]);
+    const text = await runCliInProcess(["controls", "show", "pci-dss-4.0.1:8.3.6"]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain("pci-dss-4.0:8.3.6  Passwords have a minimum length and mix of characters");
-    expect(text.stdout).toContain("PCI DSS 4.0 > 8 Identify users and authenticate access > 8.3 ");
+    expect(text.stdout).toContain(
+      "pci-dss-4.0.1:8.3.6  Passwords have a minimum length and mix of characters",
+    );
+    expect(text.stdout).toContain("PCI DSS 4.0.1 > 8 Identify users and authenticate access > 8.3 ");
     expect(text.stdout).toContain("cognito_user_pool_password_min_length  (minLength: 12)");
     expect(text.stdout).toContain("config_managed_rule_compliant  (rule: iam-password-policy)");
     // What each check evaluates and which collector's snapshots it reads, from the check registry.
@@ -70,24 +72,24 @@ describe("auditpack controls", () => {
       }),
     );
     expect(shown.crosswalk).toContainEqual({
-      control: "pci-dss-4.0:8.4.1",
+      control: "pci-dss-4.0.1:8.4.1",
       title: "Administrators use MFA for non-console access",
     });
   });
 
   it("show gives a manual requirement's rationale, the evidence to attach and how", async () => {
-    const r = await runCliInProcess(["controls", "show", "pci-dss-4.0:11.3.2"]);
+    const r = await runCliInProcess(["controls", "show", "pci-dss-4.0.1:11.3.2"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("[MANUAL]");
     expect(r.stdout).toContain("Manual (no automated check):");
     expect(r.stdout).toContain("Evidence to attach: The quarterly ASV scan report");
-    expect(r.stdout).toContain("auditpack attach --control pci-dss-4.0:11.3.2 --file <file>");
+    expect(r.stdout).toContain("auditpack attach --control pci-dss-4.0.1:11.3.2 --file <file>");
   });
 
   it("an unknown control or framework exits 2 with the closest suggestion", async () => {
-    const control = await runCliInProcess(["controls", "show", "pci-dss-4.0:8.4.9"]);
+    const control = await runCliInProcess(["controls", "show", "pci-dss-4.0.1:8.4.9"]);
     expect(control.code).toBe(2);
-    expect(control.stderr).toContain('error: pci-dss-4.0 has no requirement "8.4.9"');
+    expect(control.stderr).toContain('error: pci-dss-4.0.1 has no requirement "8.4.9"');
     expect(control.stderr).toContain("did you mean 8.3.9, 8.4.1 or 8.4.2?");
 
     const framework = await runCliInProcess(["controls", "list", "--framework", "hipaa"]);
@@ -104,6 +106,15 @@ describe("auditpack controls", () => {
     const r = await runCliInProcess(["controls", "show", "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Examples:");
-    expect(r.stdout).toContain("auditpack controls show pci-dss-4.0:8.4.2");
+    expect(r.stdout).toContain("auditpack controls show pci-dss-4.0.1:8.4.2");
+  });
+
+  it("show resolves the retired pci-dss-4.0 id to 4.0.1 with a notice on stderr, stdout staying JSON", async () => {
+    const r = await runCliInProcess(["controls", "show", "pci-dss-4.0:8.3.6", "--json"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("PCI DSS v4.0 was retired on 2024-12-31");
+    const shown = JSON.parse(r.stdout) as { control: string; requirement: { testingProcedures: string[] } };
+    expect(shown.control).toBe("pci-dss-4.0.1:8.3.6");
+    expect(shown.requirement.testingProcedures).toContain("8.3.6.a");
   });
 });

@@ -4,7 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/catalog/load.js";
+import { DEMO_ASSESSMENT } from "../../src/cli/demo-assessment.js";
 import { runCli } from "../../src/cli/program.js";
+import { AssessmentSchema } from "../../src/config/assessment.js";
 import { attachFile } from "../../src/evaluate/attach.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import { parsePeriod, rangePeriod } from "../../src/evaluate/period.js";
@@ -12,6 +14,7 @@ import { pullControl } from "../../src/evaluate/pull.js";
 import type { Findings, StatusInterval } from "../../src/evaluate/types.js";
 import { Ledger } from "../../src/evidence/ledger.js";
 import { verifyLedger } from "../../src/evidence/verify-ledger.js";
+import { incidentsOf, problemsOf } from "../../src/report/incidents.js";
 import type { Ed25519Signer } from "../../src/signing/ed25519.js";
 import { FsStore } from "../../src/store/fs.js";
 import { demoStore } from "./demo-store.js";
@@ -42,7 +45,7 @@ beforeAll(async () => {
   ({ store, signer } = await demoStore());
   findings = await evaluate({
     store,
-    catalog: loadCatalog("pci-dss-4.0"),
+    catalog: loadCatalog("pci-dss-4.0.1"),
     requirements: ["8", "10", "11"],
     period: parsePeriod("2026-Q3"),
     now: NOW,
@@ -140,7 +143,7 @@ describe("attach and pull", () => {
   it("attaches a file as evidence that a MANUAL requirement then lists", async () => {
     const without = await evaluate({
       store,
-      catalog: loadCatalog("pci-dss-4.0"),
+      catalog: loadCatalog("pci-dss-4.0.1"),
       requirements: ["11.3.2"],
       period: parsePeriod("2026-Q3"),
       now: NOW,
@@ -152,7 +155,7 @@ describe("attach and pull", () => {
     const result = await attachFile({
       store,
       ledger,
-      control: "pci-dss-4.0:11.3.2",
+      control: "pci-dss-4.0.1:11.3.2",
       file,
       note: "external ASV scan, passing",
       validFrom: new Date("2026-07-01T00:00:00Z"),
@@ -163,7 +166,7 @@ describe("attach and pull", () => {
     expect((await store.get(result.fileKey)).toString()).toContain("passing ASV scan");
     const after = await evaluate({
       store,
-      catalog: loadCatalog("pci-dss-4.0"),
+      catalog: loadCatalog("pci-dss-4.0.1"),
       requirements: ["11.3.2"],
       period: parsePeriod("2026-Q3"),
       now: NOW,
@@ -181,7 +184,7 @@ describe("attach and pull", () => {
     // Another quarter is not covered by it.
     const q4 = await evaluate({
       store,
-      catalog: loadCatalog("pci-dss-4.0"),
+      catalog: loadCatalog("pci-dss-4.0.1"),
       requirements: ["11.3.2"],
       period: parsePeriod("2026-Q4"),
       now: NOW,
@@ -195,7 +198,7 @@ describe("attach and pull", () => {
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), "pull-")), "pull-8.4.2");
     const result = await pullControl({
       store,
-      control: "pci-dss-4.0:8.4.2",
+      control: "pci-dss-4.0.1:8.4.2",
       period: rangePeriod("2026-07-01", "2026-09-30"),
       out,
       now: NOW,
@@ -230,7 +233,7 @@ describe("attach and pull", () => {
     await expect(
       pullControl({
         store,
-        control: "pci-dss-4.0:8.4.2",
+        control: "pci-dss-4.0.1:8.4.2",
         period: rangePeriod("2026-07-01", "2026-09-30"),
         out,
         now: NOW,
@@ -239,11 +242,198 @@ describe("attach and pull", () => {
     await expect(
       pullControl({
         store,
-        control: "pci-dss-4.0:8.4.22",
+        control: "pci-dss-4.0.1:8.4.22",
         period: rangePeriod("2026-07-01", "2026-09-30"),
         out: `${out}-x`,
         now: NOW,
       }),
     ).rejects.toThrow(/no requirement "8.4.22"/);
+  });
+});
+
+describe("2026-Q3 with the demo's assessment scope (src/cli/demo-assessment.ts)", () => {
+  let scoped: Findings;
+  const req = (id: string) => scoped.requirements.find((r) => r.id === id)!;
+  const CONSUMER_POOLS = /payments-(staging-)?customers(-dr)?$/;
+
+  beforeAll(async () => {
+    scoped = await evaluate({
+      store,
+      catalog: loadCatalog("pci-dss-4.0.1"),
+      requirements: ["8", "10", "11"],
+      period: parsePeriod("2026-Q3"),
+      now: NOW,
+      assessment: AssessmentSchema.parse(DEMO_ASSESSMENT),
+    });
+  }, 300_000);
+
+  it("states the scope: entity type, CDE, accounts and regions with reasons, every pool's role", () => {
+    const statement = scoped.scope.assessment!;
+    expect(statement.entityType).toBe("service-provider");
+    expect(statement.cde).toContain("payments-prod");
+    expect(statement.accounts.map((a) => a.id)).toEqual(["111122223333", "444455556666"]);
+    expect(statement.regions.map((r) => r.region)).toEqual(["eu-west-1", "us-east-1"]);
+    const roleOf = (name: string) => statement.roles.find((r) => r.name === name)?.role;
+    expect(roleOf("payments-workforce")).toBe("workforce");
+    expect(roleOf("payments-customers")).toBe("consumer");
+    expect(roleOf("payments-customers-dr")).toBe("consumer");
+    expect(roleOf("payments-staging-customers")).toBe("consumer");
+    expect(roleOf("payments-prod-cardholder-data-111122223333")).toBe("cardholder-data");
+    expect(roleOf("payments-prod-cloudtrail-111122223333")).toBe("log-archive");
+    expect(statement.emptyRoleRules).toEqual([]);
+  });
+
+  it("does not fail consumer pools under workforce-only requirements (8.2.4, 8.3.6, 8.4.2 ...)", () => {
+    for (const r of scoped.requirements.filter((x) => x.population === "workforce")) {
+      for (const c of r.checks) {
+        const judged = c.findings.filter((f) => CONSUMER_POOLS.test(f.name ?? ""));
+        expect(judged, `${r.id} ${c.id}`).toEqual([]);
+      }
+    }
+    const signup = req("8.2.4").checks.find((c) => c.id === "cognito_user_pool_admin_only_signup")!;
+    expect(signup.status).toBe("PASS"); // only the workforce pool, which is admin-only
+    expect(signup.findings.map((f) => f.name)).toContain("payments-workforce");
+    const length = req("8.3.6").checks.find((c) => c.id === "cognito_user_pool_password_min_length")!;
+    expect(length.findings.filter((f) => f.status === "FAIL").map((f) => f.name)).toEqual([
+      "payments-workforce",
+    ]);
+  });
+
+  it("holds 8.3.10.1 to customer pools only: none here, a stated empty population naming the role", () => {
+    const r = req("8.3.10.1");
+    expect(r.status).toBe("NOT_APPLICABLE");
+    const reasons = r.checks.flatMap((c) => c.findings.map((f) => f.reason)).join(" ");
+    expect(reasons).toContain("no Cognito user pools in the role customer");
+    expect(r.assessment!.finding).toBe("Not Applicable");
+  });
+
+  it("8.3.10 follows 8.3.10.1 and 10.4.1 follows its failing 10.4.1.1, with the child's reason", () => {
+    // 8.3.10 (manual) never reads better than what is under it; nothing is attached, so Not Tested.
+    expect(req("8.3.10").status).toBe("MANUAL");
+    expect(req("8.3.10").assessment!.finding).toBe("Not Tested");
+    expect(req("10.4.1.1").status).toBe("FAIL");
+    expect(req("10.4.1").status).toBe("FAIL");
+    expect(req("10.4.1").reason).toMatch(/^FAIL through 10\.4\.1\.1 \(10\.4\.1\.1: /);
+    expect(req("10.4.1").assessment!.finding).toBe("Not in Place");
+  });
+
+  it("11.5.1 is not In Place: its only check is supporting, not sufficient, and nothing is attached", () => {
+    for (const id of ["11.5.1", "11.5.1.1"]) {
+      expect(req(id).status, id).toBe("MANUAL");
+      expect(req(id).assessment!.finding, id).toBe("Not Tested");
+      expect(req(id).checks.every((c) => c.supporting)).toBe(true);
+    }
+    expect(req("11.5.1").reason).toContain("supporting, not sufficient");
+  });
+
+  it("no parent contradicts its children, and every heading carries a reason", () => {
+    for (const r of scoped.requirements) {
+      const children = scoped.requirements.filter(
+        (c) => c.id.startsWith(`${r.id}.`) && c.id.split(".").length === r.id.split(".").length + 1,
+      );
+      if (r.status === "FAIL") {
+        const own = r.checks.some((c) => c.status === "FAIL");
+        expect(own || children.some((c) => c.status === "FAIL"), r.id).toBe(true);
+      }
+      if (children.some((c) => c.status === "FAIL")) expect(r.status, r.id).toBe("FAIL");
+      expect(r.reason, r.id).toBeTruthy();
+      expect(r.assessment, r.id).toBeDefined();
+    }
+  });
+
+  it("keeps the cardholder-data bucket out of 10.3.2 (log files), which judges the log archive", () => {
+    const rule = req("10.3.2").checks[0]!;
+    const resources = rule.findings.map((f) => f.resource).join(" ");
+    expect(resources).not.toContain("cardholder-data");
+    expect(resources).toContain("payments-prod-cloudtrail-111122223333");
+  });
+
+  it("names the principals of the trail outage: one incident from StopLogging to StartLogging", () => {
+    const trail = incidentsOf(scoped).filter(
+      (i) => i.checkId === "cloudtrail_logging_continuous" && i.resource.endsWith("trail/payments-org-audit"),
+    );
+    expect(trail).toHaveLength(1);
+    const [outage] = trail;
+    expect(outage!.start.at).toBe("2026-08-14T21:47:13Z");
+    expect(outage!.end?.at).toBe("2026-08-15T22:05:41Z");
+    expect(outage!.start.event).toMatchObject({ name: "StopLogging", principal: "gha-payments-infra" });
+    expect(outage!.end?.event).toMatchObject({
+      name: "StartLogging",
+      principal: "priya.raman@payments.example.com",
+    });
+    expect(outage!.start.evidence.some((e) => e.key.includes("/cloudtrail_activity/"))).toBe(true);
+    expect(outage!.requirements).toEqual(expect.arrayContaining(["10.2.1", "10.2.1.2", "10.2.1.6"]));
+  });
+
+  it("groups the failing findings into distinct problems, each with every requirement it affects", () => {
+    const failingRows = scoped.requirements.flatMap((r) =>
+      r.checks.flatMap((c) => c.findings.filter((f) => f.status === "FAIL")),
+    ).length;
+    const problems = problemsOf(scoped);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.length).toBeLessThan(failingRows);
+    const keys = problems.map((p) => `${p.checkId}|${p.account}|${p.region}|${p.resource}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const trail = problems.find((p) => p.checkId === "cloudtrail_logging_continuous")!;
+    expect(trail.requirements.length).toBeGreaterThan(1);
+    const alarm = incidentsOf(scoped).find(
+      (i) => i.checkId === "cloudwatch_security_event_alarms" && i.start.at === "2026-08-27T08:15:33Z",
+    )!;
+    expect(alarm.open).toBe(true);
+    expect(alarm.end).toBeUndefined();
+    expect(alarm.start.event).toMatchObject({
+      name: "DisableAlarmActions",
+      principal: "tom.oconnor@payments.example.com",
+    });
+  });
+});
+
+describe("the same evidence assessed for a merchant", () => {
+  it("makes the service-provider-only requirements NOT_APPLICABLE with the reason, without running their checks", async () => {
+    const merchant = await evaluate({
+      store,
+      catalog: loadCatalog("pci-dss-4.0.1"),
+      requirements: ["8.3", "10.7", "11.5"],
+      period: parsePeriod("2026-Q3"),
+      now: NOW,
+      assessment: AssessmentSchema.parse({ ...DEMO_ASSESSMENT, entityType: "merchant" }),
+    });
+    const get = (id: string) => merchant.requirements.find((r) => r.id === id)!;
+    for (const id of ["8.3.10", "8.3.10.1", "10.7.1", "11.5.1.1"]) {
+      expect(get(id).status, id).toBe("NOT_APPLICABLE");
+      expect(get(id).reason, id).toContain("service providers only");
+      expect(get(id).assessment!.finding, id).toBe("Not Applicable");
+      expect(get(id).checks, id).toEqual([]);
+    }
+    expect(get("10.7.2").status).toBe("FAIL"); // applies to every entity
+    expect(merchant.scope.assessment!.notApplicable).toEqual(["8.3.10", "8.3.10.1", "10.7.1", "11.5.1.1"]);
+  });
+});
+
+describe("attachments made under the retired pci-dss-4.0 id", () => {
+  it("still count for the same requirement of pci-dss-4.0.1, and cover the period: In Place pending review", async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "attach-")), "internal-scans-q3.pdf");
+    writeFileSync(file, "%PDF-1.4 internal scans\n");
+    await attachFile({
+      store,
+      ledger: new Ledger(store, signer, { now: () => NOW }),
+      control: "pci-dss-4.0:11.4.1",
+      file,
+      validFrom: new Date("2026-07-01T00:00:00Z"),
+      validTo: new Date("2026-09-30T23:59:59Z"),
+      attachedBy: "alice",
+      now: NOW,
+    });
+    const after = await evaluate({
+      store,
+      catalog: loadCatalog("pci-dss-4.0.1"),
+      requirements: ["11.4.1"],
+      period: parsePeriod("2026-Q3"),
+      now: NOW,
+    });
+    const r = after.requirements.find((x) => x.id === "11.4.1")!;
+    expect(r.attachments?.map((a) => a.fileName)).toEqual(["internal-scans-q3.pdf"]);
+    expect(r.status).toBe("MANUAL");
+    expect(r.assessment).toMatchObject({ finding: "In Place", pendingReview: true });
   });
 });

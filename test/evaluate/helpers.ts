@@ -87,7 +87,7 @@ export function catalogOf(
 ): Catalog {
   return {
     framework: {
-      id: "pci-dss-4.0",
+      id: "pci-dss-4.0.1",
       name: "PCI DSS",
       version: "4.0",
       publisher: "PCI SSC",

@@ -31,7 +31,7 @@ async function lockoutFindings(expires: string) {
   await putAll(store, records);
   const waivers = loadWaivers(
     waiversFile(`- id: W-001
-  target: "pci-dss-4.0:8.3.4"
+  target: "pci-dss-4.0.1:8.3.4"
   resource: "arn:aws:cognito-idp:*:userpool/eu-west-1_*"
   reason: "pre-authentication Lambda locks accounts for 30 minutes after 6 failures"
   approver: "ciso@payments.example.com"

@@ -7,7 +7,7 @@ import { verifyReportPackage } from "../../src/report/verify-report.js";
 import { captureOutput } from "../helpers/cli-in-process.js";
 import { hasTool, run } from "../report/tools.js";
 
-/** `auditpack demo`: fixtures -> store -> sealed ledger -> signed PCI DSS v4.0 package (no AWS, no moto). */
+/** `auditpack demo`: fixtures -> store -> sealed ledger -> signed PCI DSS v4.0.1 package (no AWS, no moto). */
 
 const work = mkdtempSync(path.join(os.tmpdir(), "auditpack-demo-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -21,7 +21,7 @@ describe("auditpack demo", () => {
     } finally {
       vi.restoreAllMocks();
     }
-    const pkg = path.join(dir, "reports", "pci-dss-4.0_2026-Q3");
+    const pkg = path.join(dir, "reports", "pci-dss-4.0.1_2026-Q3");
     const printed = out.join("");
     expect(printed).toContain(`written to ${pkg}`);
     expect(printed).toContain("sha256sum -c SHA256SUMS");

@@ -27,7 +27,7 @@ beforeAll(async () => {
   pkg = await buildReport({
     findings: fixtureFindings(),
     catalog: fixtureCatalog(),
-    out: path.join(work, "pci-dss-4.0_2026-Q3"),
+    out: path.join(work, "pci-dss-4.0.1_2026-Q3"),
     formats: ["json", "csv", "xlsx"],
     sign: { signer: await Ed25519Signer.fromKeyFile(keys.keyFile) },
   });
@@ -93,7 +93,7 @@ describe("auditpack share", () => {
       maxAttempts: 1,
     };
     const first = await sharePackage(options);
-    expect(first.key).toBe("reports/pci-dss-4.0_2026-Q3_20261002T100000Z.zip");
+    expect(first.key).toBe("reports/pci-dss-4.0.1_2026-Q3_20261002T100000Z.zip");
     expect((await download(first.url)).byteLength).toBe(first.size);
     await expect(sharePackage(options)).rejects.toThrow(ObjectExistsError);
   });

@@ -43,7 +43,7 @@ describe("the library entry", () => {
       expect(result.ok).toBe(true);
       expect(result.records).toBe(1);
       expect(result.sha).toMatch(/^[0-9a-f]{64}$/);
-      expect(JSON.stringify(result.frameworks)).toContain("pci-dss-4.0");
+      expect(JSON.stringify(result.frameworks)).toContain("pci-dss-4.0.1");
       expect(result.collectors).toBe(8);
       expect(result.checks).toBeGreaterThanOrEqual(21);
     },

@@ -28,7 +28,7 @@ afterEach(() => {
 });
 
 const report = (...args: string[]) =>
-  runCli(["-c", path.join(dir, "auditpack.config.yaml"), "report", "--framework", "pci-dss-4.0", ...args]);
+  runCli(["-c", path.join(dir, "auditpack.config.yaml"), "report", "--framework", "pci-dss-4.0.1", ...args]);
 
 describe("auditpack report", () => {
   it.each([

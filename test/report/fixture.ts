@@ -9,7 +9,7 @@ import type {
 } from "../../src/evaluate/types.js";
 
 /**
- * A realistic PCI DSS v4.0 Findings object for 2026-Q3 (Requirements 8, 10, 11): a password policy
+ * A realistic PCI DSS v4.0.1 Findings object for 2026-Q3 (Requirements 8, 10, 11): a password policy
  * that failed for two weeks, a CloudTrail trail stopped for two days, an MFA failure under a waiver,
  * an access-denied ERROR, a NOT_APPLICABLE check and a MANUAL requirement with an attachment.
  */
@@ -71,7 +71,7 @@ const trail = `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/org-trail`;
 export function fixtureFindings(overrides: Partial<Findings> = {}): Findings {
   const findings: Findings = {
     schema: "auditpack.findings/v1",
-    framework: { id: "pci-dss-4.0", name: "PCI DSS", version: "4.0" },
+    framework: { id: "pci-dss-4.0.1", name: "PCI DSS", version: "4.0" },
     period: { start: START, end: END, label: "2026-Q3" },
     generatedAt: "2026-10-02T08:00:00Z",
     toolVersion: "0.1.0",
@@ -235,7 +235,7 @@ export function fixtureFindings(overrides: Partial<Findings> = {}): Findings {
         checks: [],
         attachments: [
           {
-            key: "manual/pci-dss-4.0/11.3.1/2026-09-12_internal-scan-q3.pdf",
+            key: "manual/pci-dss-4.0.1/11.3.1/2026-09-12_internal-scan-q3.pdf",
             sha256: sha("internal-scan-q3"),
             fileName: "internal-scan-q3.pdf",
             note: "Q3 internal scan and rescan",
@@ -259,7 +259,7 @@ export function fixtureCatalog(): Catalog {
   const f = fixtureFindings();
   return {
     framework: {
-      id: "pci-dss-4.0",
+      id: "pci-dss-4.0.1",
       name: "PCI DSS",
       version: "4.0",
       publisher: "PCI SSC",

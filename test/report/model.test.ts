@@ -4,7 +4,7 @@ import { buildReportModel, parseEvidenceKey, periodDays, reportIdOf } from "../.
 import { loadReportTemplate } from "../../src/report/templates.js";
 import { countIntervals, END, evidence, fixtureCatalog, fixtureFindings, START } from "./fixture.js";
 
-const template = loadReportTemplate("pci-dss-4.0");
+const template = loadReportTemplate("pci-dss-4.0.1");
 const model = (findings: Findings = fixtureFindings(), rowsPerTable = 200) =>
   buildReportModel({
     findings,
@@ -139,5 +139,40 @@ describe("report model", () => {
     expect(reportIdOf(fixtureFindings({ generatedAt: "2026-10-03T00:00:00Z" }))).not.toBe(
       reportIdOf(fixtureFindings()),
     );
+  });
+});
+
+describe("the model's assessment views (issue 13)", () => {
+  it("carries incident cards and problems, one per failing stretch and per check x resource", () => {
+    const m = model();
+    const failing = fixtureFindings().requirements.flatMap((r) =>
+      r.checks.flatMap((c) => c.findings.filter((f) => f.intervals.some((i) => i.status === "FAIL"))),
+    );
+    expect(m.incidents.length).toBeGreaterThan(0);
+    expect(m.problems.length).toBeGreaterThan(0);
+    expect(m.problems.length).toBeLessThanOrEqual(failing.length);
+    for (const incident of m.incidents) {
+      expect(incident.requirements.length).toBeGreaterThan(0);
+      expect(incident.start.at < (incident.end?.at ?? "9999")).toBe(true);
+    }
+  });
+
+  it("a parent's strip never shows a better day than a child's, even with checks of its own", () => {
+    const m = model();
+    const sections = m.groups.flatMap((g) => g.requirements);
+    const rank = ["NO_DATA", "NOT_APPLICABLE", "PASS", "MANUAL", "WAIVED", "ERROR", "FAIL"];
+    for (const parent of sections) {
+      const children = sections.filter(
+        (s) => s.id.startsWith(`${parent.id}.`) && s.id.split(".").length === parent.id.split(".").length + 1,
+      );
+      for (const child of children) {
+        child.strip.forEach((day, d) => {
+          expect(
+            rank.indexOf(parent.strip[d]!),
+            `${parent.id} vs ${child.id} day ${d}`,
+          ).toBeGreaterThanOrEqual(rank.indexOf(day));
+        });
+      }
+    }
   });
 });

@@ -9,7 +9,7 @@ const dir = () => mkdtempSync(path.join(os.tmpdir(), "auditpack-template-"));
 
 describe("report templates", () => {
   it("loads the bundled branding, text and the framework's layout", () => {
-    const t = loadReportTemplate("pci-dss-4.0");
+    const t = loadReportTemplate("pci-dss-4.0.1");
     expect(t.layout.groups).toHaveLength(12);
     expect(t.layout.groups.find((g) => g.id === "8")?.title).toBe("User identification and authentication");
     expect(t.branding.status.FAIL).toMatch(/^#[0-9A-F]{6}$/i);
@@ -27,10 +27,10 @@ describe("report templates", () => {
     writeFileSync(path.join(d, "text.yaml"), "introduction: Our own words for {organisation}.\n");
     mkdirSync(path.join(d, "layout"));
     writeFileSync(path.join(d, "layout", "pci-dss-4.0.yaml"), "rowsPerTable: 25\n");
-    const t = loadReportTemplate("pci-dss-4.0", d);
+    const t = loadReportTemplate("pci-dss-4.0.1", d);
     expect(t.branding.organisation).toBe("Acme Card Services");
     expect(t.branding.colours.primary).toBe("#000000");
-    expect(t.branding.colours.accent).toBe(loadReportTemplate("pci-dss-4.0").branding.colours.accent);
+    expect(t.branding.colours.accent).toBe(loadReportTemplate("pci-dss-4.0.1").branding.colours.accent);
     expect(t.text.introduction).toBe("Our own words for {organisation}.");
     expect(t.text.methodology).toContain("RFC 8785");
     expect(t.layout.rowsPerTable).toBe(25);
@@ -40,11 +40,11 @@ describe("report templates", () => {
   it("names the file and field of an invalid override", () => {
     const d = dir();
     writeFileSync(path.join(d, "branding.yaml"), 'colours:\n  primary: "red"\nslogan: x\n');
-    expect(() => loadReportTemplate("pci-dss-4.0", d)).toThrow(UsageError);
-    expect(() => loadReportTemplate("pci-dss-4.0", d)).toThrow(
+    expect(() => loadReportTemplate("pci-dss-4.0.1", d)).toThrow(UsageError);
+    expect(() => loadReportTemplate("pci-dss-4.0.1", d)).toThrow(
       /branding\.yaml[\s\S]*colours\.primary: a colour[\s\S]*unknown key "slogan"/,
     );
-    expect(() => loadReportTemplate("pci-dss-4.0", path.join(d, "missing"))).toThrow(
+    expect(() => loadReportTemplate("pci-dss-4.0.1", path.join(d, "missing"))).toThrow(
       /--template .* is not a directory/,
     );
   });
@@ -57,9 +57,9 @@ describe("report templates", () => {
     );
     writeFileSync(path.join(d, "logo.png"), png);
     writeFileSync(path.join(d, "branding.yaml"), "logo: logo.png\n");
-    expect(loadReportTemplate("pci-dss-4.0", d).logo).toEqual({ data: png, format: "png" });
+    expect(loadReportTemplate("pci-dss-4.0.1", d).logo).toEqual({ data: png, format: "png" });
     writeFileSync(path.join(d, "logo.png"), "not an image");
-    expect(() => loadReportTemplate("pci-dss-4.0", d)).toThrow(/neither PNG nor JPEG/);
+    expect(() => loadReportTemplate("pci-dss-4.0.1", d)).toThrow(/neither PNG nor JPEG/);
   });
 
   it("fills placeholders and splits paragraphs", () => {
