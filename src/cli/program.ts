@@ -120,7 +120,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   demo: {
     term: "demo [options]",
     summary:
-      "no AWS needed: replay the bundled demo fixtures (2026-Q3 of daily collection runs) into a fresh store and build a signed PCI DSS v4.0 package",
+      "no AWS needed: replay the bundled demo fixtures (2026-Q3 of daily collection runs) into a fresh store and build a signed PCI DSS v4.0.1 package",
     load: async () => (await import("./demo.js")).registerDemo,
   },
 };

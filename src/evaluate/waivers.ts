@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { FRAMEWORK_ALIASES } from "../catalog/load.js";
 import type { Catalog } from "../catalog/types.js";
 import { globToRegExp } from "../checks/util.js";
 import { describeIssues } from "../config/load.js";
@@ -76,9 +77,16 @@ export function loadWaivers(file: string, options: { explicit: boolean; catalog?
   if (doc.errors.length) {
     throw new UsageError(`waivers file ${file} is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`);
   }
-  const waivers = parseWaivers(yamlToJs(doc, `waivers file ${file}`) ?? [], file);
+  const waivers = parseWaivers(yamlToJs(doc, `waivers file ${file}`) ?? [], file).map(resolveRetiredTarget);
   checkWaiverTargets(waivers, file, options.catalog);
   return waivers;
+}
+
+/** A waiver written for a retired framework id (pci-dss-4.0:8.3.6) targets its successor's requirement. */
+function resolveRetiredTarget(w: Waiver): Waiver {
+  const split = w.target.indexOf(":");
+  const alias = split > 0 ? FRAMEWORK_ALIASES[w.target.slice(0, split)] : undefined;
+  return alias ? { ...w, target: `${alias.to}${w.target.slice(split)}` } : w;
 }
 
 export function parseWaivers(raw: unknown, source: string): Waiver[] {

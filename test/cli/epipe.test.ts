@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 /** `auditpack <args> | <reader>` in a real shell: auditpack's own exit status and its stderr. */
 async function pipeInto(args: string[], reader: string) {
   const cwd = mkdtempSync(path.join(tmpdir(), "auditpack-epipe-"));
+  mkdirSync(path.join(cwd, "store")); // an empty store: evaluate reads an existing one only
   const command = `${auditpackArgv(args).map(quote).join(" ")} 2>"$ERR" | ${reader} >/dev/null; echo "\${PIPESTATUS[0]}"`;
   const err = path.join(mkdtempSync(path.join(tmpdir(), "auditpack-epipe-err-")), "stderr");
   const r = await spawnAsync(["bash", "-c", command], { cwd, env: { ERR: err } });
@@ -23,19 +24,19 @@ describe("a closed stdout pipe", { timeout: 120_000 }, () => {
   it("evaluate --json | head -c 100 ends quietly with status 141 (128 + SIGPIPE)", async () => {
     // ~96 KB of findings for an empty store: more than the pipe holds, so a write meets the closed pipe.
     const r = await pipeInto(
-      ["--store", "./store", "--json", "evaluate", "--framework", "pci-dss-4.0", "--period", "2026-Q3"],
+      ["--store", "./store", "--json", "evaluate", "--framework", "pci-dss-4.0.1", "--period", "2026-Q3"],
       "head -c 100",
     );
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
     // Only the scope line (human text goes to stderr under --json).
     expect(r.stderr).toBe(SCOPE_LINE);
     expect(r.status).toBe(EPIPE_EXIT_CODE);
-    expect(readdirSync(r.cwd)).toEqual([]); // evaluate wrote nothing
+    expect(readdirSync(r.cwd)).toEqual(["store"]); // evaluate wrote nothing
   });
 
   it("the whole output read is exit 0 as usual", async () => {
     const r = await pipeInto(
-      ["--store", "./store", "--json", "evaluate", "--framework", "pci-dss-4.0", "--period", "2026-Q3"],
+      ["--store", "./store", "--json", "evaluate", "--framework", "pci-dss-4.0.1", "--period", "2026-Q3"],
       "cat",
     );
     expect(r.status).toBe(0);

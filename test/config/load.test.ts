@@ -48,6 +48,14 @@ describe("config loading", () => {
     const { config: scoped } = loadConfig(tempFile(uncommented).file);
     expect(scoped.scope.accounts[0]?.id).toBe("111122223333");
     expect(scoped.scope.regions).toEqual(["eu-west-1", "us-east-1"]);
+    // The assessment block is commented out the same way, and valid once uncommented.
+    expect(config.assessment).toBeUndefined();
+    const start = text.indexOf("# assessment:\n");
+    const assessment = text.slice(start);
+    const { config: assessed } = loadConfig(
+      tempFile(text.replace(assessment, assessment.replace(/^# ?/gm, ""))).file,
+    );
+    expect(assessed.assessment?.entityType).toBe("merchant");
   });
 
   it("rejects timeouts that are not a positive number of seconds, naming the field", () => {
