@@ -4,11 +4,12 @@ import { pathToFileURL } from "node:url";
 import { PACKAGE_ROOT } from "../paths.js";
 import { renderControlsDoc } from "./docs.js";
 import { loadCatalogs } from "./load.js";
+import { generatedRegistryFiles } from "./registry-files.js";
 import { catalogJsonSchema, crosswalkJsonSchema } from "./schema.js";
 
 /**
- * Files generated from the catalogs and their schemas, committed to the repository and kept
- * current by `npm run docs:controls` (tests compare the committed copies with these).
+ * Files generated from the catalogs, their schemas and the check and collector folders, committed
+ * to the repository and kept current by `npm run docs:controls` (tests compare the committed copies).
  */
 export function generatedCatalogFiles(): Array<{ path: string; content: string }> {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -16,6 +17,7 @@ export function generatedCatalogFiles(): Array<{ path: string; content: string }
     { path: "docs/CONTROLS.md", content: renderControlsDoc(loadCatalogs()) },
     { path: "schemas/catalog.schema.json", content: json(catalogJsonSchema()) },
     { path: "schemas/crosswalk.schema.json", content: json(crosswalkJsonSchema()) },
+    ...generatedRegistryFiles(),
   ];
 }
 

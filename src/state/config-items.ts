@@ -1,5 +1,5 @@
-import type { EvidenceRef } from "../evaluate/types.js";
 import type { EvidenceRecord } from "../evidence/record.js";
+import type { EvidenceRef } from "../evidence/ref.js";
 import { arr, defined, jsonObject, str, trailArn } from "./fields.js";
 import type { HistoryBuilder, Kind } from "./history.js";
 import { alarmFields, logGroupFields, trailFields, userPoolFields } from "./parse.js";

@@ -1,4 +1,4 @@
-import type { EvidenceRef } from "../evaluate/types.js";
+import type { EvidenceRef } from "../evidence/ref.js";
 
 /**
  * Normalized resource states (DESIGN.md section 4): checks read these, never raw API output. Two
