@@ -117,33 +117,6 @@ export function applyRateLimit(
   );
 }
 
-/**
- * Run `fn` over `items` with at most `limit` in flight. Unlike Promise.all it never stops early: every
- * item runs, and the settled results come back in input order.
- */
-export async function runBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> {
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new RangeError("concurrency limit must be a positive integer");
-  const results = new Array<PromiseSettledResult<R>>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      try {
-        results[index] = { status: "fulfilled", value: await fn(items[index]!, index) };
-      } catch (reason) {
-        results[index] = { status: "rejected", reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** Resolve after `ms`; if `signal` aborts first, reject with its reason (e.g. the run's own error). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return wait(ms, undefined, { signal }).catch((error: unknown) => {

@@ -4,12 +4,13 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smit
 import { ClientFactory, DEFAULT_STS_REGION } from "../aws/clients.js";
 import { type FixtureScenario, loadScenario } from "../aws/fixtures.js";
 import { discoverAccounts } from "../aws/organization.js";
-import { RateLimiter, runBounded } from "../aws/rate-limit.js";
+import { RateLimiter } from "../aws/rate-limit.js";
 import { FixtureRecorder } from "../aws/recorder.js";
 import { ReplayHandler } from "../aws/replay.js";
+import { runBounded } from "../concurrency.js";
 import { describeIssues } from "../config/load.js";
 import type { AuditpackConfig } from "../config/schema.js";
-import { UsageError } from "../errors.js";
+import { describeError, type ErrorInfo, UsageError } from "../errors.js";
 import { Ledger, type RunWriter } from "../evidence/ledger.js";
 import type { CallerIdentity } from "../evidence/ledger-format.js";
 import {
@@ -88,12 +89,7 @@ export interface CollectorResult {
   error?: ErrorInfo;
 }
 
-export interface ErrorInfo {
-  code: string;
-  message: string;
-  requestId?: string;
-  operation?: string;
-}
+export { describeError, type ErrorInfo };
 
 export interface CollectSummary {
   status: "ok" | "partial";
@@ -595,28 +591,6 @@ function secure(record: EvidenceRecord, options: { pseudonymizeKey?: string }): 
   const out: EvidenceRecord = { ...record, calls: calls.map((c) => c.value), payload: payload.value };
   if (redactions.length > 0) out.redactions = redactions;
   return out;
-}
-
-/** The AWS error code, message, request id and failing operation of anything a collector threw. */
-export function describeError(error: unknown): ErrorInfo {
-  const e = (error ?? {}) as {
-    name?: string;
-    code?: unknown;
-    Code?: unknown;
-    message?: string;
-    operation?: string;
-    $metadata?: { requestId?: string };
-  };
-  const isAws = e.$metadata !== undefined;
-  const code =
-    (isAws && typeof e.Code === "string" ? e.Code : undefined) ??
-    (!isAws && typeof e.code === "string" ? e.code : undefined) ??
-    e.name ??
-    "Error";
-  const info: ErrorInfo = { code, message: e.message || String(error) };
-  if (e.$metadata?.requestId) info.requestId = e.$metadata.requestId;
-  if (typeof e.operation === "string") info.operation = e.operation;
-  return info;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Cron } from "croner";
 import { collectorIds, defaultSchedules } from "../collectors/registry.js";
 import { type CollectOptions, type CollectSummary, collect } from "../collectors/run.js";
 import type { AuditpackConfig } from "../config/schema.js";
-import { AuditpackError, UsageError } from "../errors.js";
+import { AuditpackError, describeError, UsageError } from "../errors.js";
 import { Ledger } from "../evidence/ledger.js";
 import {
   MANIFESTS_PREFIX,
@@ -488,11 +488,11 @@ function wrapLog(log: (e: SchedulerEvent) => void, clock: Clock): (e: SchedulerE
   return (event) => log({ time: clock.now().toISOString(), ...event });
 }
 
+/** A log line's view of an error: its class name, describeError's message and the hint if any. */
 function describe(error: unknown): Record<string, unknown> {
-  if (error instanceof AuditpackError)
-    return { name: error.name, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-  const e = error as Error;
-  return { name: e?.name ?? "Error", message: e?.message ?? String(error) };
+  const { message } = describeError(error);
+  const name = (error as Error | undefined)?.name ?? "Error";
+  return { name, message, ...(error instanceof AuditpackError && error.hint ? { hint: error.hint } : {}) };
 }
 
 function byCollector(

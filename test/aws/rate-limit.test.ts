@@ -1,6 +1,7 @@
 import { CloudTrailClient, DescribeTrailsCommand, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import { describe, expect, it } from "vitest";
-import { applyRateLimit, RateLimiter, runBounded, TokenBucket } from "../../src/aws/rate-limit.js";
+import { applyRateLimit, RateLimiter, TokenBucket } from "../../src/aws/rate-limit.js";
+import { runBounded } from "../../src/concurrency.js";
 import { ReplayHandler } from "../../src/aws/replay.js";
 
 describe("TokenBucket", () => {

@@ -8,9 +8,10 @@ import {
   paginateListUserPools,
   type UserPoolType,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { mapLimit } from "../../concurrency.js";
 import { defineCollector } from "../define.js";
 import { DAILY } from "../types.js";
-import { CallLog, mapLimit, toEvidence } from "../util.js";
+import { CallLog, toEvidence } from "../util.js";
 import { state } from "./cognito_user_pools.state.js";
 
 /** Pools described at once: enough to hide latency, few enough to stay under Cognito's read quotas. */
