@@ -86,7 +86,7 @@ export async function readEvidence(store: EvidenceStore, options: ReadOptions): 
           ];
         }
         for (const k of chosen) {
-          const record = decodeRecord(await store.get(k.key), k.sha256) as EvidenceRecord;
+          const record = decodeRecord(await store.get(k.key), k.sha256, k.key) as EvidenceRecord;
           if (history && record.period) {
             const ps = Date.parse(record.period.start);
             const pe = Date.parse(record.period.end);

@@ -1,3 +1,4 @@
+import { VerificationError } from "../errors.js";
 import { SHA256_HEX, sha256Hex } from "./canonical.js";
 import { canonicalBytesChunked } from "./canonical-chunked.js";
 
@@ -132,15 +133,39 @@ export function encodeRecord(record: EvidenceRecord): EncodedRecord {
   return { key: evidenceKey(record, sha256), bytes, sha256 };
 }
 
-/** Parse stored bytes back into a record, checking the hash against the one expected. */
-export function decodeRecord<P = unknown>(bytes: Uint8Array, expectedSha256?: string): EvidenceRecord<P> {
+/** What to do about a record that does not verify. */
+const TAMPERED_HINT =
+  "run `auditpack verify` on the store to list every altered record, and restore them from a copy (S3 versioning, a backup); evidence is never repaired in place";
+
+/**
+ * Parse stored bytes back into a record, checking the hash against the one expected. A record
+ * that fails (altered bytes, not JSON, not a record) is a VerificationError naming its key.
+ */
+export function decodeRecord<P = unknown>(
+  bytes: Uint8Array,
+  expectedSha256?: string,
+  key?: string,
+): EvidenceRecord<P> {
+  const which = key
+    ? `evidence record ${key}`
+    : `the evidence record with SHA-256 ${expectedSha256 ?? "(unknown)"}`;
   if (expectedSha256 !== undefined) {
     const actual = sha256Hex(bytes);
     if (actual !== expectedSha256) {
-      throw new Error(`evidence hash mismatch: expected ${expectedSha256}, got ${actual}`);
+      throw new VerificationError(
+        `${which} was altered: its bytes hash to ${actual}, the key names ${expectedSha256}`,
+        { hint: TAMPERED_HINT },
+      );
     }
   }
-  const record = JSON.parse(Buffer.from(bytes).toString("utf8")) as EvidenceRecord<P>;
-  if (record?.schema !== EVIDENCE_SCHEMA) throw new Error(`not an ${EVIDENCE_SCHEMA} record`);
+  let record: EvidenceRecord<P>;
+  try {
+    record = JSON.parse(Buffer.from(bytes).toString("utf8")) as EvidenceRecord<P>;
+  } catch (cause) {
+    throw new VerificationError(`${which} is not JSON`, { hint: TAMPERED_HINT, cause });
+  }
+  if (record?.schema !== EVIDENCE_SCHEMA) {
+    throw new VerificationError(`${which} is not an ${EVIDENCE_SCHEMA} record`, { hint: TAMPERED_HINT });
+  }
   return record;
 }
