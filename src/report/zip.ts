@@ -4,7 +4,7 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import yauzl from "yauzl";
 import yazl from "yazl";
-import { UsageError } from "../errors.js";
+import { UsageError, VerificationError } from "../errors.js";
 import { listFiles } from "./checksums.js";
 
 /**
@@ -88,7 +88,12 @@ export async function extractZip(zipFile: string, destDir: string): Promise<void
         }
         zip.openReadStream(entry, (err, stream) => {
           if (err || !stream) {
-            reject(err ?? new Error(`cannot read ${name}`));
+            reject(
+              new VerificationError(`${zipFile}: cannot read ${name}: ${err?.message ?? "no data"}`, {
+                hint: "the package is damaged; fetch it again from where it was shared",
+                cause: err ?? undefined,
+              }),
+            );
             return;
           }
           mkdir(path.dirname(target), { recursive: true })
