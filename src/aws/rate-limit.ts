@@ -5,12 +5,18 @@
  */
 
 import { setTimeout as wait } from "node:timers/promises";
+import { iamAction, SERVICE_NAMES, SERVICES } from "./services.js";
 
-/** Documented request-rate quotas, per account and region. */
-export const DOCUMENTED_RATE_LIMITS: Readonly<Record<string, { perSecond: number; burst: number }>> = {
-  // CloudTrail LookupEvents: 2 requests per second per account and region (AWS CloudTrail quotas).
-  "cloudtrail:LookupEvents": { perSecond: 2, burst: 1 },
-};
+/** Documented request-rate quotas, per account and region, by IAM action (from aws/services.ts). */
+export const DOCUMENTED_RATE_LIMITS: Readonly<Record<string, { perSecond: number; burst: number }>> =
+  Object.fromEntries(
+    SERVICE_NAMES.flatMap((service) =>
+      Object.entries(SERVICES[service].rateLimits ?? {}).map(([op, limit]) => [
+        iamAction(service, op),
+        limit,
+      ]),
+    ),
+  );
 
 /**
  * A token bucket that reserves: each `take` claims a token now or at the time one will exist, so

@@ -26,6 +26,8 @@ export interface ServiceInfo {
   sdk: Record<string, unknown>;
   /** awsQuery XML namespace of the responses. */
   xmlNamespace?: string;
+  /** Request-rate quotas AWS documents per account and region, by operation (applied client-side). */
+  rateLimits?: Readonly<Record<string, { perSecond: number; burst: number }>>;
 }
 
 /**
@@ -46,6 +48,8 @@ const TABLE = {
     client: cloudtrail.CloudTrailClient,
     protocol: "json",
     sdk: cloudtrail,
+    // LookupEvents: 2 requests per second per account and region (AWS CloudTrail quotas).
+    rateLimits: { LookupEvents: { perSecond: 2, burst: 1 } },
   },
   logs: {
     signingName: "logs",

@@ -75,7 +75,7 @@ export interface CollectorDeclaration<O = Record<string, unknown>> {
 
 /** A declaration with what is derived from it. */
 export interface Collector<O = Record<string, unknown>> extends CollectorDeclaration<O> {
-  /** IAM actions it needs, e.g. "cloudtrail:DescribeTrails": its service's IAM prefix and each operation. */
+  /** IAM actions it needs, e.g. DescribeTrails under CloudTrail's prefix: its service's IAM prefix and each operation. */
   iamActions: readonly string[];
 }
 
