@@ -210,7 +210,7 @@ const run = (root: string, command: string) => {
     cwd: root,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, FORCE_COLOR: "0", [IN_COPY]: "1" },
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", [IN_COPY]: "1" },
   });
 };
 
@@ -263,7 +263,8 @@ describe.skipIf(Boolean(process.env[IN_COPY]))("docs/ARCHITECTURE.md recipes", (
         "test/catalog",
       ].join(" "),
     );
-    expect(out).toMatch(/Tests\s+\d+ passed/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips terminal colours
+    expect(out.replace(/\u001b\[[0-9;]*m/g, "")).toMatch(/Tests\s+\d+ passed \(\d+\)/);
 
     // The check and collector are registered, and only the named and generated files changed.
     const after = tree(root);
