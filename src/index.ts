@@ -78,6 +78,10 @@ export { KmsSigner } from "./signing/kms.js";
 export { openSigner } from "./signing/open.js";
 export type { Signature, Signer } from "./signing/types.js";
 export { keyIdOf, verifySignature } from "./signing/verify.js";
+// Resource states (what checks read) and the snapshot adapter collectors declare
+export type { LoadedRecord, StateAdapter } from "./state/adapter.js";
+export { snapshotAdapter } from "./state/snapshots.js";
+export type * from "./state/types.js";
 // Stores
 export { FsStore } from "./store/fs.js";
 export { openStore } from "./store/open.js";
