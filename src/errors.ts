@@ -79,3 +79,36 @@ export class IrregularObjectError extends AuditpackError {
     this.kind = kind;
   }
 }
+
+/** What evidence error records and logs say about a failure. */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  requestId?: string;
+  operation?: string;
+}
+
+/**
+ * The one error describer: the AWS error code (or Node's `code`, or the class name), message,
+ * request id and failing operation of anything thrown. Error records and scheduler logs use it.
+ */
+export function describeError(error: unknown): ErrorInfo {
+  const e = (error ?? {}) as {
+    name?: string;
+    code?: unknown;
+    Code?: unknown;
+    message?: string;
+    operation?: string;
+    $metadata?: { requestId?: string };
+  };
+  const isAws = e.$metadata !== undefined;
+  const code =
+    (isAws && typeof e.Code === "string" ? e.Code : undefined) ??
+    (!isAws && typeof e.code === "string" ? e.code : undefined) ??
+    e.name ??
+    "Error";
+  const info: ErrorInfo = { code, message: e.message || String(error) };
+  if (e.$metadata?.requestId) info.requestId = e.$metadata.requestId;
+  if (typeof e.operation === "string") info.operation = e.operation;
+  return info;
+}

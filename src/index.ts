@@ -4,11 +4,12 @@
  *   import { loadConfig, openStore, openSigner, collect, evaluate, loadCatalog, parsePeriod } from "auditpack";
  */
 
-// Collection
+// AWS: the service table, clients, organisation discovery, fixture replay
 export { ClientFactory } from "./aws/clients.js";
 export { discoverAccounts } from "./aws/organization.js";
 export { ReplayHandler, type ServiceFixture } from "./aws/replay.js";
-// Controls and evaluation
+export { SERVICE_NAMES, SERVICES, type ServiceName } from "./aws/services.js";
+// Control catalogs and checks
 export {
   FRAMEWORK_ALIASES,
   listFrameworks,
@@ -18,6 +19,8 @@ export {
 } from "./catalog/load.js";
 export type { Catalog, CatalogRequirement } from "./catalog/types.js";
 export { checks, getCheck } from "./checks/registry.js";
+// Collection: collector declarations, the registry, runs
+export { defineCollector } from "./collectors/define.js";
 export { collectorIds, collectors, getCollector, iamPolicy } from "./collectors/registry.js";
 export {
   type ReplayScenarioOptions,
@@ -26,7 +29,7 @@ export {
   scheduledClocks,
 } from "./collectors/replay-scenario.js";
 export { type CollectOptions, type CollectSummary, collect } from "./collectors/run.js";
-export type { CollectContext, Collector } from "./collectors/types.js";
+export type { Cadence, CollectContext, Collector, CollectorDeclaration } from "./collectors/types.js";
 // Configuration
 export { type AssessmentConfig, AssessmentSchema } from "./config/assessment.js";
 export { DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig, parseConfig } from "./config/load.js";
@@ -41,6 +44,7 @@ export {
   UsageError,
   VerificationError,
 } from "./errors.js";
+// Evaluation: findings over a period, attachments, waivers
 export { type Assessment, type AssessmentFinding, assessAll } from "./evaluate/assessment.js";
 export { attachFile } from "./evaluate/attach.js";
 export { evaluate } from "./evaluate/evaluate.js";
@@ -82,12 +86,17 @@ export {
 export { type Incident, incidentsOf, type Problem, problemsOf } from "./report/incidents.js";
 // Continuous collection
 export { Scheduler } from "./schedule/scheduler.js";
+// Signers
 export { Ed25519Signer, generateEd25519KeyFiles } from "./signing/ed25519.js";
 export { KmsSigner } from "./signing/kms.js";
 export { openSigner } from "./signing/open.js";
 export type { Signature, Signer } from "./signing/types.js";
 export { keyIdOf, verifySignature } from "./signing/verify.js";
-// Stores and signers
+// Resource states (what checks read) and the snapshot adapter collectors declare
+export type { LoadedRecord, StateAdapter } from "./state/adapter.js";
+export { snapshotAdapter } from "./state/snapshots.js";
+export type * from "./state/types.js";
+// Stores
 export { FsStore } from "./store/fs.js";
 export { openStore } from "./store/open.js";
 export { S3Store } from "./store/s3.js";

@@ -1,4 +1,5 @@
 /** The fixture format of docs/EVIDENCE.md ("Fixture scenarios"), as the generator writes it. */
+import type { ServiceName } from "../../src/aws/services.js";
 
 export interface FixtureError {
   code: string;
@@ -19,7 +20,8 @@ export interface Answer {
 /** Operation name -> ordered answers. */
 export type ServiceFile = Record<string, Answer[]>;
 
-export type Service = "config" | "cloudtrail" | "logs" | "monitoring" | "cognito-idp" | "sts";
+/** A service signing name (the fixture file name), from src/aws/services.ts. */
+export type Service = ServiceName;
 
 export interface ScenarioMeta {
   description: string;

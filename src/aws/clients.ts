@@ -1,31 +1,24 @@
-import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { HttpHandler } from "@smithy/protocol-http";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import type { ClientConstructor, ServiceName } from "../collectors/types.js";
 import type { CallerIdentity } from "../evidence/ledger-format.js";
 import { GLOBAL_REGION } from "../evidence/record.js";
 import { applyRateLimit, type MiddlewareClient, type RateLimiter } from "./rate-limit.js";
+import { type ClientConstructor, SERVICE_NAMES, SERVICES, type ServiceName } from "./services.js";
 import { type AwsTimeouts, timeoutConfig } from "./timeouts.js";
 
-/** The SDK clients auditpack knows, by their signing name. */
-const SERVICE_OF = new Map<ClientConstructor<unknown>, ServiceName>([
-  [ConfigServiceClient, "config"],
-  [CloudTrailClient, "cloudtrail"],
-  [CloudWatchLogsClient, "logs"],
-  [CloudWatchClient, "monitoring"],
-  [CognitoIdentityProviderClient, "cognito-idp"],
-  [STSClient, "sts"],
-]);
+/** The SDK clients auditpack knows (aws/services.ts), by their signing name. */
+const SERVICE_OF = new Map<ClientConstructor<unknown>, ServiceName>(
+  SERVICE_NAMES.map((name) => [SERVICES[name].client, name]),
+);
 
 export function serviceOf(ctor: ClientConstructor<unknown>): ServiceName {
   const service = SERVICE_OF.get(ctor);
-  if (!service) throw new TypeError(`${ctor.name} is not a client auditpack knows (add it to SERVICE_OF)`);
+  if (!service)
+    throw new TypeError(
+      `${ctor.name} is not a client auditpack knows (add it to SERVICES in aws/services.ts)`,
+    );
   return service;
 }
 

@@ -1,26 +1,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import type { ServiceName } from "../collectors/types.js";
 import { describeIssues } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import { GLOBAL_REGION } from "../evidence/record.js";
 import { fixturesPath } from "../paths.js";
 import type { ServiceFixture } from "./replay.js";
+import { SERVICE_NAMES, type ServiceName } from "./services.js";
 
 /**
  * Fixture scenarios (docs/EVIDENCE.md): evidence-fixtures/<scenario>/scenario.json plus
  * <account>/<region>/<service>.json answer files, replayed through the real SDK clients.
  */
-
-export const SERVICE_NAMES: readonly ServiceName[] = [
-  "config",
-  "cloudtrail",
-  "logs",
-  "monitoring",
-  "cognito-idp",
-  "sts",
-];
 
 const isoDate = z.iso.datetime({
   offset: true,

@@ -7,7 +7,7 @@ import {
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { AccountConfig, AuditpackConfig } from "../config/schema.js";
-import { UsageError } from "../errors.js";
+import { AuditpackError, ExitCode, UsageError } from "../errors.js";
 import { type AwsTimeouts, timeoutConfig } from "./timeouts.js";
 
 /**
@@ -64,7 +64,10 @@ export async function listActiveAccounts(
     token = page.NextToken;
     // A token seen before would loop forever: the API never does that, but a proxy might.
     if (token && seen.has(token))
-      throw new Error(`ListAccounts returned the same NextToken twice (${token})`);
+      throw new AuditpackError(`ListAccounts returned the same NextToken twice (${token})`, {
+        exitCode: ExitCode.partial,
+        hint: "a proxy or endpoint between auditpack and AWS Organizations is replaying pages; list scope.accounts in the config instead",
+      });
     if (token) seen.add(token);
   } while (token);
   return accounts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

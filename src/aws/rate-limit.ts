@@ -5,12 +5,18 @@
  */
 
 import { setTimeout as wait } from "node:timers/promises";
+import { iamAction, SERVICE_NAMES, SERVICES } from "./services.js";
 
-/** Documented request-rate quotas, per account and region. */
-export const DOCUMENTED_RATE_LIMITS: Readonly<Record<string, { perSecond: number; burst: number }>> = {
-  // CloudTrail LookupEvents: 2 requests per second per account and region (AWS CloudTrail quotas).
-  "cloudtrail:LookupEvents": { perSecond: 2, burst: 1 },
-};
+/** Documented request-rate quotas, per account and region, by IAM action (from aws/services.ts). */
+export const DOCUMENTED_RATE_LIMITS: Readonly<Record<string, { perSecond: number; burst: number }>> =
+  Object.fromEntries(
+    SERVICE_NAMES.flatMap((service) =>
+      Object.entries(SERVICES[service].rateLimits ?? {}).map(([op, limit]) => [
+        iamAction(service, op),
+        limit,
+      ]),
+    ),
+  );
 
 /**
  * A token bucket that reserves: each `take` claims a token now or at the time one will exist, so
@@ -115,33 +121,6 @@ export function applyRateLimit(
     },
     { step: "finalizeRequest", name: "auditpackRateLimit", priority: "low", override: true },
   );
-}
-
-/**
- * Run `fn` over `items` with at most `limit` in flight. Unlike Promise.all it never stops early: every
- * item runs, and the settled results come back in input order.
- */
-export async function runBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> {
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new RangeError("concurrency limit must be a positive integer");
-  const results = new Array<PromiseSettledResult<R>>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      try {
-        results[index] = { status: "fulfilled", value: await fn(items[index]!, index) };
-      } catch (reason) {
-        results[index] = { status: "rejected", reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** Resolve after `ms`; if `signal` aborts first, reject with its reason (e.g. the run's own error). */

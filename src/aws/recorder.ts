@@ -3,12 +3,12 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { type HttpHandler, type HttpRequest, HttpResponse } from "@smithy/protocol-http";
 import type { HttpHandlerOptions } from "@smithy/types";
-import type { ServiceName } from "../collectors/types.js";
 import { UsageError } from "../errors.js";
 import type { CallerIdentity } from "../evidence/ledger-format.js";
 import { GLOBAL_REGION } from "../evidence/record.js";
 import { type RedactOptions, redact } from "../evidence/redact.js";
 import { type FixtureAnswer, isQueryService, parseWireRequest, type ServiceFixture } from "./replay.js";
+import { CALLER_IDENTITY, type ServiceName } from "./services.js";
 
 /**
  * `collect --record-fixtures <dir>`: keeps what a live run saw on the wire, redacted, in the fixture
@@ -69,7 +69,7 @@ export class FixtureRecorder {
   }): string[] {
     for (const [account, identity] of this.identities) {
       const response = { Account: identity.account, Arn: identity.arn, UserId: identity.userId };
-      this.add(account, GLOBAL_REGION, "sts", "GetCallerIdentity", { response });
+      this.add(account, GLOBAL_REGION, CALLER_IDENTITY.service, CALLER_IDENTITY.operation, { response });
     }
     mkdirSync(this.dir, { recursive: true });
     const scenario = {

@@ -1,15 +1,10 @@
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import * as cloudtrail from "@aws-sdk/client-cloudtrail";
-import * as monitoring from "@aws-sdk/client-cloudwatch";
-import * as logs from "@aws-sdk/client-cloudwatch-logs";
-import * as cognito from "@aws-sdk/client-cognito-identity-provider";
-import * as config from "@aws-sdk/client-config-service";
 import { NormalizedSchema } from "@smithy/core/schema";
 import type { HttpHandler, HttpHandlerOptions } from "@smithy/protocol-http";
 import { type HttpRequest, HttpResponse } from "@smithy/protocol-http";
-import type { ServiceName } from "../collectors/types.js";
 import { sleep } from "./rate-limit.js";
+import { SERVICES, type ServiceName } from "./services.js";
 
 /**
  * A replay transport: an SDK `requestHandler` that answers from recorded responses (docs/EVIDENCE.md,
@@ -64,12 +59,9 @@ export class ReplayMismatchError extends Error {
 }
 
 /** Services whose SDK speaks the awsQuery protocol (form request, XML response). */
-const QUERY_SERVICES = new Set<ServiceName>(["sts"]);
+const isQuery = (service: ServiceName) => SERVICES[service].protocol === "query";
 /** awsJson services that are awsQueryCompatible: errors also carry x-amzn-query-error. */
-const QUERY_COMPATIBLE = new Set<ServiceName>(["monitoring"]);
-const QUERY_NAMESPACES: Partial<Record<ServiceName, string>> = {
-  sts: "https://sts.amazonaws.com/doc/2011-06-15/",
-};
+const isQueryCompatible = (service: ServiceName) => SERVICES[service].protocol === "json-query-compatible";
 
 export class ReplayHandler implements HttpHandler<Record<string, never>> {
   readonly calls: ReplayCall[] = [];
@@ -142,7 +134,7 @@ export class ReplayHandler implements HttpHandler<Record<string, never>> {
   }
 
   private render(operation: string, answer: FixtureAnswer, requestId: string): HttpResponse {
-    if (QUERY_SERVICES.has(this.service)) return this.renderQuery(operation, answer, requestId);
+    if (isQuery(this.service)) return this.renderQuery(operation, answer, requestId);
     const headers: Record<string, string> = {
       "content-type": "application/x-amz-json-1.1",
       "x-amzn-requestid": requestId,
@@ -151,7 +143,7 @@ export class ReplayHandler implements HttpHandler<Record<string, never>> {
       const { code, message = code } = answer.error;
       const status = answer.error.status ?? 400;
       headers["x-amzn-errortype"] = code;
-      if (QUERY_COMPATIBLE.has(this.service)) {
+      if (isQueryCompatible(this.service)) {
         headers["x-amzn-query-error"] = `${code};${status >= 500 ? "Receiver" : "Sender"}`;
       }
       return response(status, headers, JSON.stringify({ __type: code, message }));
@@ -161,7 +153,7 @@ export class ReplayHandler implements HttpHandler<Record<string, never>> {
   }
 
   private renderQuery(operation: string, answer: FixtureAnswer, requestId: string): HttpResponse {
-    const ns = QUERY_NAMESPACES[this.service] ?? "";
+    const ns = SERVICES[this.service].xmlNamespace ?? "";
     const headers = { "content-type": "text/xml", "x-amzn-requestid": requestId };
     if (answer.error) {
       const { code, message = code } = answer.error;
@@ -179,17 +171,10 @@ export class ReplayHandler implements HttpHandler<Record<string, never>> {
   }
 }
 
-/** The SDK modules whose exported `<Operation>$` schemas describe awsJson responses. */
-const JSON_SERVICE_MODULES: Partial<Record<ServiceName, Record<string, unknown>>> = {
-  config,
-  cloudtrail,
-  logs,
-  monitoring,
-  "cognito-idp": cognito,
-};
-
+/** The SDK module's exported `<Operation>$` schemas describe awsJson responses. */
 function outputSchema(service: ServiceName, operation: string): unknown {
-  const op = JSON_SERVICE_MODULES[service]?.[`${operation}$`];
+  if (isQuery(service)) return undefined;
+  const op = SERVICES[service].sdk[`${operation}$`];
   // Operation schemas are [9, namespace, name, traits, input, output].
   return Array.isArray(op) && op[0] === 9 ? op[5] : undefined;
 }
@@ -294,7 +279,7 @@ function convert(value: unknown, plan: Plan | undefined): unknown {
 /** The operation and parameters of an SDK request, as the service would read them off the wire. */
 export function parseWireRequest(service: ServiceName, request: HttpRequest): ReplayCall {
   const body = bodyText(request.body);
-  if (QUERY_SERVICES.has(service)) {
+  if (isQuery(service)) {
     const form = new URLSearchParams(body);
     const operation = form.get("Action") ?? "";
     const params: Record<string, unknown> = {};
@@ -310,7 +295,7 @@ export function parseWireRequest(service: ServiceName, request: HttpRequest): Re
 
 /** True for services whose SDK speaks awsQuery (XML answers). */
 export function isQueryService(service: ServiceName): boolean {
-  return QUERY_SERVICES.has(service);
+  return isQuery(service);
 }
 
 function response(statusCode: number, headers: Record<string, string>, body: string): HttpResponse {

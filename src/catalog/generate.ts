@@ -1,26 +1,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { PACKAGE_ROOT } from "../paths.js";
-import { renderControlsDoc } from "./docs.js";
-import { loadCatalogs } from "./load.js";
-import { catalogJsonSchema, crosswalkJsonSchema } from "./schema.js";
+import { generatedRegistryFiles } from "./registry-files.js";
 
 /**
- * Files generated from the catalogs and their schemas, committed to the repository and kept
- * current by `npm run docs:controls` (tests compare the committed copies with these).
+ * `npm run docs:controls`: writes every generated file. The registries' import lists come first,
+ * from the folders alone; the catalog files are rendered after, by modules loaded only then, so a
+ * check added a moment ago is already in the registry they validate against.
  */
-export function generatedCatalogFiles(): Array<{ path: string; content: string }> {
-  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-  return [
-    { path: "docs/CONTROLS.md", content: renderControlsDoc(loadCatalogs()) },
-    { path: "schemas/catalog.schema.json", content: json(catalogJsonSchema()) },
-    { path: "schemas/crosswalk.schema.json", content: json(crosswalkJsonSchema()) },
-  ];
-}
-
-function main(): void {
-  for (const file of generatedCatalogFiles()) {
+function write(files: Array<{ path: string; content: string }>): void {
+  for (const file of files) {
     const target = path.join(PACKAGE_ROOT, file.path);
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, file.content);
@@ -28,4 +17,6 @@ function main(): void {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+write(generatedRegistryFiles());
+const { generatedCatalogFiles } = await import("./generated-files.js");
+write(generatedCatalogFiles().filter((f) => !f.path.endsWith(".generated.ts")));

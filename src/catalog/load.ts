@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
+import { checkIds } from "../checks/registry.js";
 import { formatPath } from "../config/load.js";
 import { yamlToJs } from "../config/yaml-js.js";
 import { UsageError } from "../errors.js";
@@ -22,10 +23,10 @@ export interface CatalogLoadOptions {
   /** Directory holding the catalogs and crosswalk.yaml; default: the bundled controls/. */
   dir?: string;
   /**
-   * Check ids that exist (the check registry's ids). When given, a catalog naming any other check
-   * is rejected; when absent, check ids are validated for form only.
+   * Check ids that exist; default: the check registry's. A catalog naming any other check is
+   * rejected. "any" validates check ids for form only (tools that read catalogs of another build).
    */
-  knownCheckIds?: ReadonlySet<string>;
+  knownCheckIds?: ReadonlySet<string> | "any";
 }
 
 interface ParsedYaml {
@@ -132,8 +133,9 @@ export function loadCatalogFile(
   const result = CatalogFileSchema.safeParse(yamlToJs(parsed.doc, `catalog ${parsed.file}`));
   if (!result.success) throw invalid(parsed, "catalog", zodProblems(parsed, result.error), CATALOG_HINT);
   const catalog: Catalog = result.data;
-  if (options.knownCheckIds) {
-    const dangling = danglingChecks(catalog, options.knownCheckIds);
+  const known = knownIds(options);
+  if (known) {
+    const dangling = danglingChecks(catalog, known);
     if (dangling.length > 0) {
       throw invalid(
         parsed,
@@ -178,7 +180,7 @@ export function loadCatalogs(options: CatalogLoadOptions = {}): Catalog[] {
   const dir = path.resolve(options.dir ?? controlsPath());
   const files = catalogFilesIn(dir);
   // Parsing YAML dominates; reuse the result while no file in the directory has changed.
-  const key = cacheKey(dir, files, options.knownCheckIds);
+  const key = cacheKey(dir, files, knownIds(options));
   const cached = cache.get(dir);
   if (cached?.key === key) return structuredClone(cached.catalogs);
   const catalogs = loadCatalogsUncached(dir, files, options);
@@ -187,6 +189,11 @@ export function loadCatalogs(options: CatalogLoadOptions = {}): Catalog[] {
 }
 
 const cache = new Map<string, { key: string; catalogs: Catalog[] }>();
+
+function knownIds(options: Pick<CatalogLoadOptions, "knownCheckIds">): ReadonlySet<string> | undefined {
+  if (options.knownCheckIds === "any") return undefined;
+  return options.knownCheckIds ?? checkIds;
+}
 
 function cacheKey(dir: string, files: string[], knownCheckIds?: ReadonlySet<string>): string {
   const stamp = (file: string) => {

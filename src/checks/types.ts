@@ -20,7 +20,8 @@ export type Severity = "low" | "medium" | "high" | "critical";
 export interface Check<S extends AnyState = AnyState, P = Record<string, unknown>> {
   id: string;
   title: string;
-  service: "cognito" | "cloudtrail" | "cloudwatch" | "logs" | "config";
+  /** Its folder under src/checks/ (a test keeps them equal), e.g. "cognito". */
+  service: string;
   severity: Severity;
   resourceType: ResourceType;
   description: string;

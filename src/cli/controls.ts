@@ -11,8 +11,8 @@ import {
 } from "../catalog/load.js";
 import type { Catalog, CatalogRequirement, CheckRef } from "../catalog/types.js";
 import { checks, getCheck } from "../checks/registry.js";
+import { SNAPSHOT_KINDS } from "../collectors/registry.js";
 import { UsageError } from "../errors.js";
-import { SNAPSHOT_KINDS } from "../state/snapshots.js";
 import { RESOURCE_NOUNS, type ResourceType } from "../state/types.js";
 import type { CliApp } from "./app.js";
 import { action, examples } from "./program.js";

@@ -5,13 +5,14 @@ import { ClientFactory, DEFAULT_STS_REGION } from "../aws/clients.js";
 import { describeAccessFailure, describeNetworkFailure, failureHint } from "../aws/errors.js";
 import { type FixtureScenario, loadScenario } from "../aws/fixtures.js";
 import { discoverAccounts } from "../aws/organization.js";
-import { RateLimiter, runBounded } from "../aws/rate-limit.js";
+import { RateLimiter } from "../aws/rate-limit.js";
 import { FixtureRecorder } from "../aws/recorder.js";
 import { type DefaultRegion, defaultRegion } from "../aws/region.js";
 import { ReplayHandler } from "../aws/replay.js";
+import { runBounded } from "../concurrency.js";
 import { describeIssues } from "../config/load.js";
 import type { AuditpackConfig } from "../config/schema.js";
-import { UsageError } from "../errors.js";
+import { describeError as describeErrorInfo, type ErrorInfo, UsageError } from "../errors.js";
 import { Ledger, type RunWriter } from "../evidence/ledger.js";
 import type { CallerIdentity } from "../evidence/ledger-format.js";
 import {
@@ -95,12 +96,7 @@ export interface CollectorResult {
   error?: ErrorInfo;
 }
 
-export interface ErrorInfo {
-  code: string;
-  message: string;
-  requestId?: string;
-  operation?: string;
-}
+export type { ErrorInfo };
 
 export interface CollectSummary {
   status: "ok" | "partial";
@@ -631,29 +627,15 @@ function secure(record: EvidenceRecord, options: { pseudonymizeKey?: string }): 
   return out;
 }
 
-/** The AWS error code, message, request id and failing operation of anything a collector threw. */
+/**
+ * describeError (errors.ts) as evidence and logs keep it: AWS messages can quote request values
+ * (names, parameters), so secrets are redacted; network failures and timeouts say so, naming the
+ * timeout that fired.
+ */
 export function describeError(error: unknown): ErrorInfo {
-  const e = (error ?? {}) as {
-    name?: string;
-    code?: unknown;
-    Code?: unknown;
-    message?: string;
-    operation?: string;
-    $metadata?: { requestId?: string };
-  };
-  const isAws = e.$metadata !== undefined;
-  const code =
-    (isAws && typeof e.Code === "string" ? e.Code : undefined) ??
-    (!isAws && typeof e.code === "string" ? e.code : undefined) ??
-    e.name ??
-    "Error";
-  // AWS messages can quote request values (names, parameters): never store or print a secret in them.
-  const info: ErrorInfo = { code, message: redactText(e.message || String(error)) };
-  if (e.$metadata?.requestId) info.requestId = e.$metadata.requestId;
-  if (typeof e.operation === "string") info.operation = e.operation;
-  // Network failures and timeouts say so, naming the timeout that fired.
-  Object.assign(info, describeNetworkFailure(error));
-  return info;
+  const info = describeErrorInfo(error);
+  info.message = redactText(info.message);
+  return Object.assign(info, describeNetworkFailure(error));
 }
 
 /**

@@ -2,6 +2,7 @@ import { FRAMEWORK_ALIASES, requirementKind, selectRequirements } from "../catal
 import type { Catalog, CatalogRequirement } from "../catalog/types.js";
 import { getCheck } from "../checks/registry.js";
 import type { AnyCheck } from "../checks/types.js";
+import { collectorsFor, historyCollectorIds, stateAdapters } from "../collectors/registry.js";
 import type { AssessmentConfig } from "../config/assessment.js";
 import { UsageError } from "../errors.js";
 import { canonicalJson } from "../evidence/canonical.js";
@@ -17,7 +18,7 @@ import { annotateEdges, indexActivityEvents } from "./edge-events.js";
 import { judgeHistory, summarize, worst } from "./intervals.js";
 import { isoSeconds, type Period } from "./period.js";
 import { inPopulation, type RoleSubject, roleKindOf } from "./population.js";
-import { discoverScope, HISTORY_COLLECTORS, readEvidence } from "./read.js";
+import { discoverScope, readEvidence } from "./read.js";
 import { type RollupNode, rollUp } from "./rollup.js";
 import {
   type CheckResult,
@@ -58,23 +59,6 @@ export interface EvaluateOptions {
   /** The assessment's scope as data (config `assessment`): entity type, CDE, resource roles. */
   assessment?: AssessmentConfig;
 }
-
-/** Collectors whose evidence builds each resource type's states. */
-const COLLECTORS: Record<ResourceType, string[]> = {
-  cognito_user_pool: ["cognito_user_pools", "config_resource_timeline", "cloudtrail_activity"],
-  cognito_user_pool_client: ["cognito_user_pools"],
-  cloudtrail_trail: ["cloudtrail_trails", "config_resource_timeline", "cloudtrail_activity"],
-  cloudtrail_trails: ["cloudtrail_trails", "config_resource_timeline", "cloudtrail_activity"],
-  logs_log_group: ["logs_log_groups", "cloudtrail_trails", "config_resource_timeline", "cloudtrail_activity"],
-  cloudwatch_security_monitoring: [
-    "logs_log_groups",
-    "cloudwatch_alarms",
-    "config_resource_timeline",
-    "cloudtrail_activity",
-  ],
-  config_service: ["config_recorder", "cloudtrail_activity"],
-  config_rule_evaluation: ["config_rule_compliance", "config_resource_timeline"],
-};
 
 interface ResolvedCheck {
   check: AnyCheck;
@@ -143,7 +127,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
       ? options.scope
       : await discoverScope(options.store);
   const collectors = [
-    ...new Set(allChecks.flatMap((c) => COLLECTORS[c.check.resourceType as ResourceType])),
+    ...new Set(allChecks.flatMap((c) => collectorsFor(c.check.resourceType as ResourceType))),
   ].sort();
   const schedule = options.schedule ?? {};
   const holdMs = (collector: string) =>
@@ -159,7 +143,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
           window,
           now,
         });
-  const histories = buildHistories(records, { holdMs, window });
+  const histories = buildHistories(records, { holdMs, window, adapters: stateAdapters });
 
   const memo = new Map<string, CheckResult>();
   const runCheck = (rc: ResolvedCheck): CheckResult => {
@@ -368,7 +352,7 @@ export function evaluateCheck(
         reason: `${where}: ${none.reason}`,
       })).intervals;
       if (markers.length === 0) {
-        const needed = COLLECTORS[type].filter((c) => !HISTORY_COLLECTORS.has(c));
+        const needed = collectorsFor(type).filter((c) => !historyCollectorIds.has(c));
         intervals = [
           {
             start: isoSeconds(window.start),

@@ -1,12 +1,13 @@
 import { UTCDate } from "@date-fns/utc";
 import { addMonths } from "date-fns";
+import { historyCollectorIds } from "../collectors/registry.js";
 import { EVIDENCE_PREFIX, stampToDate } from "../evidence/ledger-format.js";
 import { decodeRecord, type EvidenceRecord, GLOBAL_REGION, parseEvidenceKey } from "../evidence/record.js";
 import type { LoadedRecord } from "../state/build.js";
 import type { EvidenceStore } from "../store/types.js";
 
 /** Collectors whose records describe a window of history rather than the state when collected. */
-export const HISTORY_COLLECTORS = new Set(["config_resource_timeline", "cloudtrail_activity"]);
+export const HISTORY_COLLECTORS: ReadonlySet<string> = historyCollectorIds;
 
 /** A history collector may store a window long after it happened (a first run reads back 90 days or more). */
 const HISTORY_COLLECTED_WITHIN_MS = 120 * 86_400_000;
@@ -85,7 +86,7 @@ export async function readEvidence(store: EvidenceStore, options: ReadOptions): 
           ];
         }
         for (const k of chosen) {
-          const record = decodeRecord(await store.get(k.key), k.sha256) as EvidenceRecord;
+          const record = decodeRecord(await store.get(k.key), k.sha256, k.key) as EvidenceRecord;
           if (history && record.period) {
             const ps = Date.parse(record.period.start);
             const pe = Date.parse(record.period.end);

@@ -1,16 +1,13 @@
+import type { EvidenceRef } from "../evidence/ref.js";
+
+export type { EvidenceRef };
+
 /**
  * The findings contract (DESIGN.md section 4): what `evaluate` produces, `findings.json` holds and the
  * report renderers draw. JSON Schema: schemas/findings.schema.json.
  */
 export type Status = "PASS" | "FAIL" | "MANUAL" | "NOT_APPLICABLE" | "ERROR";
 export const STATUSES: readonly Status[] = ["PASS", "FAIL", "MANUAL", "NOT_APPLICABLE", "ERROR"];
-
-export interface EvidenceRef {
-  key: string;
-  sha256: string;
-  collectedAt?: string;
-  collector?: string;
-}
 
 /** A CloudTrail event that began an interval, with who made the call (evaluate/edge-events.ts). */
 export interface EdgeEvent {

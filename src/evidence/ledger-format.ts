@@ -1,5 +1,5 @@
 import type { Signature } from "../signing/types.js";
-import { keyTimestamp } from "./record.js";
+import { keyTimestamp, stampToDate } from "./record.js";
 
 /** Object layouts of the ledger (DESIGN.md section 4): run manifests, seals and published keys. */
 
@@ -95,7 +95,5 @@ export function publishedKeyKey(keyId: string): string {
   return `${KEYS_PREFIX}${keyId}.pem`;
 }
 
-/** Key stamps drop the colons of ISO time (2026-07-01T120000.000Z); put them back to compare as dates. */
-export function stampToDate(stamp: string): Date {
-  return new Date(stamp.replace(/T(\d{2})(\d{2})(\d{2})/, "T$1:$2:$3"));
-}
+/** Key stamps drop the colons of ISO time (2026-07-01T120000.000Z): one parser, in record.ts. */
+export { stampToDate };

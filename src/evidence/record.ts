@@ -1,3 +1,4 @@
+import { VerificationError } from "../errors.js";
 import { SHA256_HEX, sha256Hex } from "./canonical.js";
 import { canonicalBytesChunked } from "./canonical-chunked.js";
 
@@ -62,6 +63,22 @@ export function keyTimestamp(iso: string): string {
   return iso.replace(/:/g, "");
 }
 
+/**
+ * The one stamp parser, keyTimestamp's inverse: "2026-07-01T020000.000Z" (also the older
+ * "2026-07-01T02-00-00Z" and plain ISO) -> "2026-07-01T02:00:00.000Z"; undefined if not a time.
+ */
+export function stampToIso(stamp: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2})[-:]?(\d{2})[-:]?(\d{2})(?:[.-]?(\d{1,3}))?Z$/.exec(stamp);
+  if (!m) return undefined;
+  const iso = `${m[1]}T${m[2]}:${m[3]}:${m[4]}${m[5] ? `.${m[5].padEnd(3, "0")}` : ""}Z`;
+  return Number.isFinite(Date.parse(iso)) ? iso : undefined;
+}
+
+/** A key stamp as a Date (an invalid Date when it is not a stamp). */
+export function stampToDate(stamp: string): Date {
+  return new Date(stampToIso(stamp) ?? Number.NaN);
+}
+
 /** evidence/<account>/<region>/<collector>/<yyyy>/<mm>/<dd>/<collectedAt>_<sha256>.json */
 export function evidenceKey(
   record: Pick<EvidenceRecord, "account" | "region" | "collector" | "collectedAt">,
@@ -87,13 +104,24 @@ export interface ParsedEvidenceKey {
   collector: string;
   /** The collectedAt timestamp as written in the key (colons removed). */
   stamp: string;
+  /** The same as ISO 8601, when the stamp is a valid time. */
+  collectedAt?: string;
   sha256: string;
 }
 
+/** The one evidence-key parser: undefined for anything that is not an evidence record key. */
 export function parseEvidenceKey(key: string): ParsedEvidenceKey | undefined {
   const m = KEY_PATTERN.exec(key);
   if (!m) return undefined;
-  return { account: m[1]!, region: m[2]!, collector: m[3]!, stamp: m[7]!, sha256: m[8]! };
+  const collectedAt = stampToIso(m[7]!);
+  return {
+    account: m[1]!,
+    region: m[2]!,
+    collector: m[3]!,
+    stamp: m[7]!,
+    ...(collectedAt ? { collectedAt } : {}),
+    sha256: m[8]!,
+  };
 }
 
 /** Canonicalise and hash a record, and compute its key. */
@@ -105,15 +133,39 @@ export function encodeRecord(record: EvidenceRecord): EncodedRecord {
   return { key: evidenceKey(record, sha256), bytes, sha256 };
 }
 
-/** Parse stored bytes back into a record, checking the hash against the one expected. */
-export function decodeRecord<P = unknown>(bytes: Uint8Array, expectedSha256?: string): EvidenceRecord<P> {
+/** What to do about a record that does not verify. */
+const TAMPERED_HINT =
+  "run `auditpack verify` on the store to list every altered record, and restore them from a copy (S3 versioning, a backup); evidence is never repaired in place";
+
+/**
+ * Parse stored bytes back into a record, checking the hash against the one expected. A record
+ * that fails (altered bytes, not JSON, not a record) is a VerificationError naming its key.
+ */
+export function decodeRecord<P = unknown>(
+  bytes: Uint8Array,
+  expectedSha256?: string,
+  key?: string,
+): EvidenceRecord<P> {
+  const which = key
+    ? `evidence record ${key}`
+    : `the evidence record with SHA-256 ${expectedSha256 ?? "(unknown)"}`;
   if (expectedSha256 !== undefined) {
     const actual = sha256Hex(bytes);
     if (actual !== expectedSha256) {
-      throw new Error(`evidence hash mismatch: expected ${expectedSha256}, got ${actual}`);
+      throw new VerificationError(
+        `${which} was altered: its bytes hash to ${actual}, the key names ${expectedSha256}`,
+        { hint: TAMPERED_HINT },
+      );
     }
   }
-  const record = JSON.parse(Buffer.from(bytes).toString("utf8")) as EvidenceRecord<P>;
-  if (record?.schema !== EVIDENCE_SCHEMA) throw new Error(`not an ${EVIDENCE_SCHEMA} record`);
+  let record: EvidenceRecord<P>;
+  try {
+    record = JSON.parse(Buffer.from(bytes).toString("utf8")) as EvidenceRecord<P>;
+  } catch (cause) {
+    throw new VerificationError(`${which} is not JSON`, { hint: TAMPERED_HINT, cause });
+  }
+  if (record?.schema !== EVIDENCE_SCHEMA) {
+    throw new VerificationError(`${which} is not an ${EVIDENCE_SCHEMA} record`, { hint: TAMPERED_HINT });
+  }
   return record;
 }

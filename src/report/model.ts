@@ -10,6 +10,7 @@ import type {
   StatusInterval,
 } from "../evaluate/types.js";
 import { STATUSES } from "../evaluate/types.js";
+import { parseEvidenceKey } from "../evidence/record.js";
 import type { SignatureAlgorithm } from "../signing/types.js";
 import { type Incident, incidentsOf, type Problem, problemsOf } from "./incidents.js";
 import {
@@ -574,44 +575,16 @@ function markDays(ranks: Uint8Array, firstDay: number, start: string, end: strin
 
 function evidenceEntry(ref: EvidenceRef): EvidenceEntry {
   const parsed = parseEvidenceKey(ref.key);
-  const collectedAt = ref.collectedAt ?? parsed.collectedAt;
+  const collectedAt = ref.collectedAt ?? parsed?.collectedAt;
   return {
     key: ref.key,
     sha256: ref.sha256,
-    collector: ref.collector ?? parsed.collector ?? "",
-    account: parsed.account ?? "",
-    region: parsed.region ?? "",
+    collector: ref.collector ?? parsed?.collector ?? "",
+    account: parsed?.account ?? "",
+    region: parsed?.region ?? "",
     ...(collectedAt ? { collectedAt } : {}),
     requirements: [],
   };
-}
-
-/** Fields of `evidence/<account>/<region>/<collector>/<yyyy>/<mm>/<dd>/<collectedAt>_<sha256>.json`. */
-export function parseEvidenceKey(key: string): {
-  account?: string;
-  region?: string;
-  collector?: string;
-  collectedAt?: string;
-} {
-  const parts = key.split("/");
-  if (parts[0] !== "evidence" || parts.length < 8) return {};
-  const file = parts[parts.length - 1]!;
-  const stamp = file.replace(/_[0-9a-f]{64}\.json$/, "");
-  const collectedAt = normaliseStamp(stamp);
-  return {
-    account: parts[1],
-    region: parts[2],
-    collector: parts[3],
-    ...(collectedAt ? { collectedAt } : {}),
-  };
-}
-
-/** "2026-07-01T02-00-00Z" or "2026-07-01T02:00:00.000Z" -> ISO 8601, or undefined. */
-function normaliseStamp(stamp: string): string | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2})[-:]?(\d{2})[-:]?(\d{2})(?:[.-]?(\d{1,3}))?Z$/.exec(stamp);
-  if (!m) return undefined;
-  const iso = `${m[1]}T${m[2]}:${m[3]}:${m[4]}${m[5] ? `.${m[5].padEnd(3, "0")}` : ""}Z`;
-  return Number.isFinite(Date.parse(iso)) ? iso : undefined;
 }
 
 function groupSections(sections: RequirementSection[], layout: Layout): RequirementGroup[] {

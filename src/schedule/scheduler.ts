@@ -1,8 +1,8 @@
 import { Cron } from "croner";
-import { collectorIds } from "../collectors/registry.js";
+import { collectorIds, defaultSchedules } from "../collectors/registry.js";
 import { type CollectOptions, type CollectSummary, collect } from "../collectors/run.js";
 import type { AuditpackConfig } from "../config/schema.js";
-import { AuditpackError, UsageError } from "../errors.js";
+import { AuditpackError, describeError, UsageError } from "../errors.js";
 import { Ledger } from "../evidence/ledger.js";
 import {
   MANIFESTS_PREFIX,
@@ -19,11 +19,8 @@ import { didYouMean } from "../suggest.js";
 import { type Clock, systemClock, type TimerHandle } from "./clock.js";
 import { type Lease, StoreLock } from "./lock.js";
 
-/** Defaults when the config has no `schedules`: snapshots daily, CloudTrail activity hourly (UTC). */
-export const DEFAULT_DAILY_CRON = "0 0 * * *";
-export const DEFAULT_HOURLY_CRON = "0 * * * *";
-/** Hourly by default: incremental collectors that read a stream of events rather than a snapshot. */
-export const HOURLY_BY_DEFAULT: readonly string[] = ["cloudtrail_activity"];
+/** The default crons collectors declare (collectors/types.ts): snapshots daily, event streams hourly (UTC). */
+export { DAILY as DEFAULT_DAILY_CRON, HOURLY as DEFAULT_HOURLY_CRON } from "../collectors/types.js";
 /** The ledger is sealed daily, after the midnight snapshots. */
 export const DEFAULT_SEAL_CRON = "30 0 * * *";
 
@@ -57,12 +54,8 @@ export function planSchedules(
   now = new Date(),
 ): ScheduleJob[] {
   if (config.schedules.length === 0) {
-    const hourly = collectorIds.filter((id) => HOURLY_BY_DEFAULT.includes(id));
-    const daily = collectorIds.filter((id) => !HOURLY_BY_DEFAULT.includes(id));
-    return [
-      { cron: DEFAULT_DAILY_CRON, collectors: daily, origins: daily.map(() => "default") },
-      { cron: DEFAULT_HOURLY_CRON, collectors: hourly, origins: hourly.map(() => "default") },
-    ].filter((j) => j.collectors.length > 0);
+    // Each collector declares its default cron beside its code.
+    return defaultSchedules().map((j) => ({ ...j, origins: j.collectors.map(() => "default") }));
   }
   const problems: string[] = [];
   const jobs = new Map<string, ScheduleJob>();
@@ -495,11 +488,11 @@ function wrapLog(log: (e: SchedulerEvent) => void, clock: Clock): (e: SchedulerE
   return (event) => log({ time: clock.now().toISOString(), ...event });
 }
 
+/** A log line's view of an error: its class name, describeError's message and the hint if any. */
 function describe(error: unknown): Record<string, unknown> {
-  if (error instanceof AuditpackError)
-    return { name: error.name, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-  const e = error as Error;
-  return { name: e?.name ?? "Error", message: e?.message ?? String(error) };
+  const { message } = describeError(error);
+  const name = (error as Error | undefined)?.name ?? "Error";
+  return { name, message, ...(error instanceof AuditpackError && error.hint ? { hint: error.hint } : {}) };
 }
 
 function byCollector(

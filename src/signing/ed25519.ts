@@ -21,8 +21,11 @@ export class Ed25519Signer implements Signer {
 
   constructor(private readonly privateKey: KeyObject) {
     if (privateKey.asymmetricKeyType !== "ed25519") {
-      throw new TypeError(
+      throw new UsageError(
         `expected an Ed25519 private key, got ${privateKey.asymmetricKeyType ?? privateKey.type}`,
+        {
+          hint: "signing.keyFile must be an Ed25519 private key in PEM; create one with `auditpack keys generate`",
+        },
       );
     }
     this.publicKey = createPublicKey(privateKey);

@@ -101,7 +101,11 @@ export class KmsSigner implements Signer {
           SigningAlgorithm: SIGNING_ALGORITHM,
         }),
       );
-      if (!output.Signature) throw new Error("KMS Sign answered without a signature");
+      if (!output.Signature)
+        throw new AuditpackError("KMS Sign answered without a signature", {
+          exitCode: ExitCode.partial,
+          hint: "retry; if it persists, check that the key is enabled and its key spec is one auditpack signs with",
+        });
       return Buffer.from(output.Signature);
     } catch (error) {
       throw this.kmsError("Sign", error);

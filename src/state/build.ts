@@ -1,7 +1,6 @@
-import type { EvidenceRef } from "../evaluate/types.js";
-import type { EvidenceRecord } from "../evidence/record.js";
-import { addActivity, inferTrailLogging } from "./activity.js";
-import { addConfigTimeline } from "./config-items.js";
+import type { EvidenceRef } from "../evidence/ref.js";
+import { inferTrailLogging } from "./activity.js";
+import type { LoadedRecord, StateAdapters } from "./adapter.js";
 import {
   effectiveAt,
   type Histories,
@@ -11,7 +10,7 @@ import {
   type ResourceHistory,
   type ScopeHistory,
 } from "./history.js";
-import { ALARMS, addSnapshot, METRIC_FILTERS, SNAPSHOT_KINDS, TRAIL_SHADOWS } from "./snapshots.js";
+import { ALARMS, METRIC_FILTERS, TRAIL_SHADOWS } from "./snapshots.js";
 import { addCoveredTrails, deliveryRegionsElsewhere } from "./trail-coverage.js";
 import type {
   AlarmState,
@@ -23,52 +22,39 @@ import type {
   TrailsState,
 } from "./types.js";
 
-export interface LoadedRecord {
-  record: EvidenceRecord;
-  ref: EvidenceRef;
-}
+export type { LoadedRecord };
 
 export interface BuildOptions {
   /** How long a snapshot of a collector stands for the state, in ms (collection interval + slack). */
   holdMs: (collector: string) => number;
   /** Aggregates are built over this window (epoch ms). */
   window: { start: number; end: number };
+  /** Each collector's state adapter (collectors/registry.ts `stateAdapters`); other records are ignored. */
+  adapters: StateAdapters;
 }
-
-/** Kinds a config_resource_timeline error record leaves unknown for the window it read. */
-const TIMELINE_KINDS: Kind[] = ["cognito_user_pool", "cloudtrail_trail", "logs_log_group", ALARMS];
 
 /** Turn evidence records into resource histories, including the account-region aggregates. */
 export function buildHistories(records: readonly LoadedRecord[], options: BuildOptions): Histories {
   const builder = new HistoryBuilder();
-  const activity = new Map<string, LoadedRecord[]>();
+  // Scope adapters (event streams) run after every record adapter, per collector, account and region.
+  const scoped = new Map<string, { add: (list: LoadedRecord[]) => void; list: LoadedRecord[] }>();
   for (const loaded of records) {
-    const { record, ref } = loaded;
-    if (record.collector === "cloudtrail_activity") {
-      const id = `${record.account}|${record.region}`;
-      activity.set(id, [...(activity.get(id) ?? []), loaded]);
-    } else if (record.collector === "config_resource_timeline") {
-      if (record.error) {
-        const at = Date.parse(record.period?.start ?? record.collectedAt);
-        const until = Date.parse(record.period?.end ?? record.collectedAt);
-        for (const kind of TIMELINE_KINDS) {
-          builder.mark(kind, record.account, record.region, {
-            at,
-            until: Math.max(until, at + 1000),
-            kind: "error",
-            error: { code: record.error.code, message: `Config history unreadable: ${record.error.message}` },
-            evidence: [ref],
-          });
-        }
-      } else addConfigTimeline(builder, record, ref);
-    } else if (SNAPSHOT_KINDS[record.collector]) {
-      addSnapshot(builder, record, { ref, holdMs: options.holdMs(record.collector) });
+    const { collector, account, region } = loaded.record;
+    const adapter = options.adapters.get(collector);
+    if (!adapter) continue;
+    if (adapter.mode === "record") {
+      adapter.add(builder, loaded, { holdMs: options.holdMs(collector) });
+      continue;
     }
+    const id = `${collector}|${account}|${region}`;
+    let group = scoped.get(id);
+    if (!group) {
+      group = { add: (list) => adapter.add(builder, account, region, list), list: [] };
+      scoped.set(id, group);
+    }
+    group.list.push(loaded);
   }
-  for (const [id, list] of activity) {
-    const [account, region] = id.split("|") as [string, string];
-    addActivity(builder, account, region, list);
-  }
+  for (const group of scoped.values()) group.add(group.list);
   const histories = builder.build();
   inferTrailLogging(builder, histories);
   markSecurityLogGroups(histories);

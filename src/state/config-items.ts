@@ -1,5 +1,5 @@
-import type { EvidenceRef } from "../evaluate/types.js";
 import type { EvidenceRecord } from "../evidence/record.js";
+import type { EvidenceRef } from "../evidence/ref.js";
 import { arr, defined, jsonObject, str, trailArn } from "./fields.js";
 import type { HistoryBuilder, Kind } from "./history.js";
 import { alarmFields, logGroupFields, trailFields, userPoolFields } from "./parse.js";
@@ -16,7 +16,7 @@ import type {
 const DELETED = new Set(["ResourceDeleted", "ResourceDeletedNotRecorded"]);
 
 /**
- * Adapter from AWS Config configuration items (config_resource_timeline records). Config records
+ * Adapter from AWS Config configuration items (the Config timeline collector's records). Config records
  * every change, so an item holds until the next one: its coverage runs to the end of the window
  * the record read. An item adds what its configuration holds to the state known before it. The
  * record's `baseline` item (captured before the window) is the configuration in effect at the

@@ -1,5 +1,5 @@
 import type { DeliveryStatus, RecorderStatus } from "@aws-sdk/client-config-service";
-import type { EvidenceRef } from "../evaluate/types.js";
+import type { EvidenceRef } from "../evidence/ref.js";
 
 /**
  * Normalized resource states (DESIGN.md section 4): checks read these, never raw API output. Two

@@ -205,7 +205,7 @@ export class S3Store implements EvidenceStore {
       const output = await this.client.send(
         new GetObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key), ChecksumMode: "ENABLED" }),
       );
-      if (!output.Body) throw new Error("GetObject answered without a body");
+      if (!output.Body) throw new StoreError(`GetObject ${key} answered without a body`, { hint: "retry" });
       return output.Body;
     } catch (error) {
       if (await this.isMissingKey(error)) throw new ObjectNotFoundError(key, { cause: error });

@@ -1,7 +1,8 @@
 import { CloudTrailClient, DescribeTrailsCommand, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import { describe, expect, it } from "vitest";
-import { applyRateLimit, RateLimiter, runBounded, TokenBucket } from "../../src/aws/rate-limit.js";
+import { applyRateLimit, RateLimiter, TokenBucket } from "../../src/aws/rate-limit.js";
 import { ReplayHandler } from "../../src/aws/replay.js";
+import { runBounded } from "../../src/concurrency.js";
 
 describe("TokenBucket", () => {
   it("lets a burst through, then spaces callers at the rate, in order", () => {

@@ -25,7 +25,7 @@ import {
   ReplayMismatchError,
   type ServiceFixture,
 } from "../../src/aws/replay.js";
-import type { ServiceName } from "../../src/collectors/types.js";
+import type { ServiceName } from "../../src/aws/services.js";
 
 const credentials = { accessKeyId: "AKIDREPLAYTEST", secretAccessKey: "replay-test-secret" };
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { generatedCatalogFiles } from "../../src/catalog/generate.js";
+import { generatedCatalogFiles } from "../../src/catalog/generated-files.js";
 import { PACKAGE_ROOT } from "../../src/paths.js";
 
 describe("files generated from the catalogs", () => {

@@ -1,6 +1,7 @@
 import { DeliveryStatus, RecorderStatus } from "@aws-sdk/client-config-service";
 import { expect, it } from "vitest";
 import type { AnyCheck } from "../../src/checks/types.js";
+import { stateAdapters } from "../../src/collectors/registry.js";
 import { evaluateCheck } from "../../src/evaluate/evaluate.js";
 import { buildHistories } from "../../src/state/build.js";
 import type {
@@ -130,6 +131,7 @@ export function runOverRecords(
   const histories = buildHistories([...records, ...extra].map(loaded), {
     holdMs: () => 26 * 3_600_000,
     window: WINDOW,
+    adapters: stateAdapters,
   });
   return evaluateCheck({ check, params: check.paramsSchema.parse(params) }, histories, scope, WINDOW, false);
 }

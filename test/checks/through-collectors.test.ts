@@ -9,6 +9,7 @@ import type { AnyCheck } from "../../src/checks/types.js";
 import { collector as trailsCollector } from "../../src/collectors/cloudtrail/cloudtrail_trails.js";
 import { collector as poolsCollector } from "../../src/collectors/cognito/cognito_user_pools.js";
 import { collector as configCollector } from "../../src/collectors/config/config_recorder.js";
+import { stateAdapters } from "../../src/collectors/registry.js";
 import type { Collector } from "../../src/collectors/types.js";
 import { evaluateCheck } from "../../src/evaluate/evaluate.js";
 import { buildHistories } from "../../src/state/build.js";
@@ -27,7 +28,11 @@ async function judge(collector: Collector, fixture: ServiceFixture, check: AnyCh
   const run = await runCollector(collector, { fixture, now: new Date(NOW) });
   expect(run.error).toBeUndefined();
   const records = run.records.map((r) => record(collector.id, NOW, r.payload, { calls: r.calls }));
-  const histories = buildHistories(records.map(loaded), { holdMs: () => 26 * 3_600_000, window: WINDOW });
+  const histories = buildHistories(records.map(loaded), {
+    holdMs: () => 26 * 3_600_000,
+    window: WINDOW,
+    adapters: stateAdapters,
+  });
   const result = evaluateCheck(
     { check, params: check.paramsSchema.parse(params) },
     histories,

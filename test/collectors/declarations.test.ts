@@ -2,24 +2,18 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ServiceFixture } from "../../src/aws/replay.js";
+import { SERVICES } from "../../src/aws/services.js";
+import { declarationFiles } from "../../src/catalog/registry-files.js";
 import { collectors } from "../../src/collectors/registry.js";
-import type { ServiceName } from "../../src/collectors/types.js";
 import { PACKAGE_ROOT } from "../../src/paths.js";
 import { runCollector } from "../helpers/run-collector.js";
-import { IAM_PREFIX } from "./iam-prefix.js";
 
 const READ_ONLY = /^(Describe|Get|List|Lookup|Select)[A-Z]/;
-const SERVICE_DIR: Record<ServiceName, string> = {
-  config: "config",
-  cloudtrail: "cloudtrail",
-  logs: "logs",
-  monitoring: "cloudwatch",
-  "cognito-idp": "cognito",
-  sts: "sts",
-};
-
-function sourceOf(id: string, service: ServiceName): string {
-  return readFileSync(path.join(PACKAGE_ROOT, "src/collectors", SERVICE_DIR[service], `${id}.ts`), "utf8");
+/** The collector's own file, found in the folder (its service directory is its own choice). */
+function sourceOf(id: string): string {
+  const file = declarationFiles("src/collectors").find((f) => path.basename(f, ".ts") === id);
+  if (!file) throw new Error(`no src/collectors/<service>/${id}.ts`);
+  return readFileSync(path.join(PACKAGE_ROOT, "src/collectors", file), "utf8");
 }
 
 /** Every SDK operation a source file can send: `new XCommand(` and `paginateX(`. */
@@ -63,7 +57,7 @@ const anyOperation = new Proxy(RICH, {
 describe("collector declarations", () => {
   it("has unique ids that match their file names", () => {
     expect(new Set(collectors.map((c) => c.id)).size).toBe(collectors.length);
-    for (const c of collectors) expect(() => sourceOf(c.id, c.service)).not.toThrow();
+    for (const c of collectors) expect(() => sourceOf(c.id)).not.toThrow();
   });
 
   for (const c of collectors) {
@@ -71,12 +65,12 @@ describe("collector declarations", () => {
       it("declares only read-only operations, each with its IAM action", () => {
         for (const op of c.operations) expect(op).toMatch(READ_ONLY);
         expect([...c.iamActions].sort()).toEqual(
-          c.operations.map((op) => `${IAM_PREFIX[c.service]}:${op}`).sort(),
+          c.operations.map((op) => `${SERVICES[c.service].iamPrefix}:${op}`).sort(),
         );
       });
 
       it("declares every SDK command its source can send", () => {
-        expect([...operationsIn(sourceOf(c.id, c.service))].sort()).toEqual([...c.operations].sort());
+        expect([...operationsIn(sourceOf(c.id))].sort()).toEqual([...c.operations].sort());
       });
 
       it("sends only declared operations, and each of them, when every branch is taken", async () => {

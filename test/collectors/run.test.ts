@@ -4,8 +4,9 @@ import path from "node:path";
 import { CloudTrailClient, DescribeTrailsCommand } from "@aws-sdk/client-cloudtrail";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { defineCollector } from "../../src/collectors/define.js";
 import { type CollectProgress, collect } from "../../src/collectors/run.js";
-import type { Collector } from "../../src/collectors/types.js";
+import { type Collector, DAILY } from "../../src/collectors/types.js";
 import { CallLog, toEvidence } from "../../src/collectors/util.js";
 import { parseConfig } from "../../src/config/load.js";
 import { UsageError } from "../../src/errors.js";
@@ -38,13 +39,21 @@ function scenario(files: Record<string, unknown>, regions = ["eu-west-1", "us-ea
   return dir;
 }
 
+/** The declaration fields these runner tests do not exercise. */
+const SNAPSHOT_TEST = {
+  cadence: "snapshot",
+  schedule: DAILY,
+  resourceTypes: [],
+  state: { mode: "record", kinds: [], add() {} },
+} as const;
+
 /** A tiny collector: DescribeTrails, one record with the trails. */
-const fakeTrails: Collector = {
+const fakeTrails = defineCollector({
   id: "fake_trails",
   service: "cloudtrail",
   title: "test",
   operations: ["DescribeTrails"],
-  iamActions: ["cloudtrail:DescribeTrails"],
+  ...SNAPSHOT_TEST,
   async collect(ctx) {
     const log = new CallLog("cloudtrail", ctx.signal);
     const out = await log.send(
@@ -53,15 +62,15 @@ const fakeTrails: Collector = {
     );
     await ctx.emit({ payload: { trails: toEvidence(out.trailList ?? []) }, calls: log.take() });
   },
-};
+});
 
 /** Emits one record per day of its window, continuing from lastPeriodEnd; options are validated. */
-const fakeDaily: Collector<{ days: number }> = {
+const fakeDaily = defineCollector<{ days: number }>({
   id: "fake_daily",
   service: "cloudtrail",
   title: "test",
   operations: [],
-  iamActions: [],
+  ...SNAPSHOT_TEST,
   optionsSchema: z.strictObject({ days: z.number().int().min(1).default(2) }).prefault({}),
   async collect(ctx) {
     const start = (await ctx.lastPeriodEnd()) ?? ctx.window.start;
@@ -79,21 +88,21 @@ const fakeDaily: Collector<{ days: number }> = {
       });
     }
   },
-};
+});
 
 /** Emits, then fails on a later page. */
-const fakeFailsLater: Collector = {
+const fakeFailsLater = defineCollector({
   id: "fake_fails_later",
   service: "cloudtrail",
   title: "test",
   operations: ["DescribeTrails"],
-  iamActions: ["cloudtrail:DescribeTrails"],
+  ...SNAPSHOT_TEST,
   async collect(ctx) {
     await ctx.emit({ payload: { page: 1 }, calls: [] });
     const log = new CallLog("cloudtrail", ctx.signal);
     await log.send(ctx.client(CloudTrailClient), new DescribeTrailsCommand({ trailNameList: ["page-2"] }));
   },
-};
+});
 
 async function storedRecords(store: FsStore): Promise<EvidenceRecord[]> {
   const out: EvidenceRecord[] = [];

@@ -9,7 +9,10 @@ import {
   type EvidenceRecord,
   encodeRecord,
   evidenceKey,
+  keyTimestamp,
   parseEvidenceKey,
+  stampToDate,
+  stampToIso,
 } from "../../src/evidence/record.js";
 import { FsStore } from "../../src/store/fs.js";
 
@@ -144,6 +147,7 @@ describe("evidence record hashing and keys", () => {
       region: "eu-west-1",
       collector: "cognito.user_pools",
       stamp: "2026-07-01T123456.789Z",
+      collectedAt: "2026-07-01T12:34:56.789Z",
       sha256,
     });
     expect(() => evidenceKey({ ...record, account: "../x" }, sha256)).toThrow(TypeError);
@@ -155,5 +159,20 @@ describe("evidence record hashing and keys", () => {
     await store.put(key, bytes, { sha256 });
     const out = execFileSync("sha256sum", [store.pathOf(key)], { encoding: "utf8" });
     expect(out.split(" ")[0]).toBe(sha256);
+  });
+});
+
+describe("key stamps (the one stamp parser)", () => {
+  it("reads keyTimestamp's output, the dashed form and plain ISO back as ISO 8601", () => {
+    expect(stampToIso(keyTimestamp("2026-07-01T12:34:56.789Z"))).toBe("2026-07-01T12:34:56.789Z");
+    expect(stampToIso("2026-07-01T02-00-00Z")).toBe("2026-07-01T02:00:00Z");
+    expect(stampToIso("2026-07-01T02:00:00.5Z")).toBe("2026-07-01T02:00:00.500Z");
+    expect(stampToDate("2026-07-01T020000.000Z").toISOString()).toBe("2026-07-01T02:00:00.000Z");
+  });
+
+  it("gives undefined (an invalid Date) for what is not a time", () => {
+    expect(stampToIso("yesterday")).toBeUndefined();
+    expect(stampToIso("2026-13-45T990000Z")).toBeUndefined();
+    expect(Number.isNaN(stampToDate("nope").getTime())).toBe(true);
   });
 });

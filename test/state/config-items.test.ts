@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { stateAdapters } from "../../src/collectors/registry.js";
 import { buildHistories } from "../../src/state/build.js";
 import type { UserPoolState } from "../../src/state/types.js";
 import {
@@ -18,6 +19,7 @@ function timeline(payload: Record<string, unknown>) {
   const histories = buildHistories([loaded(userPoolTimelineRecord(payload))], {
     holdMs: () => 0,
     window: { start: Date.parse(START), end: Date.parse(END) },
+    adapters: stateAdapters,
   });
   return histories.get("cognito_user_pool", ACCOUNT, REGION)?.resources.get(USER_POOL_ID)?.observations ?? [];
 }

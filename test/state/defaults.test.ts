@@ -5,6 +5,7 @@ import { check as minLength } from "../../src/checks/cognito/cognito_user_pool_p
 import { check as tempValidity } from "../../src/checks/cognito/cognito_user_pool_temp_password_validity.js";
 import { check as threat } from "../../src/checks/cognito/cognito_user_pool_threat_protection_enforced.js";
 import type { AnyCheck } from "../../src/checks/types.js";
+import { stateAdapters } from "../../src/collectors/registry.js";
 import { evaluateCheck } from "../../src/evaluate/evaluate.js";
 import { buildHistories } from "../../src/state/build.js";
 import { describeUserPoolPasswordPolicy } from "../../src/state/defaults.js";
@@ -23,7 +24,11 @@ function judge(check: AnyCheck, entry: unknown, params: Record<string, unknown> 
   const records = ["2026-07-31T06:00:00.000Z", "2026-08-01T06:00:00.000Z"].map((at) =>
     record("cognito_user_pools", at, { userPools: [entry] }),
   );
-  const histories = buildHistories(records.map(loaded), { holdMs: () => 26 * 3_600_000, window: WINDOW });
+  const histories = buildHistories(records.map(loaded), {
+    holdMs: () => 26 * 3_600_000,
+    window: WINDOW,
+    adapters: stateAdapters,
+  });
   const result = evaluateCheck(
     { check, params: check.paramsSchema.parse(params) },
     histories,

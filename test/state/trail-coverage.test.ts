@@ -3,6 +3,7 @@ import { check as cwl } from "../../src/checks/cloudtrail/cloudtrail_trail_cloud
 import { check as kms } from "../../src/checks/cloudtrail/cloudtrail_trail_kms_encrypted.js";
 import { check as validation } from "../../src/checks/cloudtrail/cloudtrail_trail_log_file_validation_enabled.js";
 import type { AnyCheck } from "../../src/checks/types.js";
+import { stateAdapters } from "../../src/collectors/registry.js";
 import { evaluateCheck } from "../../src/evaluate/evaluate.js";
 import { buildHistories } from "../../src/state/build.js";
 import { loaded, record } from "../evaluate/helpers.js";
@@ -54,7 +55,11 @@ function trails(account: string, region: string, entries: unknown[]) {
 }
 
 function run(check: AnyCheck, records: ReturnType<typeof record>[], accounts: string[], regions: string[]) {
-  const histories = buildHistories(records.map(loaded), { holdMs: () => 26 * 3_600_000, window: WINDOW });
+  const histories = buildHistories(records.map(loaded), {
+    holdMs: () => 26 * 3_600_000,
+    window: WINDOW,
+    adapters: stateAdapters,
+  });
   return evaluateCheck(
     { check, params: check.paramsSchema.parse({}) },
     histories,
@@ -171,7 +176,11 @@ describe("security monitoring follows the trail to its home region's log group",
       ...alarmsIn("us-east-1", [alarm]),
       ...alarmsIn("eu-west-1", []),
     ];
-    const histories = buildHistories(records.map(loaded), { holdMs: () => 26 * 3_600_000, window: WINDOW });
+    const histories = buildHistories(records.map(loaded), {
+      holdMs: () => 26 * 3_600_000,
+      window: WINDOW,
+      adapters: stateAdapters,
+    });
     const result = evaluateCheck(
       { check: alarms, params: alarms.paramsSchema.parse({ events: ["root_usage"] }) },
       histories,

@@ -6,8 +6,10 @@ import {
 } from "@aws-sdk/client-cloudtrail";
 import { z } from "zod";
 import type { EvidencePeriod } from "../../evidence/record.js";
-import type { Collector } from "../types.js";
+import { defineCollector } from "../define.js";
+import { HOURLY } from "../types.js";
 import { CallLog, type Evidence, toEvidence } from "../util.js";
+import { state } from "./cloudtrail_activity.state.js";
 
 /** Security-relevant management events: logging, Config, log retention, alarms, user pools, IAM users. */
 export const DEFAULT_EVENT_NAMES = [
@@ -158,12 +160,22 @@ function keep(
  * A name with more pages ("busy") is asked again day by day, as each day is built. Memory therefore
  * holds at most one day of busy names' events plus 50 events per quiet name, however long the window.
  */
-export const collector: Collector<CloudTrailActivityOptions> = {
+export const collector = defineCollector<CloudTrailActivityOptions>({
   id: "cloudtrail_activity",
   service: "cloudtrail",
   title: "CloudTrail security-relevant activity",
   operations: ["LookupEvents"],
-  iamActions: ["cloudtrail:LookupEvents"],
+  cadence: "history",
+  schedule: HOURLY,
+  resourceTypes: [
+    "cognito_user_pool",
+    "cloudtrail_trail",
+    "cloudtrail_trails",
+    "logs_log_group",
+    "cloudwatch_security_monitoring",
+    "config_service",
+  ],
+  state,
   optionsSchema: options,
   async collect(ctx) {
     const client = ctx.client(CloudTrailClient);
@@ -220,4 +232,4 @@ export const collector: Collector<CloudTrailActivityOptions> = {
       ctx.progress(index + 1, days.length);
     }
   },
-};
+});

@@ -5,24 +5,24 @@ import {
   GetInsightSelectorsCommand,
   GetTrailStatusCommand,
 } from "@aws-sdk/client-cloudtrail";
-import type { Collector } from "../types.js";
+import { defineCollector } from "../define.js";
+import { DAILY } from "../types.js";
 import { CallLog, toEvidence } from "../util.js";
+import { state } from "./cloudtrail_trails.state.js";
 
 /**
  * CloudTrail trails seen from this region, shadow trails (multi-region and organization trails homed
  * elsewhere) included, with logging status and event and insight selectors.
  */
-export const collector: Collector = {
+export const collector = defineCollector({
   id: "cloudtrail_trails",
   service: "cloudtrail",
   title: "CloudTrail trails, logging status and selectors",
   operations: ["DescribeTrails", "GetTrailStatus", "GetEventSelectors", "GetInsightSelectors"],
-  iamActions: [
-    "cloudtrail:DescribeTrails",
-    "cloudtrail:GetTrailStatus",
-    "cloudtrail:GetEventSelectors",
-    "cloudtrail:GetInsightSelectors",
-  ],
+  cadence: "snapshot",
+  schedule: DAILY,
+  resourceTypes: ["cloudtrail_trail", "cloudtrail_trails", "logs_log_group"],
+  state,
   async collect(ctx) {
     const client = ctx.client(CloudTrailClient);
     const log = new CallLog("cloudtrail", ctx.signal);
@@ -50,4 +50,4 @@ export const collector: Collector = {
     }
     await ctx.emit({ payload: { trails }, calls: log.calls });
   },
-};
+});

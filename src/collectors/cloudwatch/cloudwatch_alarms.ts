@@ -4,16 +4,21 @@ import {
   type MetricAlarm,
   paginateDescribeAlarms,
 } from "@aws-sdk/client-cloudwatch";
-import type { Collector } from "../types.js";
+import { defineCollector } from "../define.js";
+import { DAILY } from "../types.js";
 import { CallLog, toEvidence } from "../util.js";
+import { state } from "./cloudwatch_alarms.state.js";
 
 /** CloudWatch metric and composite alarms: state, actions and whether actions are enabled. */
-export const collector: Collector = {
+export const collector = defineCollector({
   id: "cloudwatch_alarms",
   service: "monitoring",
   title: "CloudWatch alarms",
   operations: ["DescribeAlarms"],
-  iamActions: ["cloudwatch:DescribeAlarms"],
+  cadence: "snapshot",
+  schedule: DAILY,
+  resourceTypes: ["cloudwatch_security_monitoring"],
+  state,
   async collect(ctx) {
     const client = ctx.client(CloudWatchClient);
     const log = new CallLog("monitoring", ctx.signal);
@@ -34,4 +39,4 @@ export const collector: Collector = {
       calls: log.calls,
     });
   },
-};
+});

@@ -8,8 +8,11 @@ import {
   paginateListUserPools,
   type UserPoolType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import type { Collector } from "../types.js";
-import { CallLog, mapLimit, toEvidence } from "../util.js";
+import { mapLimit } from "../../concurrency.js";
+import { defineCollector } from "../define.js";
+import { DAILY } from "../types.js";
+import { CallLog, toEvidence } from "../util.js";
+import { state } from "./cognito_user_pools.state.js";
 
 /** Pools described at once: enough to hide latency, few enough to stay under Cognito's read quotas. */
 const POOL_CONCURRENCY = 4;
@@ -25,7 +28,7 @@ export function threatProtectionOn(pool: UserPoolType): boolean {
  * which is authoritative), app clients (token validity) and threat protection risk configuration.
  * Client secrets are in the SDK output; the runner redacts them before anything is stored or logged.
  */
-export const collector: Collector = {
+export const collector = defineCollector({
   id: "cognito_user_pools",
   service: "cognito-idp",
   title: "Cognito user pools, MFA, app clients and threat protection",
@@ -37,14 +40,10 @@ export const collector: Collector = {
     "DescribeUserPoolClient",
     "DescribeRiskConfiguration",
   ],
-  iamActions: [
-    "cognito-idp:ListUserPools",
-    "cognito-idp:DescribeUserPool",
-    "cognito-idp:GetUserPoolMfaConfig",
-    "cognito-idp:ListUserPoolClients",
-    "cognito-idp:DescribeUserPoolClient",
-    "cognito-idp:DescribeRiskConfiguration",
-  ],
+  cadence: "snapshot",
+  schedule: DAILY,
+  resourceTypes: ["cognito_user_pool", "cognito_user_pool_client"],
+  state,
   async collect(ctx) {
     const client = ctx.client(CognitoIdentityProviderClient);
     const log = new CallLog("cognito-idp", ctx.signal);
@@ -94,4 +93,4 @@ export const collector: Collector = {
       calls: [...log.calls, ...described.flatMap((d) => d.calls)],
     });
   },
-};
+});

@@ -5,11 +5,13 @@ import {
   DescribeDeliveryChannelStatusCommand,
   DescribeDeliveryChannelsCommand,
 } from "@aws-sdk/client-config-service";
-import type { Collector } from "../types.js";
+import { defineCollector } from "../define.js";
+import { DAILY } from "../types.js";
 import { CallLog, toEvidence } from "../util.js";
+import { state } from "./config_recorder.state.js";
 
 /** AWS Config recorders and delivery channels, with their status (is Config recording at all?). */
-export const collector: Collector = {
+export const collector = defineCollector({
   id: "config_recorder",
   service: "config",
   title: "AWS Config recorders and delivery channels",
@@ -19,12 +21,10 @@ export const collector: Collector = {
     "DescribeDeliveryChannels",
     "DescribeDeliveryChannelStatus",
   ],
-  iamActions: [
-    "config:DescribeConfigurationRecorders",
-    "config:DescribeConfigurationRecorderStatus",
-    "config:DescribeDeliveryChannels",
-    "config:DescribeDeliveryChannelStatus",
-  ],
+  cadence: "snapshot",
+  schedule: DAILY,
+  resourceTypes: ["config_service"],
+  state,
   async collect(ctx) {
     const client = ctx.client(ConfigServiceClient);
     const log = new CallLog("config", ctx.signal);
@@ -43,4 +43,4 @@ export const collector: Collector = {
     });
     ctx.progress(1, 1);
   },
-};
+});

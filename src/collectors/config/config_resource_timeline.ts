@@ -7,8 +7,10 @@ import {
   type ResourceType,
 } from "@aws-sdk/client-config-service";
 import { z } from "zod";
-import type { Collector } from "../types.js";
+import { defineCollector } from "../define.js";
+import { DAILY } from "../types.js";
 import { CallLog, toEvidence } from "../util.js";
+import { state } from "./config_resource_timeline.state.js";
 
 export const DEFAULT_RESOURCE_TYPES = [
   "AWS::Cognito::UserPool",
@@ -47,12 +49,22 @@ export function splitWindow(start: Date, end: Date, maxMs: number): { start: Dat
  * `baseline` item in effect at the window start (the newest one captured before it), if Config has
  * one, and every configuration item captured within the window, oldest first.
  */
-export const collector: Collector<ConfigResourceTimelineOptions> = {
+export const collector = defineCollector<ConfigResourceTimelineOptions>({
   id: "config_resource_timeline",
   service: "config",
   title: "AWS Config resource configuration timelines",
   operations: ["ListDiscoveredResources", "GetResourceConfigHistory"],
-  iamActions: ["config:ListDiscoveredResources", "config:GetResourceConfigHistory"],
+  cadence: "history",
+  schedule: DAILY,
+  resourceTypes: [
+    "cognito_user_pool",
+    "cloudtrail_trail",
+    "cloudtrail_trails",
+    "logs_log_group",
+    "cloudwatch_security_monitoring",
+    "config_rule_evaluation",
+  ],
+  state,
   optionsSchema: options,
   async collect(ctx) {
     const client = ctx.client(ConfigServiceClient);
@@ -132,4 +144,4 @@ export const collector: Collector<ConfigResourceTimelineOptions> = {
     }
     if (resources.length === 0) ctx.progress(0, 0);
   },
-};
+});

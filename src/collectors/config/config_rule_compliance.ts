@@ -8,8 +8,10 @@ import {
   paginateGetConformancePackComplianceSummary,
 } from "@aws-sdk/client-config-service";
 import { z } from "zod";
-import type { Collector } from "../types.js";
+import { defineCollector } from "../define.js";
+import { DAILY } from "../types.js";
 import { CallLog, chunk, toEvidence } from "../util.js";
+import { state } from "./config_rule_compliance.state.js";
 
 const options = z
   .strictObject({
@@ -26,7 +28,7 @@ const PACK_NAMES_PER_CALL = 5;
 const EVALUATION_TYPES: ComplianceType[] = ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"];
 
 /** Config rules, their compliance, per-resource evaluation results, and conformance packs. */
-export const collector: Collector<ConfigRuleComplianceOptions> = {
+export const collector = defineCollector<ConfigRuleComplianceOptions>({
   id: "config_rule_compliance",
   service: "config",
   title: "AWS Config rule and conformance pack compliance",
@@ -37,13 +39,10 @@ export const collector: Collector<ConfigRuleComplianceOptions> = {
     "DescribeConformancePacks",
     "GetConformancePackComplianceSummary",
   ],
-  iamActions: [
-    "config:DescribeConfigRules",
-    "config:DescribeComplianceByConfigRule",
-    "config:GetComplianceDetailsByConfigRule",
-    "config:DescribeConformancePacks",
-    "config:GetConformancePackComplianceSummary",
-  ],
+  cadence: "snapshot",
+  schedule: DAILY,
+  resourceTypes: ["config_rule_evaluation"],
+  state,
   optionsSchema: options,
   async collect(ctx) {
     const client = ctx.client(ConfigServiceClient);
@@ -123,4 +122,4 @@ export const collector: Collector<ConfigRuleComplianceOptions> = {
       calls: log.calls,
     });
   },
-};
+});

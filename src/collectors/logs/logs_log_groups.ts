@@ -3,16 +3,21 @@ import {
   paginateDescribeLogGroups,
   paginateDescribeMetricFilters,
 } from "@aws-sdk/client-cloudwatch-logs";
-import type { Collector } from "../types.js";
+import { defineCollector } from "../define.js";
+import { DAILY } from "../types.js";
 import { CallLog, toEvidence } from "../util.js";
+import { state } from "./logs_log_groups.state.js";
 
 /** CloudWatch Logs groups (retention, KMS key) and the metric filters that feed security alarms. */
-export const collector: Collector = {
+export const collector = defineCollector({
   id: "logs_log_groups",
   service: "logs",
   title: "CloudWatch Logs log groups and metric filters",
   operations: ["DescribeLogGroups", "DescribeMetricFilters"],
-  iamActions: ["logs:DescribeLogGroups", "logs:DescribeMetricFilters"],
+  cadence: "snapshot",
+  schedule: DAILY,
+  resourceTypes: ["logs_log_group", "cloudwatch_security_monitoring"],
+  state,
   async collect(ctx) {
     const client = ctx.client(CloudWatchLogsClient);
     const log = new CallLog("logs", ctx.signal);
@@ -35,4 +40,4 @@ export const collector: Collector = {
       calls: log.calls,
     });
   },
-};
+});

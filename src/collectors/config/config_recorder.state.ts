@@ -1,0 +1,15 @@
+import { deliveryChannelsOf, recordersOf } from "../../state/parse.js";
+import { snapshotAdapter } from "../../state/snapshots.js";
+
+/** AWS Config in one account and region: its recorders and delivery channels, as one resource. */
+export const state = snapshotAdapter(["config_service"], (r) => {
+  const { account, region, payload } = r.record;
+  const key = `${account}/${region}`;
+  r.observe("config_service", key, {
+    ...r.base,
+    id: key,
+    name: `AWS Config in ${account}/${region}`,
+    recorders: recordersOf(payload),
+    deliveryChannels: deliveryChannelsOf(payload),
+  });
+});

@@ -1,0 +1,43 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadScenario } from "../../src/aws/fixtures.js";
+import { loadCatalog } from "../../src/catalog/load.js";
+import { DEMO_FRAMEWORK, DEMO_PERIOD, DEMO_REQUIREMENTS, DEMO_SCENARIO } from "../../src/cli/demo.js";
+import { evaluate } from "../../src/evaluate/evaluate.js";
+import { parsePeriod } from "../../src/evaluate/period.js";
+import { writeFindingsJson } from "../../src/report/csv.js";
+import { demoStore } from "./demo-store.js";
+
+/**
+ * sha256 of the findings.json `auditpack demo` writes, as measured before the registries and state
+ * adapters moved next to their collectors (issue 12). A refactor must leave it unchanged; a change
+ * to the demo's verdicts on purpose updates it (and says so in the commit).
+ */
+const DEMO_FINDINGS_SHA256 = "830df3540bdb56755edb7d3e1ae87f5c396c28e8e608bf6a04e4acf3f7a622be";
+
+let file: string;
+
+beforeAll(async () => {
+  const { store } = await demoStore();
+  const scenario = loadScenario(DEMO_SCENARIO);
+  const findings = await evaluate({
+    store,
+    catalog: loadCatalog(DEMO_FRAMEWORK),
+    requirements: DEMO_REQUIREMENTS,
+    period: parsePeriod(DEMO_PERIOD),
+    now: scenario.clock,
+    scope: { accounts: scenario.accounts, regions: scenario.regions },
+  });
+  file = path.join(mkdtempSync(path.join(os.tmpdir(), "auditpack-golden-")), "findings.json");
+  await writeFindingsJson(findings, file);
+}, 300_000);
+
+describe("the demo's findings.json", () => {
+  it("is byte-identical to the pinned one", () => {
+    const sha256 = createHash("sha256").update(readFileSync(file)).digest("hex");
+    expect(sha256).toBe(DEMO_FINDINGS_SHA256);
+  });
+});
