@@ -307,7 +307,7 @@ export function evaluateCheck(
           {
             start: isoSeconds(window.start),
             end: isoSeconds(window.end),
-            status: "ERROR",
+            status: "NOT_COVERED",
             reason: `no evidence from ${needed.join(", ")} for ${where} in the period: ${noun} cannot be assessed`,
             evidence: [],
           },

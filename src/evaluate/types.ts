@@ -2,8 +2,39 @@
  * The findings contract (DESIGN.md section 4): what `evaluate` produces, `findings.json` holds and the
  * report renderers draw. JSON Schema: schemas/findings.schema.json.
  */
-export type Status = "PASS" | "FAIL" | "MANUAL" | "NOT_APPLICABLE" | "ERROR";
-export const STATUSES: readonly Status[] = ["PASS", "FAIL", "MANUAL", "NOT_APPLICABLE", "ERROR"];
+export type Status = "PASS" | "FAIL" | "MANUAL" | "NOT_APPLICABLE" | "ERROR" | "NOT_COVERED";
+export const STATUSES: readonly Status[] = [
+  "PASS",
+  "FAIL",
+  "MANUAL",
+  "NOT_APPLICABLE",
+  "ERROR",
+  "NOT_COVERED",
+];
+
+/** A CloudTrail event an interval's basis rests on. */
+export interface BasisEvent {
+  name: string;
+  at: string;
+  id?: string;
+  principal?: string;
+}
+
+/**
+ * How an interval is known (docs/EVIDENCE.md, "How each interval is known"):
+ * - observed: a snapshot auditpack collected then (or a status time AWS reported, e.g. StartLoggingTime);
+ * - config-timeline: AWS Config configuration items;
+ * - inferred-from-activity: carried from an observation across a stretch that CloudTrail activity
+ *   covers completely, with the events that bound it (a toggle fixes both sides, a value-setting
+ *   event the side after it).
+ */
+export interface Basis {
+  kind: "observed" | "config-timeline" | "inferred-from-activity";
+  events?: BasisEvent[];
+  /** The activity coverage the inference relies on ([start, end), ISO 8601 UTC). */
+  coverage?: { start: string; end: string };
+  note?: string;
+}
 
 export interface EvidenceRef {
   key: string;
@@ -19,6 +50,8 @@ export interface StatusInterval {
   status: Status;
   reason: string;
   evidence: EvidenceRef[];
+  /** How the interval is known; absent for NOT_COVERED and ERROR stretches (no evidence stands for them). */
+  basis?: Basis;
 }
 
 export interface Waiver {
@@ -38,7 +71,7 @@ export interface ResourceFinding {
   name?: string;
   account: string;
   region: string;
-  /** Worst status over the period (FAIL > ERROR > PASS), after waivers. */
+  /** Worst status over the period (FAIL > ERROR > NOT_COVERED > PASS), after waivers. */
   status: Status;
   reason: string;
   evidence: EvidenceRef[];

@@ -11,7 +11,9 @@ import {
   type ResourceHistory,
   type ScopeHistory,
 } from "./history.js";
+import { extendMarkers, reconstruct } from "./reconstruct.js";
 import { ALARMS, addSnapshot, METRIC_FILTERS, SNAPSHOT_KINDS, TRAIL_SHADOWS } from "./snapshots.js";
+import { addStatusTimes } from "./status-times.js";
 import type {
   AlarmState,
   LogGroupState,
@@ -36,6 +38,18 @@ export interface BuildOptions {
 
 /** Kinds a config_resource_timeline error record leaves unknown for the window it read. */
 const TIMELINE_KINDS: Kind[] = ["cognito_user_pool", "cloudtrail_trail", "logs_log_group", ALARMS];
+
+/** Kinds whose states CloudTrail activity can carry across time (rule evaluations cannot: UNTRACKED). */
+const RECONSTRUCTED_KINDS: Kind[] = [
+  "cognito_user_pool",
+  "cognito_user_pool_client",
+  "cloudtrail_trail",
+  TRAIL_SHADOWS,
+  "logs_log_group",
+  METRIC_FILTERS,
+  ALARMS,
+  "config_service",
+];
 
 /** Turn evidence records into resource histories, including the account-region aggregates. */
 export function buildHistories(records: readonly LoadedRecord[], options: BuildOptions): Histories {
@@ -62,6 +76,7 @@ export function buildHistories(records: readonly LoadedRecord[], options: BuildO
       } else addConfigTimeline(builder, record, ref);
     } else if (SNAPSHOT_KINDS[record.collector]) {
       addSnapshot(builder, record, { ref, holdMs: options.holdMs(record.collector) });
+      addStatusTimes(builder, record, ref);
     }
   }
   for (const [id, list] of activity) {
@@ -69,6 +84,8 @@ export function buildHistories(records: readonly LoadedRecord[], options: BuildO
     addActivity(builder, account, region, list);
   }
   const histories = builder.build();
+  reconstruct(builder, histories, RECONSTRUCTED_KINDS);
+  extendMarkers(builder, histories, RECONSTRUCTED_KINDS);
   inferTrailLogging(builder, histories);
   markSecurityLogGroups(histories);
   buildTrailSets(histories, options.window);
