@@ -27,9 +27,18 @@ import { unknownFields, withUnknown } from "./unknown.js";
 export function reconstruct(builder: HistoryBuilder, histories: Histories, kinds: readonly Kind[]): void {
   for (const kind of kinds) {
     for (const scope of histories.ofKind<Record<string, unknown>>(kind)) {
-      const coverage = builder.activityCoverage.get(`${scope.account}|${scope.region}`) ?? [];
       for (const history of scope.resources.values()) {
-        const changes = builder.changesOf(kind, scope.account, scope.region, history.key);
+        // A trail's events are recorded in its home region, also for the copies other regions show.
+        const home = kind.startsWith("cloudtrail_")
+          ? (homeRegionOf(history.key) ?? scope.region)
+          : scope.region;
+        const coverage = builder.activityCoverage.get(`${scope.account}|${home}`) ?? [];
+        const changes = [
+          ...builder.changesOf(kind, scope.account, scope.region, history.key),
+          ...(home !== scope.region
+            ? builder.changesOf("cloudtrail_trail", scope.account, home, history.key)
+            : []),
+        ];
         const spans = builder.fieldSpansOf(kind, scope.account, scope.region, history.key);
         const added = reconstructResource(kind, history.key, history.observations, changes, coverage, spans, {
           account: scope.account,
@@ -43,6 +52,12 @@ export function reconstruct(builder: HistoryBuilder, histories: Histories, kinds
 }
 
 type State = Record<string, unknown>;
+
+const homeRegionOf = (trailArn: string): string | undefined =>
+  /^arn:[^:]+:cloudtrail:([^:]+):/.exec(trailArn)?.[1];
+
+/** Shadow copies of trails share the trail's vocabulary. */
+const vocabularyKind = (kind: Kind): Kind => (kind === "cloudtrail_shadow" ? "cloudtrail_trail" : kind);
 
 interface Group {
   at: number;
@@ -107,8 +122,8 @@ export function stateAfter(before: State, group: Group, kind: Kind): State | "ab
 }
 
 const allFields = (kind: Kind): string[] => [
-  ...trackedFields(kind),
-  ...Object.keys(UNTRACKED[kind] ?? {}).filter((f) => !f.includes("[]")),
+  ...trackedFields(vocabularyKind(kind)),
+  ...Object.keys(UNTRACKED[vocabularyKind(kind)] ?? {}).filter((f) => !f.includes("[]")),
 ];
 
 /** A state of `kind` of which nothing but its identity is known. */
@@ -134,7 +149,7 @@ export function emptyState(
 
 /** Untracked fields (delivery status...) cannot be carried across time. */
 function forgetUntracked(state: State, kind: Kind): State {
-  const untracked = Object.keys(UNTRACKED[kind] ?? {});
+  const untracked = Object.keys(UNTRACKED[vocabularyKind(kind)] ?? {});
   let out = withUnknown(
     state,
     untracked.filter((f) => !f.includes("[]")),

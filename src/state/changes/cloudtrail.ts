@@ -46,7 +46,7 @@ function logging(e: ActivityEvent, isLogging: boolean): AnyEffect[] {
     fields: ["isLogging"],
     apply: (s) => withKnown({ ...s, isLogging, loggingSource: "event" }, ["isLogging", "loggingSource"]),
     reverse: (s) =>
-      withKnown({ ...s, isLogging: !isLogging, loggingSource: "inferred" }, ["isLogging", "loggingSource"]),
+      withKnown({ ...s, isLogging: !isLogging, loggingSource: "event" }, ["isLogging", "loggingSource"]),
   };
   return [effect];
 }

@@ -85,12 +85,18 @@ export const UNTRACKED: Untracked = {
     resourceType: "identity of the evaluation",
     resourceId: "identity of the evaluation",
   },
+};
+
+/**
+ * Fields derived from others or describing how another is known: they travel with the state and
+ * are set again wherever what they derive from changes.
+ */
+export const DERIVED: Untracked = {
   logs_log_group: {
     deliveredBy: "derived from the trails' cloudWatchLogsLogGroupArn (tracked on cloudtrail_trail)",
   },
-  cloudtrail_trail: {
-    loggingSource: "how isLogging is known, set with it",
-  },
+  cloudtrail_trail: { loggingSource: "how isLogging is known, set with it" },
+  cloudtrail_shadow: { loggingSource: "how isLogging is known, set with it" },
   cognito_user_pool_client: {
     userPoolId: "identity of the client",
     userPoolName: "the pool's name, fixed at creation",
