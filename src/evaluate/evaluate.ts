@@ -10,6 +10,7 @@ import { RESOURCE_NOUNS, type ResourceType, type StateBase } from "../state/type
 import type { EvidenceStore } from "../store/types.js";
 import { VERSION } from "../version.js";
 import { listAttachments } from "./attach.js";
+import { coverageOf } from "./coverage.js";
 import { judgeHistory, summarize, worst } from "./intervals.js";
 import { isoSeconds, type Period } from "./period.js";
 import { discoverScope, HISTORY_COLLECTORS, readEvidence } from "./read.js";
@@ -217,6 +218,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
       demonstration: sources.has("fixture"),
     },
     summary,
+    coverage: coverageOf(records, scope, window),
     requirements,
   };
   if (scenarios.length) findings.provenance.scenarios = scenarios;

@@ -115,6 +115,22 @@ export interface RequirementResult {
   crosswalk?: string[];
 }
 
+/** From when each kind of evidence covers the period in one account and region (findings.coverage). */
+export interface CoverageEntry {
+  account: string;
+  region: string;
+  /** Snapshot records read (the newest before the period and those in it). */
+  snapshots: { count: number; first?: string; last?: string };
+  /** Stretches CloudTrail activity (LookupEvents) covers completely, within the period. */
+  activity: Array<{ start: string; end: string }>;
+  /** Stretches AWS Config timelines cover, and for which resource types. */
+  configTimeline: { spans: Array<{ start: string; end: string }>; resourceTypes: string[] };
+  /** Records that hold a collection error (AccessDenied, throttling, a failed page). */
+  failedRecords: number;
+  /** One sentence: what covers the period from when, and why it stops there. */
+  summary: string;
+}
+
 export interface Findings {
   schema: "auditpack.findings/v1";
   framework: { id: string; name: string; version: string };
@@ -125,5 +141,7 @@ export interface Findings {
   /** "aws", or "fixture" when any evidence came from a fixture scenario (demonstration data). */
   provenance: { sources: Array<"aws" | "fixture" | "manual">; scenarios?: string[]; demonstration: boolean };
   summary: Record<Status, number>;
+  /** What the evidence could prove, per account and region (added compatibly; optional). */
+  coverage?: CoverageEntry[];
   requirements: RequirementResult[];
 }
