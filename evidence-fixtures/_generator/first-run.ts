@@ -93,6 +93,8 @@ function firstRunChanges(): Change[] {
             },
           },
           mfaConfiguration: "ON",
+          userPoolAddOns: { advancedSecurityMode: "ENFORCED" },
+          adminCreateUserConfig: { allowAdminCreateUserOnly: false },
         },
         responseElements: null,
         resources: [{ ResourceType: "AWS::Cognito::UserPool", ResourceName: POOL_ARN }],

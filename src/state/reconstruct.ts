@@ -2,7 +2,7 @@ import type { Basis, EvidenceRef } from "../evaluate/types.js";
 import { applyEffect, eventRef } from "./activity.js";
 import { EMPTY_MEMBERS, trackedFields, UNTRACKED } from "./changes/index.js";
 import type { ChangeRecord, FieldSpan, Histories, HistoryBuilder, Kind, Observation } from "./history.js";
-import { unknownFields, withUnknown } from "./unknown.js";
+import { unknownFields, withKnown, withUnknown } from "./unknown.js";
 
 /**
  * Backward reconstruction (issue 10): what held before a resource's first observation, from the
@@ -44,8 +44,9 @@ export function reconstruct(builder: HistoryBuilder, histories: Histories, kinds
           account: scope.account,
           region: scope.region,
         });
-        if (added.length === 0) continue;
-        history.observations = [...history.observations, ...added].sort((a, b) => a.at - b.at);
+        if (added.length > 0)
+          history.observations = [...history.observations, ...added].sort((a, b) => a.at - b.at);
+        fillFromLater(kind, history.observations, changes, coverage);
       }
     }
   }
@@ -312,6 +313,48 @@ function forwardFromEvents(
     if (group.at < end) out.push(inferred(group.at, end, after, group.changes, span, []));
   });
   return out;
+}
+
+/**
+ * A field an event left unknown (UpdateUserPool without it, say) is known again from a later
+ * observation, when the activity covers the time between them and no event that can change the
+ * field happened in it. Works back from the newest observation.
+ */
+export function fillFromLater(
+  kind: Kind,
+  observations: Observation<State>[],
+  changes: readonly ChangeRecord[],
+  coverage: ReadonlyArray<[number, number]>,
+): void {
+  const untracked = new Set(Object.keys(UNTRACKED[vocabularyKind(kind)] ?? {}));
+  const later = new Map<string, { value: unknown; at: number }>();
+  for (let i = observations.length - 1; i >= 0; i--) {
+    const o = observations[i]!;
+    if (o.kind !== "state" || !o.state) {
+      later.clear(); // an absence or an error breaks the chain
+      continue;
+    }
+    const unknown = unknownFields(o.state);
+    const fill: Record<string, unknown> = {};
+    for (const field of unknown) {
+      const known = later.get(field);
+      if (!known || untracked.has(field)) continue;
+      const span = coverage.find(([s, e]) => s <= o.at && known.at <= e);
+      const changed = changes.some(
+        (c) =>
+          c.event.at > o.at &&
+          c.event.at <= known.at &&
+          (c.effect.fields.includes(field) || c.effect.op !== "set"),
+      );
+      if (span && !changed) fill[field] = known.value;
+    }
+    if (Object.keys(fill).length > 0) o.state = withKnown({ ...o.state, ...fill }, Object.keys(fill));
+    const after = unknownFields(o.state);
+    for (const [field, value] of Object.entries(o.state)) {
+      if (!after.has(field)) later.set(field, { value, at: o.at });
+      else later.delete(field);
+    }
+  }
 }
 
 /**

@@ -198,4 +198,38 @@ describe("backward reconstruction", () => {
     expect(unknownFields(before.state!).has("actionsEnabled")).toBe(true);
     expect(effectiveAt(obs.observations, t(STOP))!.kind).toBe("absent");
   });
+
+  it("a field an event left unknown is known again from a later observation when nothing could change it in between", () => {
+    const pools = (at: string) =>
+      record("cognito_user_pools", at, {
+        userPools: [
+          {
+            userPool: { Id: "eu-west-1_P", Name: "p", UserPoolAddOns: { AdvancedSecurityMode: "ENFORCED" } },
+          },
+        ],
+      });
+    const risk = (at: string) => event("SetRiskConfiguration", at, { userPoolId: "eu-west-1_P" });
+    const mode = (h: ReturnType<typeof histories>, at: string) => {
+      const o = effectiveAt(
+        h.get("cognito_user_pool", ACCOUNT, REGION)!.resources.get("eu-west-1_P")!.observations,
+        t(at),
+      );
+      return unknownFields(o!.state!).has("advancedSecurityMode")
+        ? "unknown"
+        : o!.state!.advancedSecurityMode;
+    };
+    const once = histories([
+      pools("2026-11-13T09:00:00.000Z"),
+      pools(CLOCK),
+      ...activity([risk("2026-11-14T12:00:00.000Z")]),
+    ]);
+    expect(mode(once, "2026-11-15T12:00:00.000Z")).toBe("ENFORCED");
+    const twice = histories([
+      pools("2026-11-13T09:00:00.000Z"),
+      pools(CLOCK),
+      ...activity([risk("2026-11-14T12:00:00.000Z"), risk("2026-11-15T18:00:00.000Z")]),
+    ]);
+    expect(mode(twice, "2026-11-15T12:00:00.000Z")).toBe("unknown");
+    expect(mode(twice, "2026-11-15T18:00:00.000Z")).toBe("ENFORCED");
+  });
 });
