@@ -189,7 +189,7 @@ export function renderControlsDoc(catalogs: Catalog[]): string {
     "5. **MANUAL**, then **NOT_APPLICABLE**.",
     "",
     "Each interval says how it is known (`basis`: observed, config-timeline, inferred-from-activity);",
-    "see docs/EVIDENCE.md, \"How each interval is known\".",
+    'see docs/EVIDENCE.md, "How each interval is known".',
     "",
     "Browse from the command line with `auditpack controls list [--framework <id>]` and",
     "`auditpack controls show <framework>:<id>`.",

@@ -33,7 +33,8 @@ export function coverageOf(
       const activity = here.filter((l) => l.record.collector === "cloudtrail_activity");
       const timeline = here.filter((l) => l.record.collector === "config_resource_timeline");
       const snapshots = here.filter(
-        (l) => l.record.collector !== "cloudtrail_activity" && l.record.collector !== "config_resource_timeline",
+        (l) =>
+          l.record.collector !== "cloudtrail_activity" && l.record.collector !== "config_resource_timeline",
       );
       const times = snapshots.filter((l) => !l.record.error).map((l) => Date.parse(l.record.collectedAt));
       const failed = here.filter((l) => l.record.error).length;
@@ -72,7 +73,9 @@ function describe(c: CoverageEntry, window: { start: number; end: number }): str
   const from = (spans: Array<{ start: string; end: string }>) =>
     spans.map((s) => `${s.start} to ${s.end}`).join(", ");
   if (c.snapshots.first)
-    parts.push(`snapshots from ${c.snapshots.first} (${c.snapshots.count}, first collection in the period or the one before it)`);
+    parts.push(
+      `snapshots from ${c.snapshots.first} (${c.snapshots.count}, first collection in the period or the one before it)`,
+    );
   else parts.push("no snapshot in the period");
   if (c.activity.length) {
     const starts = Date.parse(c.activity[0]!.start);
@@ -81,7 +84,9 @@ function describe(c: CoverageEntry, window: { start: number; end: number }): str
     parts.push(`CloudTrail activity ${from(c.activity)}${why}`);
   } else parts.push("no CloudTrail activity: changes between snapshots cannot be timed");
   if (c.configTimeline.spans.length)
-    parts.push(`AWS Config timelines ${from(c.configTimeline.spans)} for ${c.configTimeline.resourceTypes.join(", ") || "no recorded resource"}`);
+    parts.push(
+      `AWS Config timelines ${from(c.configTimeline.spans)} for ${c.configTimeline.resourceTypes.join(", ") || "no recorded resource"}`,
+    );
   else parts.push("no AWS Config timeline (not recorded or not collected)");
   if (c.failedRecords) parts.push(`${c.failedRecords} record(s) hold a collection error`);
   return `${c.account}/${c.region}: ${parts.join("; ")}`;

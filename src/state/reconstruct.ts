@@ -112,7 +112,7 @@ export function stateBefore(after: State, group: Group, kind: Kind): State | "ab
 }
 
 /** The state after a second's changes; "absent" when one deleted it. */
-export function stateAfter(before: State, group: Group, kind: Kind): State | "absent" {
+export function stateAfter(before: State, group: Group): State | "absent" {
   const unsure = conflicting(group);
   let state = before;
   for (const c of group.changes) {
@@ -304,7 +304,7 @@ function forwardFromEvents(
       firstAfter(observations, group.at),
     );
     const before = state ?? emptyState(kind, key, place, named);
-    const after = stateAfter(before, group, kind);
+    const after = stateAfter(before, group);
     if (after === "absent") {
       state = undefined;
       return; // the delete's own absent observation covers what follows
@@ -366,7 +366,7 @@ export function extendMarkers(builder: HistoryBuilder, histories: Histories, kin
     for (const scope of histories.ofKind(kind)) {
       const coverage = builder.activityCoverage.get(`${scope.account}|${scope.region}`) ?? [];
       const first = scope.markers[0];
-      if (!first || first.kind !== "state") continue;
+      if (first?.kind !== "state") continue;
       const span = spanReaching(coverage, first.at);
       if (!span || span[0] >= first.at) continue;
       scope.markers = [

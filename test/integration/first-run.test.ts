@@ -10,7 +10,7 @@ import { loadCatalog } from "../../src/catalog/load.js";
 import { collector as activity } from "../../src/collectors/cloudtrail/cloudtrail_activity.js";
 import { collector as trails } from "../../src/collectors/cloudtrail/cloudtrail_trails.js";
 import { collector as pools } from "../../src/collectors/cognito/cognito_user_pools.js";
-import type { AnyCollector } from "../../src/collectors/types.js";
+import type { AnyCollector } from "../../src/collectors/registry.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import type { Findings, StatusInterval } from "../../src/evaluate/types.js";
 import type { EvidenceRecord } from "../../src/evidence/record.js";
