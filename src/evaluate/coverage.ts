@@ -72,10 +72,12 @@ function describe(c: CoverageEntry, window: { start: number; end: number }): str
   const parts: string[] = [];
   const from = (spans: Array<{ start: string; end: string }>) =>
     spans.map((s) => `${s.start} to ${s.end}`).join(", ");
-  if (c.snapshots.first)
+  if (c.snapshots.first && Date.parse(c.snapshots.first) > window.start)
     parts.push(
-      `snapshots from ${c.snapshots.first} (${c.snapshots.count}, first collection in the period or the one before it)`,
+      `snapshots from ${c.snapshots.first} (auditpack's first collection: nothing earlier was collected; ${c.snapshots.count} records)`,
     );
+  else if (c.snapshots.first)
+    parts.push(`snapshots ${c.snapshots.first} to ${c.snapshots.last} (${c.snapshots.count} records)`);
   else parts.push("no snapshot in the period");
   if (c.activity.length) {
     const starts = Date.parse(c.activity[0]!.start);

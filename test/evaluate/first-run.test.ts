@@ -118,4 +118,14 @@ describe("a first run mid-quarter reconstructs 2026-Q4 so far from AWS's own his
         expect(f.intervals.every((i) => i.status === "PASS" || i.status === "NOT_APPLICABLE")).toBe(true);
     }
   });
+
+  it("says what it could prove, per account and region, and from when", () => {
+    const eu = findings.coverage!.find((c) => c.region === "eu-west-1")!;
+    expect(eu.snapshots.first).toBe("2026-11-16T09:00:00Z");
+    expect(eu.activity).toEqual([{ start: "2026-10-01T00:00:00Z", end: "2026-11-16T09:00:00Z" }]);
+    expect(eu.configTimeline.resourceTypes).toEqual(["AWS::Cognito::UserPool", "AWS::Logs::LogGroup"]);
+    expect(eu.failedRecords).toBe(0);
+    expect(eu.summary).toContain("snapshots from 2026-11-16T09:00:00Z (auditpack's first collection");
+    expect(findings.coverage!.map((c) => c.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
+  });
 });

@@ -56,7 +56,10 @@ export function globalEventNames(): Set<string> {
 }
 
 /** Per kind and field, the events that can change it ("*": the resource's existence). */
+let vocabulary: Map<Kind, Map<string, string[]>> | undefined;
+
 export function fieldVocabulary(): Map<Kind, Map<string, string[]>> {
+  if (vocabulary) return vocabulary;
   const out = new Map<Kind, Map<string, string[]>>();
   for (const rule of CHANGE_RULES) {
     for (const [kind, fields] of Object.entries(rule.changes)) {
@@ -65,6 +68,7 @@ export function fieldVocabulary(): Map<Kind, Map<string, string[]>> {
       for (const f of fields ?? []) byField.set(f, [...(byField.get(f) ?? []), rule.name]);
     }
   }
+  vocabulary = out;
   return out;
 }
 
