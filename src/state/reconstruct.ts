@@ -247,10 +247,13 @@ export function reconstructResource(
     if (start < segmentEnd) out.push(inferred(start, segmentEnd, state, after, span, anchor.evidence));
   }
   // Beyond the coverage, a field observed on its own (StartLoggingTime...) is still known.
+  const emitted = new Set<string>();
   for (const fs of fieldSpans) {
     const from = Math.max(fs.start, floor);
     const to = Math.min(fs.end, start);
-    if (from >= to) continue;
+    // Every later status repeats the same start time: one observation is enough.
+    if (from >= to || emitted.has(`${fs.field}|${from}|${to}`)) continue;
+    emitted.add(`${fs.field}|${from}|${to}`);
     const only = withUnknown(
       state,
       allFields(kind).filter((f) => f !== fs.field),
