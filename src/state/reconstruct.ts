@@ -195,7 +195,11 @@ function inferred(
   };
 }
 
-/** The observations reconstruction adds to one resource's history (see reconstruct). */
+/**
+ * The observations reconstruction adds to one resource's history (see reconstruct): back from the
+ * first observed state, and back from every later one across a gap before it (a missed collection)
+ * that activity covers.
+ */
 export function reconstructResource(
   kind: Kind,
   key: string,
@@ -208,10 +212,29 @@ export function reconstructResource(
   const groups = groupBySecond(changes);
   const first = observations.findIndex((o) => o.kind === "state" && o.state);
   if (first < 0) return forwardFromEvents(kind, key, observations, groups, coverage, place);
-  const anchor = observations[first]!;
+  const out = walkBack(kind, observations, first, groups, coverage, fieldSpans);
+  for (let i = first + 1; i < observations.length; i++) {
+    const o = observations[i]!;
+    if (o.kind !== "state" || !o.state) continue;
+    out.push(...walkBack(kind, observations, i, groups, coverage, []));
+  }
+  return out;
+}
+
+/** Back from the state observed at observations[index], as far as coverage and earlier evidence allow. */
+function walkBack(
+  kind: Kind,
+  observations: readonly Observation<State>[],
+  index: number,
+  groups: Group[],
+  coverage: ReadonlyArray<[number, number]>,
+  fieldSpans: readonly FieldSpan[],
+): Observation<State>[] {
+  const anchor = observations[index]!;
   const t0 = anchor.at;
   // Never reach over something known earlier (an absence, an error, an older state).
-  const floor = Math.max(-Infinity, ...observations.slice(0, first).map((o) => Math.min(o.until, t0)));
+  const floor = Math.max(-Infinity, ...observations.slice(0, index).map((o) => Math.min(o.until, t0)));
+  if (floor >= t0) return [];
   const span = spanReaching(coverage, t0);
   const out: Observation<State>[] = [];
   let state = forgetUntracked(anchor.state!, kind);

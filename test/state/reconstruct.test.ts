@@ -232,4 +232,18 @@ describe("backward reconstruction", () => {
     expect(mode(twice, "2026-11-15T12:00:00.000Z")).toBe("unknown");
     expect(mode(twice, "2026-11-15T18:00:00.000Z")).toBe("ENFORCED");
   });
+
+  it("fills a missed collection between two snapshots back from the later one, where activity covers the gap", () => {
+    const earlier = { ...trailSnapshot(), collectedAt: "2026-11-12T09:00:00.000Z" };
+    const gap = "2026-11-14T09:00:00.000Z"; // the earlier snapshot holds 26 h, until 2026-11-13T11:00Z
+    const covered = histories([earlier, trailSnapshot(), ...activity([])]);
+    expect(trailAt(covered, gap)?.isLogging).toBe(true);
+    const o = effectiveAt(
+      covered.get("cloudtrail_trail", ACCOUNT, REGION)!.resources.get(TRAIL)!.observations,
+      t(gap),
+    );
+    expect(o?.basis?.kind).toBe("inferred-from-activity");
+    const uncovered = histories([earlier, trailSnapshot()]);
+    expect(trailAt(uncovered, gap)).toBeUndefined();
+  });
 });
