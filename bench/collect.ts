@@ -4,6 +4,11 @@
  * the wall time with the lower bound those limits and the concurrency imply.
  *
  *   npx tsx bench/collect.ts [--regions 16] [--pools 200] [--events 100000] [--days 5] [--latency 20]
+ *   npx tsx bench/collect.ts --first-run [--events 20000]
+ *
+ * --first-run: a first run's history reads (issue 10): 90 days of LookupEvents for the whole change
+ * vocabulary (global-service names in us-east-1 only) and AWS Config timelines of every user pool in
+ * 7-day spans, 16 regions; the bound is LookupEvents' 2 requests/s per account and region.
  *
  * Target: wall time <= 1.3x the bound; peak RSS < 300 MB.
  *
@@ -20,10 +25,13 @@ import { parseArgs } from "node:util";
 import type { FixtureScenario } from "../src/aws/fixtures.js";
 import { DOCUMENTED_RATE_LIMITS } from "../src/aws/rate-limit.js";
 import type { FixtureAnswer, ServiceFixture } from "../src/aws/replay.js";
+import { DEFAULT_EVENT_NAMES } from "../src/collectors/cloudtrail/cloudtrail_activity.js";
+import { MAX_HISTORY_SPAN_MS } from "../src/collectors/config/config_resource_timeline.js";
 import { collect } from "../src/collectors/run.js";
 import type { ServiceName } from "../src/collectors/types.js";
 import { parseConfig } from "../src/config/load.js";
 import { Ed25519Signer } from "../src/signing/ed25519.js";
+import { globalEventNames } from "../src/state/changes/index.js";
 import { FsStore } from "../src/store/fs.js";
 
 const { values: args } = parseArgs({
@@ -33,8 +41,14 @@ const { values: args } = parseArgs({
     events: { type: "string", default: "100000" },
     days: { type: "string", default: "5" },
     latency: { type: "string", default: "20" },
+    "first-run": { type: "boolean", default: false },
   },
 });
+const FIRST_RUN = args["first-run"] === true;
+if (FIRST_RUN) {
+  if (!process.argv.includes("--days")) args.days = "90";
+  if (!process.argv.includes("--events")) args.events = "20000";
+}
 const REGIONS = Number(args.regions);
 const POOLS = Number(args.pools);
 const EVENTS = Number(args.events);
@@ -168,7 +182,61 @@ function cloudtrail(region: string): ServiceFixture {
       }
     }
   }
-  return { LookupEvents: [...perDay, ...wholeWindow] };
+  // A first run asks for the whole vocabulary: names without events get an empty answer.
+  return { LookupEvents: [...perDay, ...wholeWindow, { response: { Events: [] } }] };
+}
+
+/** The event names the collector asks in a region (global-service names only in us-east-1). */
+function namesAsked(region: string): number {
+  if (!FIRST_RUN) return EVENT_NAMES.length;
+  const global = globalEventNames();
+  return DEFAULT_EVENT_NAMES.filter((n) => region === "us-east-1" || !global.has(n)).length;
+}
+
+const SPANS = Math.ceil((DAYS * DAY_MS) / MAX_HISTORY_SPAN_MS);
+
+/** AWS Config timelines: every user pool recorded, one configuration item per 7-day span. */
+function config(region: string): ServiceFixture {
+  const pools = poolsIn(region);
+  const history: FixtureAnswer[] = [];
+  for (const resourceId of pools) {
+    for (let s = 0; s < SPANS; s++) {
+      const at = START + s * MAX_HISTORY_SPAN_MS + 3_600_000;
+      history.push({
+        params: { resourceId, earlierTime: (START + s * MAX_HISTORY_SPAN_MS) / 1000 },
+        response: {
+          configurationItems: [
+            {
+              resourceType: "AWS::Cognito::UserPool",
+              resourceId,
+              resourceName: resourceId,
+              configurationItemStatus: "OK",
+              configurationStateId: String(at),
+              configurationItemCaptureTime: at / 1000,
+              configuration: JSON.stringify({ Id: resourceId, MfaConfiguration: "ON" }),
+            },
+          ],
+        },
+      });
+    }
+  }
+  history.push({ response: { configurationItems: [] } });
+  return {
+    ListDiscoveredResources: [
+      {
+        params: { resourceType: "AWS::Cognito::UserPool" },
+        response: {
+          resourceIdentifiers: pools.map((resourceId) => ({
+            resourceType: "AWS::Cognito::UserPool",
+            resourceId,
+            resourceName: resourceId,
+          })),
+        },
+      },
+      { response: { resourceIdentifiers: [] } },
+    ],
+    GetResourceConfigHistory: history,
+  };
 }
 
 function poolsIn(region: string): string[] {
@@ -242,6 +310,7 @@ const scenario: FixtureScenario = {
   serviceFixture(_account, region, service: ServiceName) {
     if (service === "cloudtrail") return cloudtrail(region);
     if (service === "cognito-idp") return cognito(region);
+    if (service === "config" && FIRST_RUN) return config(region);
     return {};
   },
 };
@@ -254,7 +323,7 @@ function lowerBoundMs(concurrency: number): { boundMs: number; lookupCalls: numb
   let cognitoCalls = 0;
   for (const [r, region] of regions.entries()) {
     // One whole-window request per name, then each busy name day by day, page by page.
-    let calls = EVENT_NAMES.length;
+    let calls = namesAsked(region);
     for (let n = 0; n < EVENT_NAMES.length; n++) {
       if (!isBusy(r, n)) continue;
       for (let d = 0; d < DAYS; d++) calls += Math.max(1, Math.ceil(eventCount(r, d, n) / PAGE));
@@ -266,7 +335,10 @@ function lowerBoundMs(concurrency: number): { boundMs: number; lookupCalls: numb
     // ListUserPools, then 4 pools at a time, each: DescribeUserPool, MFA, ListClients, 2 x DescribeClient (+ risk for 1 in 3).
     const chain = Math.ceil(pools / 4) * 6;
     cognitoCalls += 1 + pools * 5 + Math.ceil(pools / 3);
-    perRegion.push(Math.max(ct, LATENCY_MS * (1 + chain)));
+    // Config timelines (first run): ListDiscoveredResources per type, then per resource a baseline
+    // request and one per 7-day span, in sequence; not rate-limited, so bound by latency.
+    const configChain = FIRST_RUN ? (5 + pools * (1 + SPANS)) * LATENCY_MS : 0;
+    perRegion.push(Math.max(ct, LATENCY_MS * (1 + chain), configChain));
   }
   const total = perRegion.reduce((a, b) => a + b, 0);
   return { boundMs: Math.max(Math.max(...perRegion), total / concurrency), lookupCalls, cognitoCalls };
@@ -280,7 +352,7 @@ async function main(): Promise<void> {
   const config = parseConfig(
     {
       aws: { concurrency, maxAttempts: 3 },
-      collectors: { cloudtrail_activity: { eventNames: EVENT_NAMES } },
+      collectors: FIRST_RUN ? {} : { cloudtrail_activity: { eventNames: EVENT_NAMES } },
     },
     "bench",
   );
@@ -292,7 +364,9 @@ async function main(): Promise<void> {
     store,
     signer,
     config,
-    collectors: ["cognito_user_pools", "cloudtrail_activity"],
+    collectors: FIRST_RUN
+      ? ["cognito_user_pools", "cloudtrail_activity", "config_resource_timeline"]
+      : ["cognito_user_pools", "cloudtrail_activity"],
     fixtures: scenario,
     rateLimits: true,
     replay: { latencyMs: LATENCY_MS, onCall: () => calls++ },
@@ -304,6 +378,11 @@ async function main(): Promise<void> {
   const events = EVENTS;
   console.log(
     [
+      ...(FIRST_RUN
+        ? [
+            `first run: ${DAYS} days of history, ${namesAsked("us-east-1")} event names in us-east-1 (${namesAsked("eu-west-1")} elsewhere), Config timelines in ${SPANS} spans per pool`,
+          ]
+        : []),
       `synthetic organisation: ${REGIONS} regions, ${POOLS} user pools, ${events} CloudTrail events over ${DAYS} days, ${EVENT_NAMES.length} event names`,
       `latency ${LATENCY_MS} ms per call; LookupEvents 2/s per account-region, ${PAGE} events per page; concurrency ${concurrency}`,
       `calls: ${calls} (LookupEvents ${lookupCalls}, Cognito ${cognitoCalls}, STS 0); records ${summary.totals.records}, ${(summary.totals.bytes / 1e6).toFixed(1)} MB, status ${summary.status}`,

@@ -127,6 +127,7 @@ function syntheticFindings(): Findings {
     MANUAL: 0,
     NOT_APPLICABLE: 0,
     ERROR: 0,
+    NOT_COVERED: 0,
   };
   return {
     schema: "auditpack.findings/v1",

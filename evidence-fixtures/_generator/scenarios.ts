@@ -9,6 +9,7 @@ import { demoEstate, EU, PROD, PROD_TRAIL, US } from "./demo-estate.js";
 import { type Change, demoChanges } from "./drift.js";
 import { driftDocument } from "./drift-doc.js";
 import type { TrailEvent } from "./events.js";
+import { firstRunScenario } from "./first-run.js";
 import { buildTimelines, historyAnswers } from "./history.js";
 import { iamId } from "./ids.js";
 import { logsFile } from "./logs.js";
@@ -59,13 +60,13 @@ const DEMO_SCHEDULE = {
 };
 
 /** Clocks of every recorded run: the scheduled ones, then the scenario clock. */
-function runClocks(schedule: ScenarioMeta["schedule"]): string[] {
+function runClocks(schedule: ScenarioMeta["schedule"], clock = CLOCK): string[] {
   const clocks: string[] = [];
   if (schedule) {
-    for (let t = ms(schedule.first); t < ms(CLOCK); t += schedule.intervalHours * 3_600_000)
+    for (let t = ms(schedule.first); t < ms(clock); t += schedule.intervalHours * 3_600_000)
       clocks.push(isoSeconds(t));
   }
-  return [...clocks, CLOCK];
+  return [...clocks, clock];
 }
 
 /** Snapshot answers (Describe*, Get*) of one account and region at `clock`. */
@@ -113,15 +114,16 @@ function timedAnswers(versions: { clock: string; file: ServiceFile }[]): Service
 }
 
 /** Every service file of every account and region of an estate, answering each recorded run as of its clock. */
-function estateFiles(
+export function estateFiles(
   initial: EstateSpec,
   changes: Change[],
   events: TrailEvent[],
   window: { start: string; end: string },
   seed: number,
   schedule?: ScenarioMeta["schedule"],
+  clock = CLOCK,
 ): Map<string, ServiceFile> {
-  const clocks = runClocks(schedule);
+  const clocks = runClocks(schedule, clock);
   const estates = clocks.map((clock) => ({ clock, estate: estateAt(initial, changes, clock) }));
   const files = new Map<string, ServiceFile>();
   for (const { id: account } of initial.accounts) {
@@ -151,7 +153,7 @@ function estateFiles(
       files.get(fileKey(account, region, "cloudtrail"))!.LookupEvents = lookupAnswers(
         regionEvents,
         window,
-        CLOCK,
+        clock,
         rng(1),
       );
       const final = estates.at(-1)!.estate.estate[account]?.[region] ?? EMPTY_REGION;
@@ -165,15 +167,16 @@ function estateFiles(
   return files;
 }
 
-function meta(
+export function meta(
   description: string,
   estate: EstateSpec,
   window: { start: string; end: string },
   schedule?: ScenarioMeta["schedule"],
+  clock = CLOCK,
 ): ScenarioMeta {
   return {
     description,
-    clock: CLOCK,
+    clock,
     accounts: estate.accounts.map((a) => a.id),
     regions: estate.regions,
     window,
@@ -198,7 +201,7 @@ export function demoScenario(): Scenario {
   };
 }
 
-function prodOnly(): EstateSpec {
+export function prodOnly(): EstateSpec {
   const estate = demoEstate();
   estate.accounts = estate.accounts.filter((a) => a.id === PROD);
   return estate;
@@ -306,5 +309,5 @@ export function throttledScenario(): Scenario {
 }
 
 export function allScenarios(): Scenario[] {
-  return [demoScenario(), emptyScenario(), accessDeniedScenario(), throttledScenario()];
+  return [demoScenario(), emptyScenario(), accessDeniedScenario(), throttledScenario(), firstRunScenario()];
 }

@@ -48,7 +48,7 @@ export function registerCollect(program: Command): void {
     )
     .option(
       "--since <date>",
-      "start of the history window, e.g. 2026-07-01 (default: 90 days back); with --fixtures, also where the replayed schedule starts",
+      "start of the history window, e.g. 2026-07-01 (default: the earlier of the current quarter's start and 90 days back); with --fixtures, also where the replayed schedule starts",
     )
     .option(
       "--fixtures <scenario>",

@@ -155,4 +155,8 @@ function printTable(app: CliApp, f: Findings): void {
   out.info(`${"requirement".padEnd(w0)}  ${"status".padEnd(w1)}  details`);
   for (const [id, status, detail] of rows) out.info(`${id.padEnd(w0)}  ${status.padEnd(w1)}  ${detail}`);
   out.info(`summary: ${STATUSES.map((s) => `${s} ${f.summary[s]}`).join(", ")}`);
+  if (f.coverage?.length) {
+    out.info("evidence coverage (what this evaluation could prove, and from when):");
+    for (const c of f.coverage) out.info(`  ${c.summary}`);
+  }
 }

@@ -127,6 +127,8 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     log: (line) => app.out.detail(line),
   });
   printBuilt(app.out, built, catalog);
+  // What the evidence could prove, and from when (findings.json "coverage").
+  for (const c of findings.coverage ?? []) app.out.info(`coverage ${c.summary}`);
   app.out.result({ ok: true, ...built, summary: findings.summary });
   return 0;
 }

@@ -47,7 +47,7 @@ export interface CollectOptions {
   collectors?: readonly (string | AnyCollector)[];
   accounts?: readonly string[];
   regions?: readonly string[];
-  /** Start of the history window (default: the scenario's window, or 90 days back). */
+  /** Start of the history window (default: the scenario's window, or the earlier of the quarter's start and 90 days back). */
   since?: Date;
   /** Base credentials profile (overrides aws.profile). */
   profile?: string;
@@ -317,7 +317,7 @@ function planRun(options: CollectOptions, fallbackRegion?: DefaultRegion): Plan 
     regions.push(fallbackRegion.region);
   }
   const end = now();
-  const window = { start: options.since ?? new Date(end.getTime() - DEFAULT_LOOKBACK_MS), end };
+  const window = { start: options.since ?? defaultSince(end), end };
   checkWindow(window);
   return {
     collectors: planned,
@@ -328,6 +328,16 @@ function planRun(options: CollectOptions, fallbackRegion?: DefaultRegion): Plan 
     source: "aws",
     pseudonymizeKey,
   };
+}
+
+/**
+ * Where a run's history starts by default: the earlier of the current quarter's start and 90 days
+ * back, so a first run mid-quarter reads what AWS kept for the whole quarter (Config timelines
+ * reach further back than LookupEvents' 90 days).
+ */
+export function defaultSince(end: Date): Date {
+  const quarterStart = Date.UTC(end.getUTCFullYear(), Math.floor(end.getUTCMonth() / 3) * 3, 1);
+  return new Date(Math.min(quarterStart, end.getTime() - DEFAULT_LOOKBACK_MS));
 }
 
 function validateOptions(collector: AnyCollector, raw: Record<string, unknown>): unknown {

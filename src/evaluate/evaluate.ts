@@ -14,6 +14,7 @@ import { VERSION } from "../version.js";
 import { assessAll } from "./assessment.js";
 import { notApplicableFor, scopeStatement } from "./assessment-scope.js";
 import { listAttachments } from "./attach.js";
+import { coverageOf } from "./coverage.js";
 import { annotateEdges, indexActivityEvents } from "./edge-events.js";
 import { judgeHistory, summarize, worst } from "./intervals.js";
 import { isoSeconds, type Period } from "./period.js";
@@ -268,6 +269,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
       demonstration: sources.has("fixture"),
     },
     summary,
+    coverage: coverageOf(records, scope, window),
     requirements,
   };
   if (scenarios.length) findings.provenance.scenarios = scenarios;
@@ -357,7 +359,7 @@ export function evaluateCheck(
           {
             start: isoSeconds(window.start),
             end: isoSeconds(window.end),
-            status: "ERROR",
+            status: "NOT_COVERED",
             reason: `no evidence from ${needed.join(", ")} for ${where} in the period: ${noun} cannot be assessed`,
             evidence: [],
           },

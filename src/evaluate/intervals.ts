@@ -1,10 +1,39 @@
 import type { CheckOutcome } from "../checks/types.js";
 import { effectiveAt, type Observation } from "../state/history.js";
+import { hasUnknown, recordReads } from "../state/unknown.js";
 import { isoSeconds } from "./period.js";
-import type { EvidenceRef, Status, StatusInterval } from "./types.js";
+import type { Basis, EvidenceRef, Status, StatusInterval } from "./types.js";
 
-/** Worst first: a requirement, check or resource takes the worst status it contains. */
-const RANK: Record<Status, number> = { FAIL: 5, ERROR: 4, PASS: 3, MANUAL: 2, NOT_APPLICABLE: 1 };
+/**
+ * Worst first: a requirement, check or resource takes the worst status it contains (docs/CONTROLS.md,
+ * "Roll-up"). FAIL: the evidence shows a failure. ERROR: evidence that should exist could not be
+ * read (access denied, throttling, a failed page), so anything may hide there and the collection
+ * needs fixing. NOT_COVERED: no evidence exists for a stretch and none can be obtained (auditpack
+ * was not collecting and AWS keeps no history of the setting): a stated limit of the assessment.
+ * PASS only where every second is covered and passing.
+ */
+const RANK: Record<Status, number> = {
+  FAIL: 6,
+  ERROR: 5,
+  NOT_COVERED: 4,
+  PASS: 3,
+  MANUAL: 2,
+  NOT_APPLICABLE: 1,
+};
+
+/** What a gap says (the stretch's own times are put in front once neighbours are merged). */
+export const NO_HISTORY = "auditpack was not collecting and AWS keeps no history of this setting";
+
+/** An observation's basis: its own, or from the collector of its evidence. */
+export function basisOf(o: Pick<Observation<unknown>, "basis" | "evidence">): Basis {
+  if (o.basis) return o.basis;
+  const collectors = o.evidence.map((e) => e.collector ?? e.key.split("/")[3] ?? "");
+  if (collectors.length > 0 && collectors.every((c) => c === "config_resource_timeline"))
+    return { kind: "config-timeline" };
+  if (collectors.length > 0 && collectors.every((c) => c === "cloudtrail_activity"))
+    return { kind: "inferred-from-activity" };
+  return { kind: "observed" };
+}
 
 export function worst(statuses: Iterable<Status>): Status | undefined {
   let out: Status | undefined;
@@ -19,6 +48,26 @@ interface Segment {
   kind: Status | "GAP" | "ABSENT" | "OUT";
   reason: string;
   evidence: EvidenceRef[];
+  basis?: Basis;
+}
+
+function sameBasis(a: Basis | undefined, b: Basis | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * Judge a state that may have unknown fields: through a view that logs what the check reads. A
+ * verdict that read an unknown field is no verdict: the stretch is NOT_COVERED.
+ */
+function judgeKnown<S>(
+  state: S,
+  judge: (state: S) => CheckOutcome | undefined,
+): CheckOutcome | { status: "NOT_COVERED"; reason: string } | undefined {
+  if (state === null || typeof state !== "object" || !hasUnknown(state)) return judge(state);
+  const { view, log } = recordReads(state as object);
+  const outcome = judge(view as S);
+  if (log.unknown.size === 0) return outcome;
+  return { status: "NOT_COVERED", reason: `${[...log.unknown].sort().join(", ")} unknown: ${NO_HISTORY}` };
 }
 
 export interface Window {
@@ -69,14 +118,28 @@ export function judgeHistory<S>(
         evidence: o.evidence,
       };
     } else {
-      const outcome = judge(o.state as S);
+      const outcome = judgeKnown(o.state as S, judge);
       if (outcome) judged = true;
+      const basis = basisOf(o);
       seg = outcome
-        ? { start, end, kind: outcome.status, reason: outcome.reason, evidence: o.evidence }
+        ? {
+            start,
+            end,
+            kind: outcome.status,
+            reason: outcome.reason,
+            evidence: o.evidence,
+            basis: outcome.status === "NOT_COVERED" ? undefined : basis,
+          }
         : { start, end, kind: "OUT", reason: "", evidence: [] };
     }
     const last = segments[segments.length - 1];
-    if (last && last.kind === seg.kind && last.reason === seg.reason && last.end === seg.start) {
+    if (
+      last &&
+      last.kind === seg.kind &&
+      last.reason === seg.reason &&
+      last.end === seg.start &&
+      sameBasis(last.basis, seg.basis)
+    ) {
       last.end = seg.end;
       last.evidence = mergeEvidence(last.evidence, seg.evidence);
     } else segments.push(seg);
@@ -94,21 +157,36 @@ export function judgeHistory<S>(
       intervals.push({
         start: isoSeconds(s.start),
         end: isoSeconds(s.end),
-        status: "ERROR",
-        reason: `no evidence between ${isoSeconds(s.start)} and ${isoSeconds(s.end)}${context.length ? ` (${context.join(", ")})` : ""}`,
+        status: "NOT_COVERED",
+        reason: `no evidence for ${isoSeconds(s.start)} to ${isoSeconds(s.end)}: ${NO_HISTORY}${context.length ? ` (${context.join(", ")})` : ""}`,
         evidence: [],
       });
       continue;
     }
-    intervals.push({
+    const interval: StatusInterval = {
       start: isoSeconds(s.start),
       end: isoSeconds(s.end),
       status: s.kind,
-      reason: s.reason,
+      reason:
+        s.kind === "NOT_COVERED"
+          ? `no evidence for ${isoSeconds(s.start)} to ${isoSeconds(s.end)}: ${s.reason}`
+          : withCause(s.reason, s.basis, s.start),
       evidence: s.evidence,
-    });
+    };
+    if (s.basis) interval.basis = s.basis;
+    intervals.push(interval);
   }
   return { intervals, judged };
+}
+
+/** A stretch that an event begins says which event, when and who: "(StopLogging at ... by ...)". */
+function withCause(reason: string, basis: Basis | undefined, start: number): string {
+  const at = isoSeconds(start);
+  const atStart = basis?.events?.filter((e) => e.at === at) ?? [];
+  // A CloudTrail event names its caller; a status time (GetTrailStatus...) only when.
+  const cause = atStart.find((e) => e.principal) ?? atStart[0];
+  if (!cause) return reason;
+  return `${reason} (${cause.name} at ${cause.at}${cause.principal ? ` by ${cause.principal}` : ""})`;
 }
 
 const HOUR = 3_600_000;
@@ -142,9 +220,9 @@ export function summarize(intervals: StatusInterval[], status: Status, pointInTi
   const first = chosen[0];
   if (!first) return "";
   if (pointInTime) return first.reason;
-  if (status === "FAIL" || status === "ERROR") {
+  if (status === "FAIL" || status === "ERROR" || status === "NOT_COVERED") {
     const total = span(chosen);
-    const what = status === "FAIL" ? "failing" : "unknown";
+    const what = status === "FAIL" ? "failing" : status === "ERROR" ? "unknown" : "not covered";
     return `${first.reason}; ${what} for ${duration(total)} in ${chosen.length} interval${chosen.length === 1 ? "" : "s"}: ${listed(chosen)}`;
   }
   const lastReason = chosen[chosen.length - 1]!.reason;

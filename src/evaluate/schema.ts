@@ -21,6 +21,17 @@ const edgeEvent = z.object({
   evidence: evidenceRef,
 });
 
+const basis = z.object({
+  kind: z.enum(["observed", "config-timeline", "inferred-from-activity"]),
+  events: z
+    .array(
+      z.object({ name: z.string(), at: iso, id: z.string().optional(), principal: z.string().optional() }),
+    )
+    .optional(),
+  coverage: z.object({ start: iso, end: iso }).optional(),
+  note: z.string().optional(),
+});
+
 const interval = z.object({
   start: iso,
   end: iso,
@@ -28,6 +39,7 @@ const interval = z.object({
   reason: z.string(),
   evidence: z.array(evidenceRef),
   startEvent: edgeEvent.optional(),
+  basis: basis.optional(),
 });
 
 /** The assessment's stated scope (config `assessment`). */
@@ -55,6 +67,18 @@ const assessment = z.object({
   finding: z.enum(["In Place", "Not Applicable", "Not Tested", "Not in Place"]),
   pendingReview: z.boolean().optional(),
   reason: z.string(),
+});
+
+const span = z.object({ start: iso, end: iso });
+
+const coverage = z.object({
+  account: z.string(),
+  region: z.string(),
+  snapshots: z.object({ count: z.number().int().min(0), first: iso.optional(), last: iso.optional() }),
+  activity: z.array(span),
+  configTimeline: z.object({ spans: z.array(span), resourceTypes: z.array(z.string()) }),
+  failedRecords: z.number().int().min(0),
+  summary: z.string(),
 });
 
 const resourceFinding = z.object({
@@ -105,6 +129,7 @@ export const FindingsSchema = z.object({
     demonstration: z.boolean(),
   }),
   summary: z.record(status, z.number().int().min(0)),
+  coverage: z.array(coverage).optional(),
   requirements: z.array(
     z.object({
       id: z.string(),

@@ -6,8 +6,39 @@ export type { EvidenceRef };
  * The findings contract (DESIGN.md section 4): what `evaluate` produces, `findings.json` holds and the
  * report renderers draw. JSON Schema: schemas/findings.schema.json.
  */
-export type Status = "PASS" | "FAIL" | "MANUAL" | "NOT_APPLICABLE" | "ERROR";
-export const STATUSES: readonly Status[] = ["PASS", "FAIL", "MANUAL", "NOT_APPLICABLE", "ERROR"];
+export type Status = "PASS" | "FAIL" | "MANUAL" | "NOT_APPLICABLE" | "ERROR" | "NOT_COVERED";
+export const STATUSES: readonly Status[] = [
+  "PASS",
+  "FAIL",
+  "MANUAL",
+  "NOT_APPLICABLE",
+  "ERROR",
+  "NOT_COVERED",
+];
+
+/** A CloudTrail event an interval's basis rests on. */
+export interface BasisEvent {
+  name: string;
+  at: string;
+  id?: string;
+  principal?: string;
+}
+
+/**
+ * How an interval is known (docs/EVIDENCE.md, "How each interval is known"):
+ * - observed: a snapshot auditpack collected then (or a status time AWS reported, e.g. StartLoggingTime);
+ * - config-timeline: AWS Config configuration items;
+ * - inferred-from-activity: carried from an observation across a stretch that CloudTrail activity
+ *   covers completely, with the events that bound it (a toggle fixes both sides, a value-setting
+ *   event the side after it).
+ */
+export interface Basis {
+  kind: "observed" | "config-timeline" | "inferred-from-activity";
+  events?: BasisEvent[];
+  /** The activity coverage the inference relies on ([start, end), ISO 8601 UTC). */
+  coverage?: { start: string; end: string };
+  note?: string;
+}
 
 /** A CloudTrail event that began an interval, with who made the call (evaluate/edge-events.ts). */
 export interface EdgeEvent {
@@ -30,6 +61,8 @@ export interface StatusInterval {
   evidence: EvidenceRef[];
   /** The CloudTrail event that began this interval, when the evidence holds it. */
   startEvent?: EdgeEvent;
+  /** How the interval is known; absent for NOT_COVERED and ERROR stretches (no evidence stands for them). */
+  basis?: Basis;
 }
 
 export interface Waiver {
@@ -49,7 +82,7 @@ export interface ResourceFinding {
   name?: string;
   account: string;
   region: string;
-  /** Worst status over the period (FAIL > ERROR > PASS), after waivers. */
+  /** Worst status over the period (FAIL > ERROR > NOT_COVERED > PASS), after waivers. */
   status: Status;
   reason: string;
   evidence: EvidenceRef[];
@@ -132,6 +165,22 @@ export interface ScopeStatement {
   notApplicable: string[];
 }
 
+/** From when each kind of evidence covers the period in one account and region (findings.coverage). */
+export interface CoverageEntry {
+  account: string;
+  region: string;
+  /** Snapshot records read (the newest before the period and those in it). */
+  snapshots: { count: number; first?: string; last?: string };
+  /** Stretches CloudTrail activity (LookupEvents) covers completely, within the period. */
+  activity: Array<{ start: string; end: string }>;
+  /** Stretches AWS Config timelines cover, and for which resource types. */
+  configTimeline: { spans: Array<{ start: string; end: string }>; resourceTypes: string[] };
+  /** Records that hold a collection error (AccessDenied, throttling, a failed page). */
+  failedRecords: number;
+  /** One sentence: what covers the period from when, and why it stops there. */
+  summary: string;
+}
+
 export interface Findings {
   schema: "auditpack.findings/v1";
   framework: { id: string; name: string; version: string };
@@ -142,5 +191,7 @@ export interface Findings {
   /** "aws", or "fixture" when any evidence came from a fixture scenario (demonstration data). */
   provenance: { sources: Array<"aws" | "fixture" | "manual">; scenarios?: string[]; demonstration: boolean };
   summary: Record<Status, number>;
+  /** What the evidence could prove, per account and region (added compatibly; optional). */
+  coverage?: CoverageEntry[];
   requirements: RequirementResult[];
 }

@@ -36,6 +36,7 @@ export const DAY_STATUSES: readonly DayStatus[] = [
   "FAIL",
   "WAIVED",
   "ERROR",
+  "NOT_COVERED",
   "MANUAL",
   "NOT_APPLICABLE",
   "NO_DATA",
@@ -46,9 +47,10 @@ const DAY_RANK: Record<DayStatus, number> = {
   NOT_APPLICABLE: 1,
   PASS: 2,
   MANUAL: 3,
-  WAIVED: 4,
-  ERROR: 5,
-  FAIL: 6,
+  NOT_COVERED: 4,
+  WAIVED: 5,
+  ERROR: 6,
+  FAIL: 7,
 };
 
 /** DAY_RANK inverted: index = rank. */

@@ -33,6 +33,7 @@ export const BrandingSchema = z.strictObject({
     PASS: colour,
     FAIL: colour,
     ERROR: colour,
+    NOT_COVERED: colour,
     MANUAL: colour,
     NOT_APPLICABLE: colour,
     WAIVED: colour,

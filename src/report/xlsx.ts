@@ -101,7 +101,7 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         ["Waived findings", model.summary.waivedFindings, null],
         [null, null, null],
         ["Status", "Requirements", "Resource findings"],
-        ...(["PASS", "FAIL", "ERROR", "MANUAL", "NOT_APPLICABLE"] as Status[]).map(counts),
+        ...(["PASS", "FAIL", "ERROR", "NOT_COVERED", "MANUAL", "NOT_APPLICABLE"] as Status[]).map(counts),
       ],
     },
     {

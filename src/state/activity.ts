@@ -1,34 +1,10 @@
 import type { EvidenceRef } from "../evaluate/types.js";
 import type { EvidenceRecord } from "../evidence/record.js";
-import { arr, jsonObject, num, str, strings, trailArn } from "./fields.js";
-import type { Histories, HistoryBuilder, Kind } from "./history.js";
-import { mfaModeOf } from "./parse.js";
-import { ALARMS, METRIC_FILTERS } from "./snapshots.js";
-import type {
-  AlarmState,
-  ConfigServiceState,
-  LogGroupState,
-  MfaFactor,
-  TrailState,
-  UserPoolState,
-} from "./types.js";
-
-/** The CloudTrail events that change a state auditpack evaluates. */
-export const STATE_CHANGING_EVENTS = [
-  "StopLogging",
-  "StartLogging",
-  "DeleteTrail",
-  "SetUserPoolMfaConfig",
-  "PutRetentionPolicy",
-  "DeleteRetentionPolicy",
-  "DeleteLogGroup",
-  "DeleteMetricFilter",
-  "DeleteAlarms",
-  "DisableAlarmActions",
-  "EnableAlarmActions",
-  "StopConfigurationRecorder",
-  "StartConfigurationRecorder",
-] as const;
+import { type ActivityEvent, type Effect, ruleFor } from "./changes/index.js";
+import { arr, type Json, jsonObject, str } from "./fields.js";
+import type { Histories, HistoryBuilder } from "./history.js";
+import type { TrailState } from "./types.js";
+import { unknownFields, withUnknown as withUnknownFields } from "./unknown.js";
 
 interface Activity {
   record: EvidenceRecord;
@@ -48,9 +24,34 @@ export function mergeSpans(spans: Array<[number, number]>): Array<[number, numbe
 }
 
 /**
- * CloudTrail activity (one record per UTC day) as state changes. An event's change holds until the
- * end of the contiguous stretch of days the activity records cover: within it, a later change would
- * have been seen. Failed calls (errorCode set) change nothing.
+ * One LookupEvents `Event` as the change rules read it, or undefined when it is not usable: no name
+ * or time, or a failed call (errorCode set: a call AWS refused changed nothing).
+ */
+export function activityEvent(raw: unknown, account: string, region: string): ActivityEvent | undefined {
+  const detail = jsonObject((raw as { CloudTrailEvent?: unknown }).CloudTrailEvent) ?? {};
+  if (str(detail, "errorCode")) return undefined;
+  const name = str(raw, "EventName") ?? str(detail, "eventName");
+  const at = Date.parse(str(raw, "EventTime") ?? str(detail, "eventTime") ?? "");
+  if (!name || Number.isNaN(at)) return undefined;
+  const identity = (detail.userIdentity ?? {}) as Json;
+  return {
+    name,
+    at,
+    id: str(raw, "EventId") ?? str(detail, "eventID"),
+    principal: str(identity, "arn") ?? str(raw, "Username") ?? str(identity, "principalId"),
+    params: (jsonObject(detail.requestParameters) ?? {}) as Json,
+    response: (jsonObject(detail.responseElements) ?? {}) as Json,
+    account,
+    region,
+  };
+}
+
+/**
+ * CloudTrail activity (one record per UTC day) as state changes. Each event of the change
+ * vocabulary (src/state/changes/) is handed to the builder twice: as a change on top of the state
+ * observed before it (it holds until the end of the contiguous stretch of days the activity
+ * covers: within it, a later change would have been seen), and as a change for the backward
+ * reconstruction (src/state/reconstruct.ts), which works out what held before the first observation.
  */
 export function addActivity(
   builder: HistoryBuilder,
@@ -82,116 +83,82 @@ export function addActivity(
   }
 
   for (const { record, ref } of ok) {
-    for (const event of arr(record.payload, "events")) {
-      const detail = jsonObject((event as { CloudTrailEvent?: unknown }).CloudTrailEvent) ?? {};
-      if (str(detail, "errorCode")) continue;
-      const name = str(event, "EventName") ?? str(detail, "eventName");
-      const at = Date.parse(str(event, "EventTime") ?? str(detail, "eventTime") ?? "");
-      if (!name || Number.isNaN(at)) continue;
-      const params = (detail.requestParameters ?? {}) as Record<string, unknown>;
+    for (const raw of arr(record.payload, "events")) {
+      const event = activityEvent(raw, account, region);
+      const rule = event && ruleFor(event.name);
+      if (!event || !rule) continue;
       const evidence = [ref];
-      const observedAt = new Date(at).toISOString();
-      const until = coverEnd(at);
-      const change = <S extends { observedAt: string; evidence: EvidenceRef[] }>(
-        kind: Kind,
-        key: string,
-        apply: (previous: S) => S,
-      ) =>
-        builder.observe<S>(kind, account, region, key, {
-          at,
-          until,
-          kind: "state",
-          evidence,
-          patch: (previous) => (previous ? { ...apply(previous), observedAt, evidence } : undefined),
-        });
-      const gone = (kind: Kind, key: string) =>
-        builder.observe(kind, account, region, key, { at, until, kind: "absent", evidence });
-
-      switch (name) {
-        case "StopLogging":
-        case "StartLogging": {
-          const target = str(params, "name");
-          if (!target) break;
-          const arn = trailArn(account, region, target);
-          const isLogging = name === "StartLogging";
-          builder.signal(account, region, arn, { at, kind: isLogging ? "start" : "stop", isLogging });
-          change<TrailState>("cloudtrail_trail", arn, (p) => ({ ...p, isLogging, loggingSource: "event" }));
-          break;
+      const until = coverEnd(event.at);
+      for (const effect of rule.effects(event) as Effect[]) {
+        builder.change(effect.kind, account, region, effect.key, { event, effect, evidence });
+        if (
+          effect.kind === "cloudtrail_trail" &&
+          (event.name === "StartLogging" || event.name === "StopLogging")
+        ) {
+          const isLogging = event.name === "StartLogging";
+          builder.signal(account, region, effect.key, {
+            at: event.at,
+            kind: isLogging ? "start" : "stop",
+            isLogging,
+          });
         }
-        case "DeleteTrail": {
-          const target = str(params, "name");
-          if (target) gone("cloudtrail_trail", trailArn(account, region, target));
-          break;
-        }
-        case "SetUserPoolMfaConfig": {
-          const pool = str(params, "userPoolId");
-          if (!pool) break;
-          const mfa = mfaModeOf(str(params, "mfaConfiguration"));
-          const factors = new Set<MfaFactor>();
-          if (str(params, "softwareTokenMfaConfiguration", "enabled") === "true")
-            factors.add("SOFTWARE_TOKEN");
-          if (params.smsMfaConfiguration) factors.add("SMS");
-          if (params.emailMfaConfiguration) factors.add("EMAIL");
-          if (params.webAuthnConfiguration) factors.add("WEB_AUTHN");
-          const mentionsFactors = [
-            "softwareTokenMfaConfiguration",
-            "smsMfaConfiguration",
-            "emailMfaConfiguration",
-          ].some((k) => k in params);
-          change<UserPoolState>("cognito_user_pool", pool, (p) => ({
-            ...p,
-            mfa: mfa ?? p.mfa,
-            factors: mentionsFactors ? [...factors].sort() : p.factors,
-          }));
-          break;
-        }
-        case "PutRetentionPolicy":
-        case "DeleteRetentionPolicy": {
-          const group = str(params, "logGroupName");
-          if (!group) break;
-          const retentionInDays = name === "PutRetentionPolicy" ? num(params, "retentionInDays") : undefined;
-          change<LogGroupState>("logs_log_group", group, (p) => ({ ...p, retentionInDays }));
-          break;
-        }
-        case "DeleteLogGroup": {
-          const group = str(params, "logGroupName");
-          if (group) gone("logs_log_group", group);
-          break;
-        }
-        case "DeleteMetricFilter": {
-          const group = str(params, "logGroupName");
-          const filter = str(params, "filterName");
-          if (group && filter) gone(METRIC_FILTERS, `${group}:${filter}`);
-          break;
-        }
-        case "DeleteAlarms":
-        case "DisableAlarmActions":
-        case "EnableAlarmActions": {
-          for (const alarm of strings(params, "alarmNames")) {
-            if (name === "DeleteAlarms") gone(ALARMS, alarm);
-            else
-              change<AlarmState>(ALARMS, alarm, (p) => ({
-                ...p,
-                actionsEnabled: name === "EnableAlarmActions",
-              }));
-          }
-          break;
-        }
-        case "StopConfigurationRecorder":
-        case "StartConfigurationRecorder": {
-          const recorder = str(params, "configurationRecorderName");
-          const recording = name === "StartConfigurationRecorder";
-          change<ConfigServiceState>("config_service", `${account}/${region}`, (p) => ({
-            ...p,
-            recorders: p.recorders.map((r) =>
-              recorder === undefined || r.name === recorder ? { ...r, recording } : r,
-            ),
-          }));
-          break;
-        }
+        forwardChange(builder, account, region, event, effect, evidence, until);
       }
     }
   }
+}
+
+/** The change on top of the state observed before it; with no earlier state it waits for reconstruction. */
+function forwardChange(
+  builder: HistoryBuilder,
+  account: string,
+  region: string,
+  event: ActivityEvent,
+  effect: Effect,
+  evidence: EvidenceRef[],
+  until: number,
+): void {
+  const basis = { kind: "inferred-from-activity" as const, events: [eventRef(event)] };
+  if (effect.op === "delete") {
+    builder.observe(effect.kind, account, region, effect.key, {
+      at: event.at,
+      until,
+      kind: "absent",
+      evidence,
+      basis,
+    });
+    return;
+  }
+  const observedAt = new Date(event.at).toISOString();
+  builder.observe<Record<string, unknown>>(effect.kind, account, region, effect.key, {
+    at: event.at,
+    until,
+    kind: "state",
+    evidence,
+    basis,
+    patch: (previous) => (previous ? { ...applyEffect(effect, previous), observedAt, evidence } : undefined),
+  });
+}
+
+/** The state after an effect (a set without values leaves its fields unknown). */
+export function applyEffect<S extends object>(effect: Effect, before: S): S {
+  if (effect.apply) return (effect.apply as unknown as (s: S) => S)(before);
+  return withUnknownFields(before, effect.fields);
+}
+
+export function eventRef(event: ActivityEvent): {
+  name: string;
+  at: string;
+  id?: string;
+  principal?: string;
+} {
+  const out: { name: string; at: string; id?: string; principal?: string } = {
+    name: event.name,
+    at: new Date(event.at).toISOString().replace(/\.000Z$/, "Z"),
+  };
+  if (event.id) out.id = event.id;
+  if (event.principal) out.principal = event.principal;
+  return out;
 }
 
 /**
@@ -209,9 +176,9 @@ export function inferTrailLogging(builder: HistoryBuilder, histories: Histories)
       ].sort((a, b) => a.at - b.at);
       for (const o of history.observations) {
         if (o.kind !== "state" || !o.state || o.state.isLogging !== undefined) continue;
+        if (unknownFields(o.state).has("isLogging")) continue; // reconstruction already said it is unknown
         const next = signals.find((s) => s.at > o.at);
-        if (!next || (next.kind !== "status" && !covered(o.at, next.at))) continue;
-        if (next.kind === "status" && !covered(o.at, next.at)) continue;
+        if (!next || !covered(o.at, next.at)) continue;
         const isLogging = next.kind === "stop" ? true : next.kind === "start" ? false : next.isLogging;
         o.state = { ...o.state, isLogging, loggingSource: "inferred" };
       }

@@ -10,6 +10,7 @@ import {
   type ResourceHistory,
   type ScopeHistory,
 } from "./history.js";
+import { extendMarkers, reconstruct } from "./reconstruct.js";
 import { ALARMS, METRIC_FILTERS, TRAIL_SHADOWS } from "./snapshots.js";
 import { addCoveredTrails, deliveryRegionsElsewhere } from "./trail-coverage.js";
 import type {
@@ -32,6 +33,18 @@ export interface BuildOptions {
   /** Each collector's state adapter (collectors/registry.ts `stateAdapters`); other records are ignored. */
   adapters: StateAdapters;
 }
+
+/** Kinds whose states CloudTrail activity can carry across time (rule evaluations cannot: UNTRACKED). */
+const RECONSTRUCTED_KINDS: Kind[] = [
+  "cognito_user_pool",
+  "cognito_user_pool_client",
+  "cloudtrail_trail",
+  TRAIL_SHADOWS,
+  "logs_log_group",
+  METRIC_FILTERS,
+  ALARMS,
+  "config_service",
+];
 
 /** Turn evidence records into resource histories, including the account-region aggregates. */
 export function buildHistories(records: readonly LoadedRecord[], options: BuildOptions): Histories {
@@ -56,6 +69,8 @@ export function buildHistories(records: readonly LoadedRecord[], options: BuildO
   }
   for (const group of scoped.values()) group.add(group.list);
   const histories = builder.build();
+  reconstruct(builder, histories, RECONSTRUCTED_KINDS);
+  extendMarkers(builder, histories, RECONSTRUCTED_KINDS);
   inferTrailLogging(builder, histories);
   markSecurityLogGroups(histories);
   buildTrailSets(histories, options.window);

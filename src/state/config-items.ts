@@ -12,6 +12,7 @@ import type {
   TrailState,
   UserPoolState,
 } from "./types.js";
+import { withKnown } from "./unknown.js";
 
 const DELETED = new Set(["ResourceDeleted", "ResourceDeletedNotRecorded"]);
 
@@ -72,6 +73,7 @@ function addItem(c: TimelineContext, item: unknown, at: number, captured: number
   const status = str(item, "configurationItemStatus") ?? "OK";
   const type = str(item, "resourceType") ?? payload.resourceType ?? "";
   const configuration = jsonObject((item as { configuration?: unknown }).configuration) ?? {};
+  const supplementary = supplementaryOf(item);
   const resourceId = str(item, "resourceId") ?? payload.resourceId ?? "";
   const resourceName = str(item, "resourceName") ?? payload.resourceName;
   const observedAt = new Date(captured).toISOString();
@@ -82,6 +84,7 @@ function addItem(c: TimelineContext, item: unknown, at: number, captured: number
   }
   const target = mapItem(type, {
     configuration,
+    supplementary,
     resourceId,
     resourceName,
     arn: str(item, "arn"),
@@ -106,15 +109,20 @@ function addItem(c: TimelineContext, item: unknown, at: number, captured: number
     until,
     kind: "state",
     evidence,
-    patch: (previous) => ({
-      ...base,
-      ...target.empty,
-      ...(previous ?? {}),
-      ...target.fields,
-      id: target.key,
-      observedAt,
-      evidence,
-    }),
+    // What the item holds is known from then on, even where an event had left it unknown.
+    patch: (previous) =>
+      withKnown(
+        {
+          ...base,
+          ...target.empty,
+          ...(previous ?? {}),
+          ...target.fields,
+          id: target.key,
+          observedAt,
+          evidence,
+        },
+        Object.keys(target.fields),
+      ),
   });
 }
 
@@ -173,8 +181,18 @@ function addRuleCompliance(
   }
 }
 
+/**
+ * `supplementaryConfiguration`: a map of extra attributes Config records beside the configuration
+ * (for a trail, its status and event selectors), each value a JSON string or already an object.
+ */
+function supplementaryOf(item: unknown): Record<string, unknown> {
+  const raw = jsonObject((item as { supplementaryConfiguration?: unknown }).supplementaryConfiguration) ?? {};
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, jsonObject(v) ?? v]));
+}
+
 interface ItemContext {
   configuration: Record<string, unknown>;
+  supplementary: Record<string, unknown>;
   resourceId: string;
   resourceName?: string;
   arn?: string;
@@ -193,7 +211,9 @@ interface MappedItem {
 function mapItem(type: string, c: ItemContext): MappedItem | undefined {
   switch (type) {
     case "AWS::Cognito::UserPool": {
-      const f = userPoolFields(c.configuration);
+      const f = userPoolFields(c.configuration, {
+        mfaConfig: c.supplementary.MfaConfig ?? c.supplementary.UserPoolMfaConfig,
+      });
       const key = f.id ?? c.resourceId;
       const fields: Partial<UserPoolState> = defined({
         ...f,
@@ -205,7 +225,12 @@ function mapItem(type: string, c: ItemContext): MappedItem | undefined {
       return { kind: "cognito_user_pool", key, empty: { name: c.resourceName ?? key, clients: [] }, fields };
     }
     case "AWS::CloudTrail::Trail": {
-      const f = trailFields(c.configuration);
+      const sup = c.supplementary;
+      const selectors = sup.EventSelectors ?? sup.eventSelectors;
+      const f = trailFields(c.configuration, {
+        status: sup.TrailStatus ?? sup.trailStatus ?? sup.Status,
+        selectors: Array.isArray(selectors) ? { EventSelectors: selectors } : selectors,
+      });
       const key = trailArn(
         c.account,
         f.homeRegion ?? c.region,

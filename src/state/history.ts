@@ -1,4 +1,5 @@
-import type { EvidenceRef } from "../evaluate/types.js";
+import type { Basis, EvidenceRef } from "../evaluate/types.js";
+import type { ActivityEvent, Effect } from "./changes/types.js";
 import type { ResourceType, StateTypes } from "./types.js";
 
 /** A check-facing resource type or an internal component kind (e.g. "cloudwatch_alarm"). */
@@ -22,6 +23,24 @@ export interface Observation<S> {
   state?: S;
   error?: ObservedError;
   evidence: EvidenceRef[];
+  /** How this is known; when absent, from the evidence's collector (snapshot: observed; Config: config-timeline). */
+  basis?: Basis;
+}
+
+/** One vocabulary event's effect on one resource, kept for the backward reconstruction. */
+export interface ChangeRecord {
+  event: ActivityEvent;
+  effect: Effect;
+  evidence: EvidenceRef[];
+}
+
+/** A stretch in which one field is known from an observation of its own (GetTrailStatus StartLoggingTime...). */
+export interface FieldSpan {
+  start: number;
+  end: number;
+  field: string;
+  evidence: EvidenceRef[];
+  note: string;
 }
 
 /** Before resolution an observation may be a change to the previous state (Config item, event). */
@@ -70,6 +89,41 @@ export class HistoryBuilder {
   readonly loggingSignals = new Map<string, LoggingSignal[]>();
   /** Per "account|region": spans [start, end) covered by CloudTrail activity records. */
   readonly activityCoverage = new Map<string, Array<[number, number]>>();
+  /** Per scope and resource key: the vocabulary events that changed it. */
+  readonly changes = new Map<string, ChangeRecord[]>();
+  /** Per scope and resource key: fields known over a stretch from an observation of their own. */
+  readonly fieldSpans = new Map<string, FieldSpan[]>();
+
+  change(type: Kind, account: string, region: string, key: string, change: ChangeRecord): void {
+    this.touch(type, account, region);
+    const id = `${scopeId(type, account, region)}|${key}`;
+    this.changes.set(id, [...(this.changes.get(id) ?? []), change]);
+    // A resource known only from events still gets a history (reconstruction fills it).
+    this.observeNothing(type, account, region, key);
+  }
+
+  fieldSpan(type: Kind, account: string, region: string, key: string, span: FieldSpan): void {
+    const id = `${scopeId(type, account, region)}|${key}`;
+    this.fieldSpans.set(id, [...(this.fieldSpans.get(id) ?? []), span]);
+  }
+
+  changesOf(type: Kind, account: string, region: string, key: string): ChangeRecord[] {
+    return this.changes.get(`${scopeId(type, account, region)}|${key}`) ?? [];
+  }
+
+  fieldSpansOf(type: Kind, account: string, region: string, key: string): FieldSpan[] {
+    return this.fieldSpans.get(`${scopeId(type, account, region)}|${key}`) ?? [];
+  }
+
+  private observeNothing(type: Kind, account: string, region: string, key: string): void {
+    const id = scopeId(type, account, region);
+    let byKey = this.raw.get(id);
+    if (!byKey) {
+      byKey = new Map();
+      this.raw.set(id, byKey);
+    }
+    if (!byKey.has(key)) byKey.set(key, []);
+  }
 
   signal(account: string, region: string, trail: string, signal: LoggingSignal): void {
     const id = `${account}|${region}|${trail}`;
@@ -146,9 +200,16 @@ export function resolve<S>(raw: RawObservation<S>[]): Observation<S>[] {
       const state = o.patch ? o.patch(previous) : o.state;
       if (state === undefined) continue;
       previous = state;
-      out.push({ at: o.at, until: o.until, kind: "state", state, evidence: o.evidence });
+      out.push({ at: o.at, until: o.until, kind: "state", state, evidence: o.evidence, basis: o.basis });
     } else {
-      out.push({ at: o.at, until: o.until, kind: o.kind, error: o.error, evidence: o.evidence });
+      out.push({
+        at: o.at,
+        until: o.until,
+        kind: o.kind,
+        error: o.error,
+        evidence: o.evidence,
+        basis: o.basis,
+      });
     }
   }
   return out;

@@ -41,15 +41,15 @@ describe("evaluation from AWS Config timelines at the window start", () => {
     expect(f.intervals.at(-1)!.end).toBe("2026-10-01T00:00:00Z");
   });
 
-  it("is ERROR (no evidence) until the first item when Config had no baseline", async () => {
+  it("is NOT_COVERED (no evidence) until the first item when Config had no baseline", async () => {
     const f = await mfaFinding({ items: [poolItem("2026-07-01T00:40:00.000Z", "ON")] });
-    expect(f.status).toBe("ERROR");
+    expect(f.status).toBe("NOT_COVERED");
     expect(f.intervals[0]).toMatchObject({
       start: "2026-07-01T00:00:00Z",
       end: "2026-07-01T00:40:00Z",
-      status: "ERROR",
-      reason: expect.stringContaining("no evidence between 2026-07-01T00:00:00Z and 2026-07-01T00:40:00Z"),
+      status: "NOT_COVERED",
+      reason: expect.stringContaining("no evidence for 2026-07-01T00:00:00Z to 2026-07-01T00:40:00Z"),
     });
-    expect(f.intervals.slice(1).map((i) => i.status)).toEqual(["PASS"]);
+    expect(f.intervals.slice(1).map((i) => [i.status, i.basis?.kind])).toEqual([["PASS", "config-timeline"]]);
   });
 });

@@ -131,7 +131,9 @@ describe("2026-Q3 on the demo fixtures (evidence-fixtures/demo/DRIFT.md)", () =>
     for (const r of findings.requirements) {
       for (const c of r.checks) {
         for (const f of c.findings) {
-          if (f.status === "PASS") expect(f.intervals.every((i) => i.status === "PASS")).toBe(true);
+          // Out of scope for a while (e.g. MFA off: no factor to judge) is covered, not a gap.
+          if (f.status === "PASS")
+            expect(f.intervals.every((i) => i.status === "PASS" || i.status === "NOT_APPLICABLE")).toBe(true);
           expect(f.intervals.length).toBeGreaterThan(0);
         }
       }

@@ -73,7 +73,7 @@ describe("evaluate over a period", () => {
     expect(finding.intervals[1]!.evidence).toHaveLength(5);
   });
 
-  it("turns a gap longer than the schedule into ERROR naming it, never PASS", async () => {
+  it("turns a gap longer than the schedule into NOT_COVERED naming it, never PASS", async () => {
     const f = await evaluateRecords(
       dailyPools(
         () => userPool(),
@@ -81,11 +81,15 @@ describe("evaluate over a period", () => {
       ),
     );
     const finding = firstFinding(f);
-    expect(finding.status).toBe("ERROR");
-    const gap = finding.intervals.find((i) => i.status === "ERROR")!;
+    expect(finding.status).toBe("NOT_COVERED");
+    const gap = finding.intervals.find((i) => i.status === "NOT_COVERED")!;
     // The day-19 snapshot holds for 24h + 2h slack; the next one is day 25 at 12:00.
     expect([gap.start, gap.end]).toEqual(["2026-07-21T14:00:00Z", "2026-07-26T12:00:00Z"]);
-    expect(gap.reason).toMatch(/^no evidence between 2026-07-21T14:00:00Z and 2026-07-26T12:00:00Z/);
+    expect(gap.reason).toMatch(
+      /^no evidence for 2026-07-21T14:00:00Z to 2026-07-26T12:00:00Z: auditpack was not collecting/,
+    );
+    expect(gap.basis).toBeUndefined();
+    expect(finding.intervals.find((i) => i.status === "PASS")!.basis).toEqual({ kind: "observed" });
   });
 
   it("keeps an observed FAIL even where coverage elsewhere is missing", async () => {
@@ -97,7 +101,7 @@ describe("evaluate over a period", () => {
     );
     const finding = firstFinding(f);
     expect(finding.status).toBe("FAIL");
-    expect(finding.intervals.some((i) => i.status === "ERROR")).toBe(true);
+    expect(finding.intervals.some((i) => i.status === "NOT_COVERED")).toBe(true);
     expect(f.requirements[0]!.status).toBe("FAIL");
   });
 
@@ -123,10 +127,12 @@ describe("evaluate over a period", () => {
       end: "2026-07-02T02:00:00Z",
     });
     expect(finding.intervals[0]!.reason).toContain("AccessDeniedException");
-    expect(finding.intervals[1]!.reason).toMatch(/^no evidence between/);
+    expect(finding.intervals[1]!.reason).toMatch(/^no evidence for/);
+    // ERROR (a collection failed) outranks NOT_COVERED (nothing was collected).
+    expect(finding.intervals[1]!.status).toBe("NOT_COVERED");
 
     const empty = await evaluateRecords([]);
-    expect(empty.requirements[0]!.status).toBe("ERROR");
+    expect(empty.requirements[0]!.status).toBe("NOT_COVERED");
     expect(firstFinding(empty).reason).toContain("no evidence from cognito_user_pools");
   });
 

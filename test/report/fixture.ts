@@ -77,7 +77,7 @@ export function fixtureFindings(overrides: Partial<Findings> = {}): Findings {
     toolVersion: "0.1.0",
     scope: { accounts: [ACCOUNT], regions: ["eu-west-1", "us-east-1"] },
     provenance: { sources: ["fixture"], scenarios: ["demo"], demonstration: true },
-    summary: { PASS: 0, FAIL: 0, MANUAL: 0, NOT_APPLICABLE: 0, ERROR: 0 },
+    summary: { PASS: 0, FAIL: 0, MANUAL: 0, NOT_APPLICABLE: 0, ERROR: 0, NOT_COVERED: 0 },
     requirements: [
       {
         id: "8.3.6",

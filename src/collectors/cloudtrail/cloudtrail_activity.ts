@@ -6,42 +6,21 @@ import {
 } from "@aws-sdk/client-cloudtrail";
 import { z } from "zod";
 import type { EvidencePeriod } from "../../evidence/record.js";
+import { activityEventNames, globalEventNames } from "../../state/changes/index.js";
 import { defineCollector } from "../define.js";
 import { HOURLY } from "../types.js";
 import { CallLog, type Evidence, toEvidence } from "../util.js";
 import { state } from "./cloudtrail_activity.state.js";
 
-/** Security-relevant management events: logging, Config, log retention, alarms, user pools, IAM users. */
-export const DEFAULT_EVENT_NAMES = [
-  "ConsoleLogin",
-  "StopLogging",
-  "StartLogging",
-  "DeleteTrail",
-  "UpdateTrail",
-  "PutEventSelectors",
-  "StopConfigurationRecorder",
-  "StartConfigurationRecorder",
-  "DeleteConfigurationRecorder",
-  "DeleteDeliveryChannel",
-  "DeleteConfigRule",
-  "DeleteLogGroup",
-  "PutRetentionPolicy",
-  "DeleteRetentionPolicy",
-  "DeleteMetricFilter",
-  "DeleteAlarms",
-  "DisableAlarmActions",
-  "EnableAlarmActions",
-  "SetUserPoolMfaConfig",
-  "UpdateUserPool",
-  "AdminCreateUser",
-  "AdminDisableUser",
-  "AdminDeleteUser",
-  "CreateUser",
-  "DeleteUser",
-  "CreateAccessKey",
-  "AttachUserPolicy",
-  "PutUserPolicy",
-];
+/**
+ * The change vocabulary (src/state/changes/: every event that can change a field a check reads),
+ * then the activity-only security events; derived from those declarations, never listed twice.
+ */
+export const DEFAULT_EVENT_NAMES = activityEventNames();
+
+/** Global-service events (IAM) are recorded in us-east-1 only: asking elsewhere costs rate-limited calls. */
+const GLOBAL_EVENT_NAMES = globalEventNames();
+const GLOBAL_EVENTS_REGION = "us-east-1";
 
 /** LookupEvents only reaches back 90 days. */
 const MAX_LOOKBACK_DAYS = 90;
@@ -180,7 +159,10 @@ export const collector = defineCollector<CloudTrailActivityOptions>({
   async collect(ctx) {
     const client = ctx.client(CloudTrailClient);
     const log = new CallLog("cloudtrail", ctx.signal);
-    const { eventNames, lookbackDays } = ctx.options;
+    const { lookbackDays } = ctx.options;
+    const eventNames = ctx.options.eventNames.filter(
+      (name) => ctx.region === GLOBAL_EVENTS_REGION || !GLOBAL_EVENT_NAMES.has(name),
+    );
     const end = ctx.window.end;
     const earliest = new Date(ctx.now().getTime() - lookbackDays * DAY_MS);
     let start = (await ctx.lastPeriodEnd()) ?? ctx.window.start;

@@ -1,6 +1,7 @@
 import { arr, trailArn } from "../../state/fields.js";
 import { trailFields } from "../../state/parse.js";
 import { snapshotAdapter, TRAIL_SHADOWS } from "../../state/snapshots.js";
+import { addTrailStatusTimes } from "../../state/status-times.js";
 import type { TrailState } from "../../state/types.js";
 
 /**
@@ -23,4 +24,6 @@ export const state = snapshotAdapter(["cloudtrail_trail", TRAIL_SHADOWS], (r) =>
       builder.signal(account, region, arn, { at, kind: "status", isLogging: f.isLogging });
     observe(isShadow ? TRAIL_SHADOWS : "cloudtrail_trail", arn, trail);
   }
+  // GetTrailStatus's StartLoggingTime / StopLoggingTime are observations of their own (issue 10).
+  addTrailStatusTimes(builder, r.record, r.base.evidence[0]!);
 });

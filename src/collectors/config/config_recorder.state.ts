@@ -1,5 +1,6 @@
 import { deliveryChannelsOf, recordersOf } from "../../state/parse.js";
 import { snapshotAdapter } from "../../state/snapshots.js";
+import { addRecorderStatusTimes } from "../../state/status-times.js";
 
 /** AWS Config in one account and region: its recorders and delivery channels, as one resource. */
 export const state = snapshotAdapter(["config_service"], (r) => {
@@ -12,4 +13,6 @@ export const state = snapshotAdapter(["config_service"], (r) => {
     recorders: recordersOf(payload),
     deliveryChannels: deliveryChannelsOf(payload),
   });
+  // The recorder status's lastStartTime / lastStopTime are observations of their own (issue 10).
+  addRecorderStatusTimes(r.builder, r.record, r.base.evidence[0]!);
 });
