@@ -8,8 +8,11 @@ import { createSelfSignedP12 } from "../signing/certificate.js";
 import type { SignatureAlgorithm, Signer } from "../signing/types.js";
 import { verifySignature } from "../signing/verify.js";
 import { formatChecksums, listFiles, sha256File } from "./checksums.js";
+import { copyEvidence } from "./copy-evidence.js";
 import { writeFindingsCsv, writeFindingsJson } from "./csv.js";
 import { buildReportModel, type CheckInfo } from "./model.js";
+import { writeOcsf } from "./ocsf.js";
+import { writeAssessmentPlan, writeAssessmentResults } from "./oscal.js";
 import { renderPdf } from "./pdf.js";
 import { signPdf } from "./sign-pdf.js";
 import { loadReportTemplate, type ReportTemplate } from "./templates.js";
@@ -17,7 +20,7 @@ import { PACKAGE_FILES, verifyText } from "./verify-text.js";
 import { renderXlsx } from "./xlsx.js";
 import { zipDirectory } from "./zip.js";
 
-export const REPORT_FORMATS = ["pdf", "xlsx", "json", "csv"] as const;
+export const REPORT_FORMATS = ["pdf", "xlsx", "json", "csv", "oscal", "ocsf"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface PdfCertificate {
@@ -44,6 +47,13 @@ export interface BuildReportOptions {
   checkInfo?: (checkId: string) => CheckInfo | undefined;
   /** Progress lines ("rendering report.pdf"). */
   log?: (line: string) => void;
+  /** Copy every cited evidence record into the package's evidence/ folder (checked against its SHA-256). */
+  withEvidence?: EvidenceSource;
+}
+
+/** Where --with-evidence reads records from: the evidence store. */
+export interface EvidenceSource {
+  get(key: string): Promise<Buffer>;
 }
 
 export interface PackageFile {
@@ -128,6 +138,19 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
         });
       }
       await writeFile(file(PACKAGE_FILES.pdf), pdf, { flag: "wx" });
+    }
+    if (formats.includes("oscal")) {
+      log(`writing ${PACKAGE_FILES.oscalPlan} and ${PACKAGE_FILES.oscalResults}`);
+      await writeAssessmentPlan(model, file(PACKAGE_FILES.oscalPlan));
+      await writeAssessmentResults(options.findings, model, file(PACKAGE_FILES.oscalResults));
+    }
+    if (formats.includes("ocsf")) {
+      log(`writing ${PACKAGE_FILES.ocsf}`);
+      await writeOcsf(options.findings, model, file(PACKAGE_FILES.ocsf));
+    }
+    if (options.withEvidence) {
+      log(`copying ${model.evidenceIndex.length} evidence record(s) into evidence/`);
+      await copyEvidence(options.withEvidence, model.evidenceIndex, tmp);
     }
     const publicKeyPem = sign ? await sign.signer.publicKeyPem() : undefined;
     if (publicKeyPem) await writeFile(file(PACKAGE_FILES.publicKey), publicKeyPem, { flag: "wx" });
