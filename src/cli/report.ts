@@ -35,6 +35,7 @@ interface ReportCliOptions {
   sign: boolean;
   zip: boolean;
   force: boolean;
+  withEvidence: boolean;
 }
 
 export function registerReport(program: Command): void {
@@ -60,12 +61,18 @@ export function registerReport(program: Command): void {
     .option("--no-sign", "do not sign SHA256SUMS or the PDF (integrity checksums only)")
     .option("--zip", "also write <out>.zip", false)
     .option("--force", "replace an existing package at --out", false)
+    .option(
+      "--with-evidence",
+      "copy every cited evidence record into the package's evidence/ folder (report.html links them)",
+      false,
+    )
     .action(action<ReportCliOptions>(async (app, options) => runReport(app, options)));
   examples(cmd, [
     "auditpack report --framework pci-dss-4.0 --period 2026-Q3",
     "auditpack report --framework pci-dss-4.0 --requirements 8,10,11 --period 2026-Q3 --zip",
     "auditpack report --framework pci-dss-4.0 --period 2026-07-01..2026-09-30 --format pdf,xlsx --out out/q3",
     "auditpack report --framework pci-dss-4.0 --period 2026-08 --template ./my-branding --no-sign",
+    "auditpack report --framework pci-dss-4.0 --period 2026-Q3 --with-evidence --zip",
   ]);
 }
 
@@ -111,6 +118,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     force: options.force,
     organisation: app.config.config.organization.name,
     checkInfo: checkInfoFromRegistry,
+    ...(options.withEvidence ? { withEvidence: app.store() } : {}),
     ...(options.template ? { template: path.resolve(app.cwd, options.template) } : {}),
     log: (line) => app.out.detail(line),
   });

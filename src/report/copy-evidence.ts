@@ -4,8 +4,11 @@ import path from "node:path";
 import { UsageError, VerificationError } from "../errors.js";
 import type { EvidenceEntry } from "./model.js";
 
-/** Evidence keys are relative "evidence/..." paths of plain segments: nothing can escape the package. */
-const SAFE_KEY = /^evidence\/(?:[A-Za-z0-9._=+@-]+\/)*[A-Za-z0-9._=+@-]+$/;
+/**
+ * Evidence keys are relative paths of plain segments inside a folder ("evidence/..."): nothing can
+ * escape the package or replace one of its own files.
+ */
+const SAFE_KEY = /^[A-Za-z0-9_=+@-][A-Za-z0-9._=+@-]*(?:\/[A-Za-z0-9._=+@-]+)+$/;
 
 /**
  * Copy the cited evidence records into `<dir>/<key>` (report --with-evidence), so the HTML view and
@@ -20,7 +23,7 @@ export async function copyEvidence(
   const made = new Set<string>();
   for (const e of entries) {
     if (!SAFE_KEY.test(e.key) || e.key.split("/").some((s) => s === "." || s === "..")) {
-      throw new UsageError(`--with-evidence: evidence key "${e.key}" is not a plain evidence/ path`, {
+      throw new UsageError(`--with-evidence: evidence key "${e.key}" is not a plain relative path inside a folder`, {
         hint: "the findings cite a key auditpack did not write; rebuild them with `auditpack evaluate`",
       });
     }

@@ -10,6 +10,7 @@ import { verifySignature } from "../signing/verify.js";
 import { formatChecksums, listFiles, sha256File } from "./checksums.js";
 import { copyEvidence } from "./copy-evidence.js";
 import { writeFindingsCsv, writeFindingsJson } from "./csv.js";
+import { writeHtml } from "./html.js";
 import { buildReportModel, type CheckInfo } from "./model.js";
 import { writeOcsf } from "./ocsf.js";
 import { writeAssessmentPlan, writeAssessmentResults } from "./oscal.js";
@@ -20,7 +21,7 @@ import { PACKAGE_FILES, verifyText } from "./verify-text.js";
 import { renderXlsx } from "./xlsx.js";
 import { zipDirectory } from "./zip.js";
 
-export const REPORT_FORMATS = ["pdf", "xlsx", "json", "csv", "oscal", "ocsf"] as const;
+export const REPORT_FORMATS = ["pdf", "xlsx", "json", "csv", "html", "oscal", "ocsf"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface PdfCertificate {
@@ -147,6 +148,12 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
     if (formats.includes("ocsf")) {
       log(`writing ${PACKAGE_FILES.ocsf}`);
       await writeOcsf(options.findings, model, file(PACKAGE_FILES.ocsf));
+    }
+    if (formats.includes("html")) {
+      log(`writing ${PACKAGE_FILES.html}`);
+      await writeHtml(options.findings, model, file(PACKAGE_FILES.html), {
+        evidenceLinks: options.withEvidence !== undefined,
+      });
     }
     if (options.withEvidence) {
       log(`copying ${model.evidenceIndex.length} evidence record(s) into evidence/`);
