@@ -23,9 +23,12 @@ export async function copyEvidence(
   const made = new Set<string>();
   for (const e of entries) {
     if (!SAFE_KEY.test(e.key) || e.key.split("/").some((s) => s === "." || s === "..")) {
-      throw new UsageError(`--with-evidence: evidence key "${e.key}" is not a plain relative path inside a folder`, {
-        hint: "the findings cite a key auditpack did not write; rebuild them with `auditpack evaluate`",
-      });
+      throw new UsageError(
+        `--with-evidence: evidence key "${e.key}" is not a plain relative path inside a folder`,
+        {
+          hint: "the findings cite a key auditpack did not write; rebuild them with `auditpack evaluate`",
+        },
+      );
     }
     const bytes = await source.get(e.key);
     const actual = createHash("sha256").update(bytes).digest("hex");
