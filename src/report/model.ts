@@ -164,6 +164,8 @@ export interface RequirementSection {
   waivers: Capped<WaiverRow>;
   attachments: Attachment[];
   evidence: Capped<EvidenceEntry>;
+  /** Keys of every record the requirement cites (uncapped), sorted: the PDF cites them by E-number. */
+  citedKeys: string[];
 }
 
 export interface RequirementGroup {
@@ -364,6 +366,7 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
       waivers: { rows: waivers.slice(0, cap), total: waivers.length },
       attachments: req.attachments ?? [],
       evidence: { rows: sectionEvidenceRows.slice(0, cap), total: sectionEvidenceRows.length },
+      citedKeys: sectionEvidenceRows.map((e) => e.key),
     };
   });
 
