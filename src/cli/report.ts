@@ -12,12 +12,13 @@ import type { CheckInfo } from "../report/model.js";
 import {
   type BuiltReport,
   buildReport,
+  formatsFor,
   type PdfCertificate,
-  parseFormats,
+  parseAudience,
   REPORT_FORMATS,
   readP12,
 } from "../report/package.js";
-import { verifyCommands } from "../report/verify-text.js";
+import { PACKAGE_PDFS, verifyCommands } from "../report/verify-text.js";
 import { writeSelfSignedP12File } from "../signing/certificate.js";
 import type { CliApp } from "./app.js";
 import { commaList } from "./options.js";
@@ -28,7 +29,8 @@ interface ReportCliOptions {
   framework: string;
   requirements?: string;
   period: string;
-  format: string;
+  format?: string;
+  audience: string;
   out?: string;
   template?: string;
   waivers?: string;
@@ -51,9 +53,13 @@ export function registerReport(program: Command): void {
     )
     .requiredOption("--period <period>", "2026-Q3, 2026-08 or 2026-07-01..2026-09-30 (UTC)")
     .option(
+      "--audience <who>",
+      `customer (summary.pdf, OSCAL, OCSF), auditor (report.pdf, report.xlsx, report.html, findings JSON/CSV, OSCAL, OCSF) or all`,
+      "all",
+    )
+    .option(
       "--format <list>",
-      `comma-separated outputs: ${REPORT_FORMATS.join(",")}`,
-      REPORT_FORMATS.join(","),
+      `comma-separated outputs within the audience's set: ${REPORT_FORMATS.join(",")} (default: the whole set)`,
     )
     .option("--out <dir>", "package directory (default: reports/<framework>_<period>)")
     .option("--template <dir>", "directory overriding templates/report (branding.yaml, text.yaml, layout/)")
@@ -73,13 +79,14 @@ export function registerReport(program: Command): void {
     "auditpack report --framework pci-dss-4.0 --period 2026-07-01..2026-09-30 --format pdf,xlsx --out out/q3",
     "auditpack report --framework pci-dss-4.0 --period 2026-08 --template ./my-branding --no-sign",
     "auditpack report --framework pci-dss-4.0 --period 2026-Q3 --with-evidence --zip",
+    "auditpack report --framework pci-dss-4.0 --period 2026-Q3 --audience customer --out out/customer-q3",
   ]);
 }
 
 async function runReport(app: CliApp, options: ReportCliOptions): Promise<number> {
   // Options are checked before the store or the keys are touched.
   const period = parsePeriod(options.period);
-  const formats = parseFormats(options.format.split(","));
+  const formats = formatsFor(parseAudience(options.audience), options.format?.split(","));
   const catalog = loadCatalog(options.framework);
   const requirements = commaList(options.requirements);
   if (options.requirements !== undefined && (requirements?.length ?? 0) === 0) {
@@ -184,7 +191,7 @@ export function printBuilt(out: Output, built: BuiltReport, catalog: Catalog): v
     out.info("not signed (--no-sign): SHA256SUMS only");
   }
   out.info(`verify (in ${built.dir}):`);
-  const hasPdf = built.files.some((f) => f.name === "report.pdf");
-  for (const c of verifyCommands(built.algorithm, hasPdf)) out.info(`  ${c.command}`);
+  const pdfs = PACKAGE_PDFS.filter((name) => built.files.some((f) => f.name === name));
+  for (const c of verifyCommands(built.algorithm, pdfs)) out.info(`  ${c.command}`);
   out.info(`  auditpack verify-report ${built.dir}`);
 }

@@ -230,7 +230,7 @@ export interface ReportModelInput {
   checkInfo?: (checkId: string) => CheckInfo | undefined;
   verification?: { algorithm?: SignatureAlgorithm; keyId?: string; pdfSigned?: boolean };
   /** Which outputs the package holds, for the verification commands. */
-  hasPdf?: boolean;
+  hasPdf?: boolean | readonly string[];
 }
 
 const DAY_MS = 86_400_000;

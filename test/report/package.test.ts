@@ -73,9 +73,10 @@ describe("the package", () => {
       "report.pdf",
       "report.xlsx",
       "signing-key.pub.pem",
+      "summary.pdf",
     ]);
     const sums = readFileSync(file(signed, "SHA256SUMS"), "utf8");
-    expect(sums.trimEnd().split("\n")).toHaveLength(10);
+    expect(sums.trimEnd().split("\n")).toHaveLength(11);
     for (const line of sums.trimEnd().split("\n")) expect(line).toMatch(/^[0-9a-f]{64} {2}\S+$/);
     const verify = readFileSync(file(signed, "VERIFY.txt"), "utf8");
     expect(verify).toContain("sha256sum -c SHA256SUMS");

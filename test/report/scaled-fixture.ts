@@ -38,3 +38,43 @@ export function scaledFindings(accounts = 32, recordsPerInterval = 92): Findings
   }));
   return { ...base, scope: { ...base.scope, accounts: ids }, requirements };
 }
+
+/**
+ * `findings` cloned `copies` times with every account id renamed (resources, evidence keys, scope):
+ * the demo's 2 accounts become 2 x copies, with the same drift in each.
+ */
+export function cloneAcrossAccounts(findings: Findings, copies: number): Findings {
+  const accounts = findings.scope.accounts;
+  const rename = (copy: number) => {
+    const map = new Map(
+      accounts.map((a, i) => [a, String(100000000000 + copy * 1000 + i).padStart(12, "0")]),
+    );
+    return (s: string) => (copy === 0 ? s : accounts.reduce((out, a) => out.replaceAll(a, map.get(a)!), s));
+  };
+  const renames = Array.from({ length: copies }, (_, c) => rename(c));
+  const ref = (r: (s: string) => string) => (e: { key: string; sha256: string }) => ({ ...e, key: r(e.key) });
+  return {
+    ...findings,
+    scope: { ...findings.scope, accounts: renames.flatMap((r) => accounts.map(r)) },
+    requirements: findings.requirements.map((req) => ({
+      ...req,
+      checks: req.checks.map((c) => ({
+        ...c,
+        findings: renames.flatMap((r) =>
+          c.findings.map((f) => ({
+            ...f,
+            resource: r(f.resource),
+            account: r(f.account),
+            reason: r(f.reason),
+            evidence: f.evidence.map(ref(r)),
+            intervals: f.intervals.map((i) => ({
+              ...i,
+              reason: r(i.reason),
+              evidence: i.evidence.map(ref(r)),
+            })),
+          })),
+        ),
+      })),
+    })),
+  };
+}
