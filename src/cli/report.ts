@@ -44,7 +44,7 @@ export function registerReport(program: Command): void {
   const cmd = program
     .command("report")
     .description(
-      "evaluate a framework over a period and build a signed report package (PDF, Excel, JSON, CSV)",
+      "evaluate a framework over a period and build a signed report package (summary and auditor PDFs, Excel, HTML, JSON, CSV, OSCAL, OCSF)",
     )
     .requiredOption("--framework <id>", "framework id, e.g. pci-dss-4.0")
     .option(

@@ -42,7 +42,7 @@ export interface ShareOptions {
   expiresInSeconds: number;
   /** Accept a package built with --no-sign. */
   allowUnsigned?: boolean;
-  /** customer (default): send only the customer set, re-checksummed and signed by `signer`; all: the package as built. */
+  /** customer: send only the customer set, re-checksummed and signed by `signer`; all (default here; the CLI defaults to customer): the package as built. */
   audience?: "customer" | "all";
   /** Opened only when a signed package's customer set must be re-signed. */
   signer?: () => Promise<Signer>;
@@ -85,7 +85,7 @@ export async function sharePackage(options: ShareOptions): Promise<ShareResult> 
   try {
     const zipFile = path.join(scratch, `${name}.zip`);
     let source = dir;
-    if ((options.audience ?? "customer") === "customer" && !(await isCustomerPackage(dir))) {
+    if (options.audience === "customer" && !(await isCustomerPackage(dir))) {
       source = path.join(scratch, name);
       await mkdir(source);
       await deriveCustomerPackage(dir, source, options.signer);
