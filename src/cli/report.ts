@@ -182,8 +182,15 @@ export function printBuilt(out: Output, built: BuiltReport, catalog: Catalog): v
   );
   if (built.demonstration)
     out.info("  DEMONSTRATION DATA: built from fixtures, not evidence of a real environment");
-  for (const f of built.files)
-    out.info(`  ${f.name.padEnd(22)} ${f.size.toString().padStart(10)} bytes  sha256 ${f.sha256}`);
+  const records = built.files.filter((f) => f.name.startsWith("evidence/"));
+  for (const f of built.files.filter((x) => !x.name.startsWith("evidence/")))
+    out.info(`  ${f.name.padEnd(30)} ${f.size.toString().padStart(10)} bytes  sha256 ${f.sha256}`);
+  if (records.length > 0) {
+    const bytes = records.reduce((n, f) => n + f.size, 0);
+    out.info(
+      `  ${"evidence/".padEnd(30)} ${bytes.toString().padStart(10)} bytes  ${records.length} evidence record(s), each in SHA256SUMS`,
+    );
+  }
   if (built.zip) out.info(`  zipped: ${built.zip}`);
   if (built.signed) {
     out.info(`signed with ${built.algorithm} key ${built.keyId}`);

@@ -53,7 +53,9 @@ export function customerDocument(model: ReportModel, findings: Findings): TDocum
 function opening(kit: Kit, sections: RequirementSection[], problems: OpenProblem[]): Content[] {
   const model = kit.model;
   const counts = model.summary.requirementCounts;
-  const assessed = sections.length - (counts.MANUAL ?? 0);
+  const automated = sections.filter((s) => s.checks.length > 0);
+  const passing = automated.filter((s) => s.status === "PASS").length;
+  const failing = automated.filter((s) => s.status === "FAIL").length;
   return [
     { text: model.organisation, style: "coverOrg", margin: [0, 10, 0, 4] },
     { text: `${model.framework.name} v${model.framework.version} compliance summary`, style: "coverTitle" },
@@ -70,7 +72,7 @@ function opening(kit: Kit, sections: RequirementSection[], problems: OpenProblem
     ),
     { text: "At a glance", style: "h2" },
     {
-      text: `${counts.PASS ?? 0} of ${assessed} automatically assessed requirement(s) were ${resultTerm(model, "PASS")} for the whole period; ${counts.FAIL ?? 0} were ${resultTerm(model, "FAIL")} at some point. ${problems.length} distinct problem(s) were still open on ${day(new Date(Date.parse(model.period.end) - 1).toISOString())}. ${counts.MANUAL ?? 0} requirement(s) need manual evidence.`,
+      text: `${passing} of ${automated.length} automatically checked requirement(s) were ${resultTerm(model, "PASS")} for the whole period; ${failing} were ${resultTerm(model, "FAIL")} at some point. ${problems.length} distinct problem(s) were still open on ${day(new Date(Date.parse(model.period.end) - 1).toISOString())}. ${counts.MANUAL ?? 0} requirement(s) need manual evidence.`,
       margin: [0, 0, 0, 6],
     },
     countsTable(kit),
@@ -90,7 +92,7 @@ function scope(kit: Kit, sections: RequirementSection[]): Content[] {
   return [
     { text: "Scope and what was not assessed", style: "h2" },
     {
-      text: `auditpack read the AWS control plane of ${model.scope.accounts.length} account(s) in ${model.scope.regions.length} region(s) every day of ${model.period.label} and covered ${sections.length} requirement(s) of ${model.framework.name} v${model.framework.version} under principal requirement(s) ${[...principal].join(", ")}, ${sections.filter((s) => s.checks.length > 0).length} of them with automated checks.`,
+      text: `auditpack read the AWS control plane of ${model.scope.accounts.length} account(s) in ${model.scope.regions.length} region(s) over ${model.period.label} and covered ${sections.length} requirement(s) of ${model.framework.name} v${model.framework.version} under principal requirement(s) ${[...principal].join(", ")}, ${sections.filter((s) => s.checks.length > 0).length} of them with automated checks.`,
       margin: [0, 0, 0, 6],
     },
     item(
