@@ -273,16 +273,16 @@ function findingsBlock(kit: Kit, s: RequirementSection): Content[] {
     if (s.manual) return [];
     return [kit.keep(kit.h3("Findings by resource"), { text: "No resource in scope." })];
   }
-  const shown = s.findings.rows.filter((f) => f.status !== "PASS" || f.waiverId);
+  const shown = s.findings.rows.filter((f) => f.status === "FAIL" || f.status === "ERROR" || f.waiverId);
   const passing = s.checks.reduce((n, c) => n + c.resources, 0) - s.checks.reduce((n, c) => n + c.failing, 0);
   const passNote = kit.note(
-    `${s.findings.total} resource finding(s); those that passed throughout are listed in report.xlsx (sheet Findings) and report.html.`,
+    `${s.findings.total} resource finding(s); passing and not-applicable ones are listed in report.xlsx (sheet Findings) and report.html.`,
   );
   if (shown.length === 0) {
     return [
       kit.keep(
         kit.h3("Findings by resource"),
-        { text: `All ${passing} resource finding(s) passed or were not applicable.` },
+        { text: `No resource finding failed (${passing} passed or were not applicable).` },
         passNote,
       ),
     ];
