@@ -1,10 +1,11 @@
 /**
  * Report renderers at scale: 5,000 resources x 40 checks over a quarter (200,000 resource findings,
- * about 240,000 finding rows). Prints time and peak RSS of the styled XLSX and of the PDF, and as the
- * baseline exceljs's streaming writer writing the same rows with no styling. Each phase runs in its
- * own child process so peak RSS is the phase's own (the findings are in memory in every phase).
+ * about 240,000 finding rows). Prints time and peak RSS of every output (styled XLSX, auditor PDF,
+ * customer summary PDF, HTML, OSCAL, OCSF), and as the baseline exceljs's streaming writer writing
+ * the same rows with no styling. Each phase runs in its own child process so peak RSS is the
+ * phase's own (the findings are in memory in every phase).
  *
- *   npx tsx bench/report.ts [--resources 5000] [--checks 40]
+ *   npx tsx bench/report.ts [--resources 5000] [--checks 40] [--only html]
  *
  * Targets: XLSX <= 1.5x baseline; PDF < 30 s; peak RSS < 1 GB.
  */
@@ -22,12 +23,15 @@ import type {
   ResourceFinding,
   Status,
 } from "../src/evaluate/types.js";
+import { writeHtml } from "../src/report/html.js";
 import { buildReportModel } from "../src/report/model.js";
-import { renderPdf } from "../src/report/pdf.js";
+import { writeOcsf } from "../src/report/ocsf.js";
+import { writeAssessmentResults } from "../src/report/oscal.js";
+import { renderPdf, renderSummaryPdf } from "../src/report/pdf.js";
 import { loadReportTemplate } from "../src/report/templates.js";
 import { renderXlsx, sheetSpecs } from "../src/report/xlsx.js";
 
-const PHASES = ["baseline", "xlsx", "pdf"] as const;
+const PHASES = ["baseline", "xlsx", "pdf", "summary", "html", "oscal", "ocsf"] as const;
 type Phase = (typeof PHASES)[number];
 
 function arg(name: string, fallback: number): number {
@@ -167,10 +171,19 @@ async function runPhase(phase: Phase, dir: string): Promise<void> {
   const model = buildReportModel({ findings, template, organisation: "Bench Ltd" });
   const modelMs = performance.now() - started;
   let file: string;
-  if (phase === "pdf") {
-    file = path.join(dir, "report.pdf");
-    const { writeFile } = await import("node:fs/promises");
-    await writeFile(file, await renderPdf(model));
+  const { writeFile } = await import("node:fs/promises");
+  if (phase === "pdf" || phase === "summary") {
+    file = path.join(dir, `${phase}.pdf`);
+    await writeFile(file, phase === "pdf" ? await renderPdf(model) : await renderSummaryPdf(model, findings));
+  } else if (phase === "html") {
+    file = path.join(dir, "report.html");
+    await writeHtml(findings, model, file, { evidenceLinks: false });
+  } else if (phase === "oscal") {
+    file = path.join(dir, "oscal-assessment-results.json");
+    await writeAssessmentResults(findings, model, file);
+  } else if (phase === "ocsf") {
+    file = path.join(dir, "findings.ocsf.jsonl");
+    await writeOcsf(findings, model, file);
   } else {
     file = path.join(dir, `${phase}.xlsx`);
     await (phase === "xlsx" ? renderXlsx(model, file) : baseline(model, file));

@@ -107,6 +107,7 @@ export function registerDemo(program: Command): void {
           out: path.join(dir, "reports", `${DEMO_FRAMEWORK}_${DEMO_PERIOD}`),
           sign: { signer, p12: await readP12(p12File) },
           zip: true,
+          withEvidence: store,
           organisation: DEMO_ORGANISATION,
           checkInfo: checkInfoFromRegistry,
           log: (line) => app.out.detail(line),

@@ -14,12 +14,13 @@ import {
   type BuiltReport,
   buildReport,
   checkTarget,
+  formatsFor,
   type PdfCertificate,
-  parseFormats,
+  parseAudience,
   REPORT_FORMATS,
   readP12,
 } from "../report/package.js";
-import { verifyCommands } from "../report/verify-text.js";
+import { PACKAGE_PDFS, verifyCommands } from "../report/verify-text.js";
 import { writeSelfSignedP12File } from "../signing/certificate.js";
 import type { CliApp } from "./app.js";
 import { commaList } from "./options.js";
@@ -30,20 +31,22 @@ interface ReportCliOptions {
   framework: string;
   requirements?: string;
   period: string;
-  format: string;
+  format?: string;
+  audience: string;
   out?: string;
   template?: string;
   waivers?: string;
   sign: boolean;
   zip: boolean;
   force: boolean;
+  withEvidence: boolean;
 }
 
 export function registerReport(program: Command): void {
   const cmd = program
     .command("report")
     .description(
-      "evaluate a framework over a period and build a signed report package (PDF, Excel, JSON, CSV)",
+      "evaluate a framework over a period and build a signed report package (summary and auditor PDFs, Excel, HTML, JSON, CSV, OSCAL, OCSF)",
     )
     .requiredOption("--framework <id>", "framework id, e.g. pci-dss-4.0.1")
     .option(
@@ -52,9 +55,13 @@ export function registerReport(program: Command): void {
     )
     .requiredOption("--period <period>", "2026-Q3, 2026-08 or 2026-07-01..2026-09-30 (UTC)")
     .option(
+      "--audience <who>",
+      `customer (summary.pdf, OSCAL, OCSF), auditor (report.pdf, report.xlsx, report.html, findings JSON/CSV, OSCAL, OCSF) or all`,
+      "all",
+    )
+    .option(
       "--format <list>",
-      `comma-separated outputs: ${REPORT_FORMATS.join(",")}`,
-      REPORT_FORMATS.join(","),
+      `comma-separated outputs within the audience's set: ${REPORT_FORMATS.join(",")} (default: the whole set)`,
     )
     .option("--out <dir>", "package directory (default: reports/<framework>_<period>)")
     .option("--template <dir>", "directory overriding templates/report (branding.yaml, text.yaml, layout/)")
@@ -62,6 +69,11 @@ export function registerReport(program: Command): void {
     .option("--no-sign", "do not sign SHA256SUMS or the PDF (integrity checksums only)")
     .option("--zip", "also write <out>.zip", false)
     .option("--force", "replace an existing package at --out", false)
+    .option(
+      "--with-evidence",
+      "copy every cited evidence record into the package's evidence/ folder (report.html links them)",
+      false,
+    )
     .action(action<ReportCliOptions>(async (app, options) => runReport(app, options)));
   cmd.addHelpText(
     "after",
@@ -72,13 +84,15 @@ export function registerReport(program: Command): void {
     "auditpack report --framework pci-dss-4.0.1 --requirements 8,10,11 --period 2026-Q3 --zip",
     "auditpack report --framework pci-dss-4.0.1 --period 2026-07-01..2026-09-30 --format pdf,xlsx --out out/q3",
     "auditpack report --framework pci-dss-4.0.1 --period 2026-08 --template ./my-branding --no-sign",
+    "auditpack report --framework pci-dss-4.0.1 --period 2026-Q3 --with-evidence --zip",
+    "auditpack report --framework pci-dss-4.0.1 --period 2026-Q3 --audience customer --out out/customer-q3",
   ]);
 }
 
 async function runReport(app: CliApp, options: ReportCliOptions): Promise<number> {
   // Options are checked before the store or the keys are touched.
   const period = parsePeriod(options.period);
-  const formats = parseFormats(options.format.split(","));
+  const formats = formatsFor(parseAudience(options.audience), options.format?.split(","));
   const catalog = loadCatalog(options.framework);
   const requirements = commaList(options.requirements);
   if (options.requirements !== undefined && (requirements?.length ?? 0) === 0) {
@@ -123,6 +137,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     force: options.force,
     organisation: app.config.config.organization.name,
     checkInfo: checkInfoFromRegistry,
+    ...(options.withEvidence ? { withEvidence: app.store() } : {}),
     ...(options.template ? { template: path.resolve(app.cwd, options.template) } : {}),
     log: (line) => app.out.detail(line),
   });
@@ -181,8 +196,15 @@ export function printBuilt(out: Output, built: BuiltReport, catalog: Catalog): v
   );
   if (built.demonstration)
     out.info("  DEMONSTRATION DATA: built from fixtures, not evidence of a real environment");
-  for (const f of built.files)
-    out.info(`  ${f.name.padEnd(22)} ${f.size.toString().padStart(10)} bytes  sha256 ${f.sha256}`);
+  const records = built.files.filter((f) => f.name.startsWith("evidence/"));
+  for (const f of built.files.filter((x) => !x.name.startsWith("evidence/")))
+    out.info(`  ${f.name.padEnd(30)} ${f.size.toString().padStart(10)} bytes  sha256 ${f.sha256}`);
+  if (records.length > 0) {
+    const bytes = records.reduce((n, f) => n + f.size, 0);
+    out.info(
+      `  ${"evidence/".padEnd(30)} ${bytes.toString().padStart(10)} bytes  ${records.length} evidence record(s), each in SHA256SUMS`,
+    );
+  }
   if (built.zip) out.info(`  zipped: ${built.zip}`);
   if (built.signed) {
     out.info(`signed with ${built.algorithm} key ${built.keyId}`);
@@ -190,7 +212,7 @@ export function printBuilt(out: Output, built: BuiltReport, catalog: Catalog): v
     out.info("not signed (--no-sign): SHA256SUMS only");
   }
   out.info(`verify (in ${built.dir}):`);
-  const hasPdf = built.files.some((f) => f.name === "report.pdf");
-  for (const c of verifyCommands(built.algorithm, hasPdf)) out.info(`  ${c.command}`);
+  const pdfs = PACKAGE_PDFS.filter((name) => built.files.some((f) => f.name === name));
+  for (const c of verifyCommands(built.algorithm, pdfs)) out.info(`  ${c.command}`);
   out.info(`  auditpack verify-report ${built.dir}`);
 }

@@ -8,6 +8,7 @@ import { action, examples } from "./program.js";
 interface ShareCliOptions {
   expires: string;
   allowUnsigned: boolean;
+  audience: string;
 }
 
 export function registerShare(program: Command): void {
@@ -19,9 +20,20 @@ export function registerShare(program: Command): void {
     .argument("<dir>", "report package directory")
     .option("--expires <duration>", "how long the URL works: 30m, 24h, 7d (at most 7d, as S3 allows)", "7d")
     .option("--allow-unsigned", "share a package built with --no-sign", false)
+    .option(
+      "--audience <who>",
+      "customer: only summary.pdf and the OSCAL/OCSF files, re-checksummed and signed with the configured key; all: the whole package as built",
+      "customer",
+    )
     .action(
       action<ShareCliOptions>(async (app, options, command) => {
         const expiresIn = parseExpiry(options.expires);
+        const audience = options.audience.trim().toLowerCase();
+        if (audience !== "customer" && audience !== "all") {
+          throw new UsageError(`--audience: unknown audience "${options.audience}"`, {
+            hint: "use customer or all",
+          });
+        }
         const dir = path.resolve(app.cwd, command.args[0]!);
         if (!existsSync(dir) || !statSync(dir).isDirectory()) {
           throw new UsageError(`${dir} is not a report package directory`, {
@@ -39,6 +51,8 @@ export function registerShare(program: Command): void {
           store,
           expiresInSeconds: expiresIn,
           allowUnsigned: options.allowUnsigned,
+          audience,
+          signer: () => app.signer({ create: false }),
           maxAttempts: app.config.config.aws.maxAttempts,
         });
         app.out.info(`uploaded s3://${shared.bucket}/${shared.key} (${shared.size} bytes)`);
@@ -51,5 +65,6 @@ export function registerShare(program: Command): void {
   examples(cmd, [
     "auditpack share reports/pci-dss-4.0.1_2026-Q3",
     "auditpack share reports/pci-dss-4.0.1_2026-Q3 --expires 24h --json",
+    "auditpack share reports/pci-dss-4.0.1_2026-Q3 --audience all   # the assessor's full package",
   ]);
 }

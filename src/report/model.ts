@@ -175,6 +175,8 @@ export interface RequirementSection {
   testingProcedures?: string[];
   serviceProviderOnly?: boolean;
   population?: string;
+  /** Keys of every record the requirement cites (uncapped), sorted: the PDF cites them by E-number. */
+  citedKeys: string[];
 }
 
 export interface RequirementGroup {
@@ -246,7 +248,7 @@ export interface ReportModelInput {
   checkInfo?: (checkId: string) => CheckInfo | undefined;
   verification?: { algorithm?: SignatureAlgorithm; keyId?: string; pdfSigned?: boolean };
   /** Which outputs the package holds, for the verification commands. */
-  hasPdf?: boolean;
+  hasPdf?: boolean | readonly string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -387,6 +389,7 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
       ...(req.testingProcedures ? { testingProcedures: req.testingProcedures } : {}),
       ...(req.serviceProviderOnly ? { serviceProviderOnly: true } : {}),
       ...(req.population ? { population: req.population } : {}),
+      citedKeys: sectionEvidenceRows.map((e) => e.key),
     };
   });
 

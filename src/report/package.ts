@@ -8,18 +8,64 @@ import { createSelfSignedP12 } from "../signing/certificate.js";
 import type { SignatureAlgorithm, Signer } from "../signing/types.js";
 import { verifySignature } from "../signing/verify.js";
 import { formatChecksums, listFiles, sha256File } from "./checksums.js";
+import { copyEvidence } from "./copy-evidence.js";
 import { writeFindingsCsv, writeFindingsJson } from "./csv.js";
+import { writeHtml } from "./html.js";
 import { buildReportModel, type CheckInfo } from "./model.js";
+import { writeOcsf } from "./ocsf.js";
+import { writeAssessmentPlan, writeAssessmentResults } from "./oscal.js";
 import { outputError } from "./output-error.js";
-import { renderPdf } from "./pdf.js";
+import { renderPdf, renderSummaryPdf } from "./pdf.js";
 import { signPdf } from "./sign-pdf.js";
 import { loadReportTemplate, type ReportTemplate } from "./templates.js";
 import { PACKAGE_FILES, verifyText } from "./verify-text.js";
 import { renderXlsx } from "./xlsx.js";
 import { zipDirectory } from "./zip.js";
 
-export const REPORT_FORMATS = ["pdf", "xlsx", "json", "csv"] as const;
+export const REPORT_FORMATS = ["pdf", "summary", "xlsx", "json", "csv", "html", "oscal", "ocsf"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/**
+ * Who a package is for. customer: summary.pdf and the machine-readable OSCAL and OCSF files (what
+ * `share` sends); auditor: report.pdf, the workbook, the HTML view, findings JSON/CSV, OSCAL, OCSF.
+ */
+export const AUDIENCES = ["customer", "auditor", "all"] as const;
+export type Audience = (typeof AUDIENCES)[number];
+export const AUDIENCE_FORMATS: Record<Audience, readonly ReportFormat[]> = {
+  customer: ["summary", "oscal", "ocsf"],
+  auditor: ["pdf", "xlsx", "json", "csv", "html", "oscal", "ocsf"],
+  all: REPORT_FORMATS,
+};
+
+/** The audience named by --audience. */
+export function parseAudience(value: string): Audience {
+  const v = value.trim().toLowerCase();
+  if ((AUDIENCES as readonly string[]).includes(v)) return v as Audience;
+  throw new UsageError(`--audience: unknown audience "${value}"`, {
+    hint: `use one of ${AUDIENCES.join(", ")}`,
+  });
+}
+
+/** The formats to build: the audience's set, narrowed to `formats` when given. */
+export function formatsFor(audience: Audience, formats?: readonly string[]): ReportFormat[] {
+  const wanted = AUDIENCE_FORMATS[audience];
+  if (!formats) return [...wanted];
+  const parsed = parseFormats(formats);
+  const outside = parsed.filter((f) => !wanted.includes(f));
+  if (outside.length > 0) {
+    throw new UsageError(`--format ${outside.join(",")} is not part of the ${audience} set`, {
+      hint: `the ${audience} set is ${wanted.join(",")}; use --audience all for any format`,
+    });
+  }
+  return parsed;
+}
+
+function pdfNames(formats: readonly ReportFormat[]): string[] {
+  return [
+    ...(formats.includes("pdf") ? [PACKAGE_FILES.pdf] : []),
+    ...(formats.includes("summary") ? [PACKAGE_FILES.summaryPdf] : []),
+  ];
+}
 
 export interface PdfCertificate {
   /** PKCS#12 bytes: the key and X.509 certificate for the embedded PDF signature. */
@@ -45,6 +91,13 @@ export interface BuildReportOptions {
   checkInfo?: (checkId: string) => CheckInfo | undefined;
   /** Progress lines ("rendering report.pdf"). */
   log?: (line: string) => void;
+  /** Copy every cited evidence record into the package's evidence/ folder (checked against its SHA-256). */
+  withEvidence?: EvidenceSource;
+}
+
+/** Where --with-evidence reads records from: the evidence store. */
+export interface EvidenceSource {
+  get(key: string): Promise<Buffer>;
 }
 
 export interface PackageFile {
@@ -94,7 +147,7 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
       ...(keyId ? { keyId } : {}),
       pdfSigned: Boolean(sign),
     },
-    hasPdf: formats.includes("pdf"),
+    hasPdf: pdfNames(formats),
   });
 
   const tmp = await mkdir(path.dirname(out), { recursive: true })
@@ -117,12 +170,18 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
       log(`rendering ${PACKAGE_FILES.xlsx}`);
       await renderXlsx(model, file(PACKAGE_FILES.xlsx));
     }
-    if (formats.includes("pdf")) {
-      log(`rendering ${PACKAGE_FILES.pdf}`);
-      let pdf = await renderPdf(model);
+    const pdfs: Array<[ReportFormat, string, () => Promise<Buffer>]> = [
+      ["pdf", PACKAGE_FILES.pdf, () => renderPdf(model)],
+      ["summary", PACKAGE_FILES.summaryPdf, () => renderSummaryPdf(model, options.findings)],
+    ];
+    let p12: PdfCertificate | undefined;
+    for (const [format, name, render] of pdfs) {
+      if (!formats.includes(format)) continue;
+      log(`rendering ${name}`);
+      let pdf = await render();
       if (sign) {
-        log("signing report.pdf (embedded CAdES signature)");
-        const p12 = sign.p12 ?? { data: createSelfSignedP12({ commonName: model.organisation }).p12 };
+        log(`signing ${name} (embedded CAdES signature)`);
+        p12 ??= sign.p12 ?? { data: createSelfSignedP12({ commonName: model.organisation }).p12 };
         pdf = await signPdf(pdf, {
           p12: p12.data,
           ...(p12.passphrase !== undefined ? { passphrase: p12.passphrase } : {}),
@@ -131,7 +190,26 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
           contactInfo: "",
         });
       }
-      await writeFile(file(PACKAGE_FILES.pdf), pdf, { flag: "wx" });
+      await writeFile(file(name), pdf, { flag: "wx" });
+    }
+    if (formats.includes("oscal")) {
+      log(`writing ${PACKAGE_FILES.oscalPlan} and ${PACKAGE_FILES.oscalResults}`);
+      await writeAssessmentPlan(model, file(PACKAGE_FILES.oscalPlan));
+      await writeAssessmentResults(options.findings, model, file(PACKAGE_FILES.oscalResults));
+    }
+    if (formats.includes("ocsf")) {
+      log(`writing ${PACKAGE_FILES.ocsf}`);
+      await writeOcsf(options.findings, model, file(PACKAGE_FILES.ocsf));
+    }
+    if (formats.includes("html")) {
+      log(`writing ${PACKAGE_FILES.html}`);
+      await writeHtml(options.findings, model, file(PACKAGE_FILES.html), {
+        evidenceLinks: options.withEvidence !== undefined,
+      });
+    }
+    if (options.withEvidence) {
+      log(`copying ${model.evidenceIndex.length} evidence record(s) into evidence/`);
+      await copyEvidence(options.withEvidence, model.evidenceIndex, tmp);
     }
     const publicKeyPem = sign ? await sign.signer.publicKeyPem() : undefined;
     if (publicKeyPem) await writeFile(file(PACKAGE_FILES.publicKey), publicKeyPem, { flag: "wx" });
@@ -141,7 +219,7 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
         reportId: model.reportId,
         ...(algorithm ? { algorithm } : {}),
         ...(keyId ? { keyId } : {}),
-        hasPdf: formats.includes("pdf"),
+        hasPdf: pdfNames(formats),
         demonstration: model.demonstration !== undefined,
       }),
       { flag: "wx" },

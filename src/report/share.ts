@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -6,7 +6,9 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { S3StoreConfig } from "../config/schema.js";
 import { UsageError, VerificationError } from "../errors.js";
+import type { Signer } from "../signing/types.js";
 import { S3Store, s3ClientConfig } from "../store/s3.js";
+import { deriveCustomerPackage, isCustomerPackage } from "./customer-subset.js";
 import { verifyReportPackage } from "./verify-report.js";
 import { zipDirectory } from "./zip.js";
 
@@ -40,6 +42,10 @@ export interface ShareOptions {
   expiresInSeconds: number;
   /** Accept a package built with --no-sign. */
   allowUnsigned?: boolean;
+  /** customer: send only the customer set, re-checksummed and signed by `signer`; all (default here; the CLI defaults to customer): the package as built. */
+  audience?: "customer" | "all";
+  /** Opened only when a signed package's customer set must be re-signed. */
+  signer?: () => Promise<Signer>;
   now?: Date;
   maxAttempts?: number;
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
@@ -78,7 +84,13 @@ export async function sharePackage(options: ShareOptions): Promise<ShareResult> 
   let body: Buffer;
   try {
     const zipFile = path.join(scratch, `${name}.zip`);
-    await zipDirectory(dir, zipFile, name);
+    let source = dir;
+    if (options.audience === "customer" && !(await isCustomerPackage(dir))) {
+      source = path.join(scratch, name);
+      await mkdir(source);
+      await deriveCustomerPackage(dir, source, options.signer);
+    }
+    await zipDirectory(source, zipFile, name);
     body = await readFile(zipFile);
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -13,7 +13,13 @@ export function spreadsheetSafe(text: string): string {
   return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
 }
 
-/** spreadsheetSafe for a cell value of any type: only strings can turn into formulas. */
+/**
+ * spreadsheetSafe for a cell value of any type: only text can turn into a formula, a plain string or
+ * the shown text of a hyperlink cell (`{ text, hyperlink }`).
+ */
 export function spreadsheetSafeValue<T>(value: T): T {
-  return (typeof value === "string" ? spreadsheetSafe(value) : value) as T;
+  if (typeof value === "string") return spreadsheetSafe(value) as T;
+  if (value !== null && typeof value === "object" && "text" in value && typeof value.text === "string")
+    return { ...value, text: spreadsheetSafe(value.text) } as T;
+  return value;
 }

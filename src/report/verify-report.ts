@@ -9,7 +9,7 @@ import { keyIdOf, verifySignature } from "../signing/verify.js";
 import { listFiles, parseChecksums, sha256File } from "./checksums.js";
 import { outputError } from "./output-error.js";
 import { checkPdfSignature } from "./pdf-signature.js";
-import { PACKAGE_FILES } from "./verify-text.js";
+import { PACKAGE_FILES, PACKAGE_PDFS } from "./verify-text.js";
 import { extractZip } from "./zip.js";
 
 /** One file that failed, and why. */
@@ -190,11 +190,12 @@ async function verifyDirectory(dir: string, options: VerifyReportOptions): Promi
     }
   }
 
-  // The PDF's own signature.
-  const pdfFile = path.join(dir, PACKAGE_FILES.pdf);
-  if (existsSync(pdfFile)) {
+  // Each PDF's own signature (report.pdf, summary.pdf); result.pdf describes the first one present.
+  for (const name of PACKAGE_PDFS) {
+    const pdfFile = path.join(dir, name);
+    if (!existsSync(pdfFile)) continue;
     const check = checkPdfSignature(await readFile(pdfFile));
-    result.pdf = {
+    result.pdf ??= {
       signed: check.signed,
       valid: check.ok,
       ...(check.signer ? { signer: check.signer } : {}),
@@ -203,12 +204,9 @@ async function verifyDirectory(dir: string, options: VerifyReportOptions): Promi
     const packageSigned = existsSync(sigFile);
     if (check.signed && !check.ok) {
       for (const problem of check.problems)
-        problems.push({ file: PACKAGE_FILES.pdf, problem: `embedded signature: ${problem}` });
+        problems.push({ file: name, problem: `embedded signature: ${problem}` });
     } else if (!check.signed && packageSigned) {
-      problems.push({
-        file: PACKAGE_FILES.pdf,
-        problem: "has no embedded signature, though the package is signed",
-      });
+      problems.push({ file: name, problem: "has no embedded signature, though the package is signed" });
     }
   }
 

@@ -6,6 +6,11 @@ export const PACKAGE_FILES = {
   xlsx: "report.xlsx",
   json: "findings.json",
   csv: "findings.csv",
+  summaryPdf: "summary.pdf",
+  html: "report.html",
+  oscalResults: "oscal-assessment-results.json",
+  oscalPlan: "oscal-assessment-plan.json",
+  ocsf: "findings.ocsf.jsonl",
   sums: "SHA256SUMS",
   sig: "SHA256SUMS.sig",
   publicKey: "signing-key.pub.pem",
@@ -18,9 +23,19 @@ export interface VerifyCommand {
   command: string;
 }
 
-/** The commands that check a package without auditpack, run from inside the package directory. */
-export function verifyCommands(algorithm: SignatureAlgorithm | undefined, hasPdf: boolean): VerifyCommand[] {
-  const { sums, sig, publicKey, pdf } = PACKAGE_FILES;
+/** PDFs a package may hold, each with an embedded signature when the package is signed. */
+export const PACKAGE_PDFS: readonly string[] = [PACKAGE_FILES.pdf, PACKAGE_FILES.summaryPdf];
+
+/**
+ * The commands that check a package without auditpack, run from inside the package directory.
+ * `pdfs`: the PDFs it holds (true: report.pdf).
+ */
+export function verifyCommands(
+  algorithm: SignatureAlgorithm | undefined,
+  pdfs: boolean | readonly string[],
+): VerifyCommand[] {
+  const { sums, sig, publicKey } = PACKAGE_FILES;
+  const pdfFiles = pdfs === true ? [PACKAGE_FILES.pdf] : pdfs === false ? [] : pdfs;
   const commands: VerifyCommand[] = [
     { purpose: "every file matches its SHA-256 in SHA256SUMS", command: `sha256sum -c ${sums}` },
   ];
@@ -40,9 +55,9 @@ export function verifyCommands(algorithm: SignatureAlgorithm | undefined, hasPdf
       purpose: "the key's fingerprint (compare it with the one the publisher gave you out of band)",
       command: `openssl pkey -pubin -in ${publicKey} -outform DER | sha256sum`,
     });
-    if (hasPdf) {
+    for (const pdf of pdfFiles) {
       commands.push({
-        purpose: "the PDF's embedded signature covers the whole document and is intact",
+        purpose: `${pdf}'s embedded signature covers the whole document and is intact`,
         command: `pdfsig ${pdf}`,
       });
     }
@@ -54,7 +69,7 @@ export interface VerifyTextOptions {
   reportId: string;
   algorithm?: SignatureAlgorithm;
   keyId?: string;
-  hasPdf: boolean;
+  hasPdf: boolean | readonly string[];
   demonstration: boolean;
 }
 

@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import type { EvidenceRef, Status } from "../evaluate/types.js";
-import type { DayStatus, ReportModel } from "./model.js";
+import { DAY_STATUSES, type DayStatus, type ReportModel } from "./model.js";
+import { EvidenceReferences } from "./references.js";
 import { spreadsheetSafeValue } from "./spreadsheet-safe.js";
 
 /**
@@ -10,20 +11,50 @@ import { spreadsheetSafeValue } from "./spreadsheet-safe.js";
  * frozen, filterable header, data starts on row 3.
  */
 
-export type CellValue = string | number | Date | null;
+/** A cell linking another cell of the workbook ("#Evidence!A5") or a URL. */
+export interface LinkValue {
+  text: string;
+  hyperlink: string;
+}
+export type CellValue = string | number | Date | null | LinkValue;
 
 export interface Column {
   header: string;
   width: number;
-  /** Date cells get the date format; status cells get the status colour. */
-  kind?: "date" | "status" | "int";
+  /** Date cells get the date format; status cells get the status colour; wrap cells wrap at the width. */
+  kind?: "date" | "status" | "int" | "wrap" | "link";
 }
 
-/** Excel's cell limit is 32,767 characters; longer text is cut with a note. */
-const MAX_CELL = 32_000;
+/**
+ * Excel's cell limit is 32,767 characters, but a cell that long neither reads nor prints: text is
+ * cut at 8,000 with a note (evidence is listed one record per row in sheet Evidence instead).
+ */
+export const MAX_CELL = 8_000;
+/** Sheet Evidence: row 1 title, row 2 header, so record E<n> is on row n + 2. */
+const EVIDENCE_FIRST_ROW = 3;
 const DATE_FORMAT = "yyyy-mm-dd hh:mm:ss";
 
-export const SHEETS = ["Summary", "Requirements", "Findings", "Timeline", "Evidence", "Waivers"] as const;
+export const SHEETS = [
+  "Summary",
+  "Requirements",
+  "Findings",
+  "Timeline",
+  "Evidence",
+  "Waivers",
+  "Legend",
+] as const;
+
+/** What each value of a Status column means (sheet Legend). */
+const STATUS_MEANING: Record<string, string> = {
+  PASS: "Every resource met the check for the whole interval.",
+  FAIL: "At least one resource did not meet the check during the interval.",
+  "FAIL (waived)": "A failure covered by an approved waiver (sheet Waivers); shown, never dropped.",
+  ERROR: "The evidence could not be read or evaluated (e.g. access denied): not assessed.",
+  MANUAL: "Assessed by a person from attached evidence, not by an automated check.",
+  NOT_APPLICABLE: "No resource the check applies to exists in scope.",
+  WAIVED: "A failing day covered by a waiver (status strips).",
+  NO_DATA: "No evaluation for that day (status strips).",
+};
 
 /** Findings, Timeline and Waivers each name a check on a resource in the same five columns. */
 const PLACE_COLUMNS: Column[] = [
@@ -75,6 +106,15 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
     model.summary.findingCounts[s],
   ];
   const sections = model.groups.flatMap((g) => g.requirements);
+  const refs = new EvidenceReferences(model.evidenceIndex);
+  const evidenceLink = (evidence: EvidenceRef[]): CellValue => {
+    if (evidence.length === 0) return "";
+    const first = Math.min(...evidence.map((e) => refs.number(e.key) ?? Number.POSITIVE_INFINITY));
+    const text = cut(refs.refs(evidence.map((e) => e.key)));
+    return Number.isFinite(first)
+      ? { text, hyperlink: `#Evidence!A${first - 1 + EVIDENCE_FIRST_ROW}` }
+      : text;
+  };
   return [
     {
       name: "Summary",
@@ -144,22 +184,20 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         { header: "From (UTC)", width: 20, kind: "date" },
         { header: "To (UTC)", width: 20, kind: "date" },
         { header: "Status", width: 16, kind: "status" },
-        { header: "Finding status", width: 16, kind: "status" },
         { header: "Waiver", width: 14 },
-        { header: "Reason", width: 60 },
-        { header: "Evidence keys", width: 60 },
-        { header: "Evidence SHA-256", width: 66 },
+        { header: "Reason", width: 50, kind: "wrap" },
+        { header: "Evidence (sheet Evidence)", width: 30, kind: "link" },
+        { header: "Records", width: 9, kind: "int" },
       ],
       rows: mapIterable(model.findingRows(), (r) => [
         ...placeOf(r),
         toDate(r.start),
         toDate(r.end),
         r.waived && (r.status === "FAIL" || r.status === "ERROR") ? `${r.status} (waived)` : r.status,
-        r.findingStatus,
         r.waiverId ?? "",
         cut(r.reason),
-        joinRefs(r.evidence, "key"),
-        joinRefs(r.evidence, "sha256"),
+        evidenceLink(r.evidence),
+        r.evidence.length,
       ]),
     },
     {
@@ -169,13 +207,14 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         ...PLACE_COLUMNS,
         { header: "From status", width: 16, kind: "status" },
         { header: "To status", width: 16, kind: "status" },
-        { header: "Reason", width: 60 },
+        { header: "Reason", width: 50, kind: "wrap" },
       ],
       rows: mapIterable(model.timeline(), (t) => [toDate(t.at), ...placeOf(t), t.from, t.to, cut(t.reason)]),
     },
     {
       name: "Evidence",
       columns: [
+        { header: "Ref", width: 9 },
         { header: "Key", width: 90 },
         { header: "SHA-256", width: 66 },
         { header: "Collector", width: 26 },
@@ -185,6 +224,7 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         { header: "Cited by", width: 30 },
       ],
       rows: mapIterable(model.evidenceIndex, (e) => [
+        refs.ref(e.key),
         e.key,
         e.sha256,
         e.collector,
@@ -200,7 +240,7 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         { header: "Waiver", width: 14 },
         ...PLACE_COLUMNS,
         { header: "Original status", width: 16, kind: "status" },
-        { header: "Reason", width: 60 },
+        { header: "Reason", width: 50, kind: "wrap" },
         { header: "Approver", width: 28 },
         { header: "Expires", width: 20, kind: "date" },
       ],
@@ -213,6 +253,17 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         toDate(w.expires) ?? w.expires,
       ]),
     },
+    {
+      name: "Legend",
+      columns: [
+        { header: "Status", width: 18, kind: "status" },
+        { header: "Meaning", width: 90, kind: "wrap" },
+      ],
+      rows: [...DAY_STATUSES.flatMap((s) => (s === "FAIL" ? [s, "FAIL (waived)"] : [s]))].map((s) => [
+        s,
+        STATUS_MEANING[s] ?? s,
+      ]),
+    },
   ];
 }
 
@@ -222,6 +273,7 @@ class Styles {
   readonly header: Partial<ExcelJS.Style>;
   readonly date: Partial<ExcelJS.Style>;
   readonly wrap: Partial<ExcelJS.Style>;
+  readonly link: Partial<ExcelJS.Style>;
   readonly plain: Partial<ExcelJS.Style> = {};
   private readonly status = new Map<string, Partial<ExcelJS.Style>>();
 
@@ -242,6 +294,10 @@ class Styles {
     };
     this.date = { numFmt: DATE_FORMAT };
     this.wrap = { alignment: { wrapText: true, vertical: "top" } };
+    this.link = {
+      font: { color: { argb: "FF0563C1" }, underline: true },
+      alignment: { wrapText: true, vertical: "top" },
+    };
   }
 
   /** Status cells: white bold text on the status colour; "FAIL (waived)" takes the waived colour. */
@@ -271,7 +327,17 @@ function writeSheet(
 ): void {
   const lastColumn = columnLetter(columns.length);
   const ws = workbook.addWorksheet(name, {
-    views: [{ state: "frozen", ySplit: 2, xSplit: 0 }],
+    // The id column and the header stay in view; printed landscape, one page wide, header repeated.
+    views: [{ state: "frozen", ySplit: 2, xSplit: 1 }],
+    pageSetup: {
+      paperSize: 9,
+      orientation: "landscape",
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: "2:2",
+      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
     ...(model.demonstration
       ? {
           headerFooter: {
@@ -281,6 +347,7 @@ function writeSheet(
       : {}),
   });
   ws.columns = columns.map((c) => ({ width: c.width }));
+  writeInternalLinksInPlace(ws);
   ws.autoFilter = `A2:${lastColumn}2`;
 
   const title = ws.addRow([
@@ -301,14 +368,24 @@ function writeSheet(
     if (c.kind === "status") statusColumns.push(i + 1);
   });
   const plainColumns: number[] = [];
+  const wrapColumns: number[] = [];
+  const linkColumns: number[] = [];
   columns.forEach((c, i) => {
-    if (c.kind !== "date" && c.kind !== "status") plainColumns.push(i + 1);
+    if (c.kind === "wrap") wrapColumns.push(i + 1);
+    else if (c.kind === "link") linkColumns.push(i + 1);
+    else if (c.kind !== "date" && c.kind !== "status") plainColumns.push(i + 1);
   });
   for (const values of rows) {
     const row = ws.addRow(values.map(spreadsheetSafeValue));
     // One shared style object per unstyled cell: exceljs then finds its style id by identity
     // instead of building and hashing a fresh style for every cell.
     for (const i of plainColumns) if (values[i - 1] !== null) row.getCell(i).style = styles.plain;
+    for (const i of wrapColumns) row.getCell(i).style = styles.wrap;
+    for (const i of linkColumns) {
+      const v = values[i - 1];
+      row.getCell(i).style =
+        v !== null && typeof v === "object" && "hyperlink" in v ? styles.link : styles.wrap;
+    }
     for (const i of dateColumns)
       row.getCell(i).style = values[i - 1] instanceof Date ? styles.date : styles.plain;
     for (const i of statusColumns) {
@@ -327,6 +404,32 @@ function writeSheet(
   ws.commit();
 }
 
+/**
+ * exceljs's streaming writer records every hyperlink as an external relationship, which Excel and
+ * LibreOffice do not follow for "#Sheet!A1". Links starting with "#" are kept as in-workbook
+ * locations instead (<hyperlink ref="K3" location="Evidence!A5"/>, no relationship).
+ */
+function writeInternalLinksInPlace(ws: ExcelJS.Worksheet): void {
+  const rels = (ws as unknown as { _sheetRelsWriter?: SheetRels })._sheetRelsWriter;
+  if (!rels || typeof rels.addHyperlink !== "function" || !Array.isArray(rels._hyperlinks)) {
+    throw new Error("exceljs internals changed: cannot write in-workbook hyperlinks");
+  }
+  const external = rels.addHyperlink.bind(rels);
+  rels.addHyperlink = (h) => {
+    if (!h.target.startsWith("#")) return external(h);
+    rels._hyperlinks.push({
+      address: h.address,
+      target: h.target.slice(1),
+      ...(h.tooltip ? { tooltip: h.tooltip } : {}),
+    });
+  };
+}
+
+interface SheetRels {
+  addHyperlink(h: { address: string; target: string; tooltip?: string }): void;
+  _hyperlinks: Array<{ address: string; target?: string; tooltip?: string; rId?: string }>;
+}
+
 function* mapIterable<T, U>(items: Iterable<T>, fn: (item: T) => U): Iterable<U> {
   for (const item of items) yield fn(item);
 }
@@ -339,17 +442,6 @@ function toDate(iso: string | undefined): Date | null {
 
 function cut(text: string): string {
   return text.length <= MAX_CELL ? text : `${text.slice(0, MAX_CELL)}... (cut at ${MAX_CELL} characters)`;
-}
-
-function joinRefs(refs: EvidenceRef[], field: "key" | "sha256"): string {
-  let out = "";
-  for (let i = 0; i < refs.length; i++) {
-    const next = refs[i]![field];
-    if (out.length + next.length + 1 > MAX_CELL)
-      return `${out}\n... (+${refs.length - i} more; see sheet Evidence)`;
-    out += i === 0 ? next : `\n${next}`;
-  }
-  return out;
 }
 
 function argb(hex: string): string {

@@ -41,7 +41,7 @@ function parse(lines: string[]): { files: string[]; commands: string[] } {
   };
 }
 
-const CHECK = { service: "logs", id: "logs_log_group_recipe_probe", framework: "pci-dss-4.0" };
+const CHECK = { service: "logs", id: "logs_log_group_recipe_probe", framework: "pci-dss-4.0.1" };
 const COLLECTOR = { service: "logs", id: "logs_recipe_probe" };
 
 const fill = (p: string) =>

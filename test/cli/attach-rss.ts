@@ -9,5 +9,5 @@ import { FsStore } from "../../src/store/fs.js";
 const [storeDir, file] = process.argv.slice(2);
 const store = new FsStore(storeDir!);
 const ledger = new Ledger(store, new Ed25519Signer(generateKeyPairSync("ed25519").privateKey));
-const result = await attachFile({ store, ledger, control: "pci-dss-4.0:11.3.2", file: file! });
+const result = await attachFile({ store, ledger, control: "pci-dss-4.0.1:11.3.2", file: file! });
 console.log(JSON.stringify({ ...result, maxRSS: process.resourceUsage().maxRSS }));

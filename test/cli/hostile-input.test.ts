@@ -55,7 +55,7 @@ afterEach(() => {
 });
 
 const cli = (...args: string[]) => runCliInProcess(["-c", config, ...args]);
-const evaluateArgs = ["evaluate", "--framework", "pci-dss-4.0", "--period", "2026-Q3"];
+const evaluateArgs = ["evaluate", "--framework", "pci-dss-4.0.1", "--period", "2026-Q3"];
 
 function expectRefused(
   result: { code: number; stderr: string },
@@ -75,10 +75,13 @@ describe("--store must exist (except for commands that create it)", () => {
   it.each([
     ["verify", []],
     ["evaluate", evaluateArgs.slice(1)],
-    ["report", ["--framework", "pci-dss-4.0", "--period", "2026-Q3", "--no-sign", "--out", "never-written"]],
+    [
+      "report",
+      ["--framework", "pci-dss-4.0.1", "--period", "2026-Q3", "--no-sign", "--out", "never-written"],
+    ],
     [
       "pull",
-      ["--control", "pci-dss-4.0:8.4.2", "--from", "2026-07-01", "--to", "2026-09-30", "--out", "never"],
+      ["--control", "pci-dss-4.0.1:8.4.2", "--from", "2026-07-01", "--to", "2026-09-30", "--out", "never"],
     ],
     ["seal", []],
   ])("%s --store <missing> exits 2 naming the store", async (command, args) => {
@@ -98,7 +101,7 @@ describe("--store must exist (except for commands that create it)", () => {
       missing(),
       "attach",
       "--control",
-      "pci-dss-4.0:11.3.2",
+      "pci-dss-4.0.1:11.3.2",
       "--file",
       file,
     ]);
@@ -140,7 +143,7 @@ describe("YAML alias bombs exit 2 naming the file", () => {
     const result = await cli(
       "report",
       "--framework",
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "--period",
       "2026-Q3",
       "--no-sign",
@@ -166,7 +169,7 @@ describe("waivers", () => {
     const file = path.join(dir, `waivers-${Math.random().toString(36).slice(2)}.yaml`);
     const w = {
       id: "W-1",
-      target: "pci-dss-4.0:8.3.6",
+      target: "pci-dss-4.0.1:8.3.6",
       resource: "*",
       reason: "compensating control",
       approver: "ciso@example.com",
@@ -196,7 +199,7 @@ describe("waivers", () => {
   );
 
   it.each([
-    ["an unknown requirement", "pci-dss-4.0:99.99", /has no requirement "99.99"/],
+    ["an unknown requirement", "pci-dss-4.0.1:99.99", /has no requirement "99.99"/],
     ["an unknown framework", "pci-dss-9.9:8.3.6", /unknown framework "pci-dss-9.9"/],
     ["an unknown check", "cognito_user_pool_mfa_requird", /unknown check "cognito_user_pool_mfa_requird"/],
   ])("a waiver for %s exits 2", async (_what, target, reason) => {
@@ -206,7 +209,7 @@ describe("waivers", () => {
       await cli(
         "report",
         "--framework",
-        "pci-dss-4.0",
+        "pci-dss-4.0.1",
         "--period",
         "2026-Q3",
         "--no-sign",
@@ -232,7 +235,7 @@ describe("pull", () => {
     const result = await cli(
       "pull",
       "--control",
-      "pci-dss-4.0:8.4.2",
+      "pci-dss-4.0.1:8.4.2",
       "--from",
       "2026-07-01",
       "--to",
@@ -245,7 +248,7 @@ describe("pull", () => {
 });
 
 describe("attach", () => {
-  const attach = (file: string) => cli("attach", "--control", "pci-dss-4.0:11.3.2", "--file", file);
+  const attach = (file: string) => cli("attach", "--control", "pci-dss-4.0.1:11.3.2", "--file", file);
 
   it("refuses a 0-byte file", async () => {
     const empty = path.join(dir, "empty.pdf");
@@ -400,7 +403,7 @@ describe("a full disk", () => {
     const result = await cli(
       "report",
       "--framework",
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "--period",
       "2026-Q3",
       "--out",
@@ -417,7 +420,7 @@ describe("a full disk", () => {
     const built = await cli(
       "report",
       "--framework",
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "--period",
       "2026-Q3",
       "--out",

@@ -138,7 +138,7 @@ describe("a failing run exits 2 and writes nothing", { timeout: 120_000 }, () =>
     mkdirSync(path.join(ws.cwd, "out"));
     writeFileSync(path.join(ws.cwd, "out", "keep.txt"), "mine");
     await expectExit2(
-      ["report", "--framework", "pci-dss-4.0", "--period", "2026-Q3", "--out", "out"],
+      ["report", "--framework", "pci-dss-4.0.1", "--period", "2026-Q3", "--out", "out"],
       ws,
       /--out .*out already holds files/,
     );

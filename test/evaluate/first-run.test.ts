@@ -47,7 +47,7 @@ beforeAll(async () => {
   });
   findings = await evaluate({
     store,
-    catalog: loadCatalog("pci-dss-4.0"),
+    catalog: loadCatalog("pci-dss-4.0.1"),
     requirements: ["8", "10", "11"],
     period: parsePeriod("2026-Q4"),
     now: NOW,

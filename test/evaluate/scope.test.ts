@@ -81,7 +81,7 @@ describe("auditpack evaluate after auditpack init", { timeout: 120_000 }, () => 
       "--json",
       "evaluate",
       "--framework",
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "--at",
       "2026-07-02",
     ];

@@ -41,7 +41,7 @@ describe("a tampered record met during evaluate", () => {
       "--store",
       dir,
       "--framework",
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "--requirements",
       "8",
       "--period",

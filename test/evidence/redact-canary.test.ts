@@ -105,7 +105,7 @@ describe("canary scenario: redaction by value, by pair and inside JSON strings",
     const report = await cli(
       "report",
       "--framework",
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "--period",
       "2026-09-01..2026-10-01",
       "--format",
@@ -121,7 +121,7 @@ describe("canary scenario: redaction by value, by pair and inside JSON strings",
     const evaluated = await cli(
       "evaluate",
       "--framework",
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "--period",
       "2026-09-01..2026-10-01",
       "--out",
@@ -129,7 +129,7 @@ describe("canary scenario: redaction by value, by pair and inside JSON strings",
     );
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(leaks(path.join(dir, "evaluate"))).toEqual([]);
-    for (const control of ["pci-dss-4.0:10.2.1", "pci-dss-4.0:8.3.6", "pci-dss-4.0:10.2.2"]) {
+    for (const control of ["pci-dss-4.0.1:10.2.1", "pci-dss-4.0.1:8.3.6", "pci-dss-4.0.1:10.2.2"]) {
       const out = path.join(dir, `pull-${control.replace(/[:.]/g, "_")}`);
       const pull = await cli(
         "pull",

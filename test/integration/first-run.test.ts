@@ -154,7 +154,7 @@ beforeAll(async () => {
   ]);
   findings = await evaluate({
     store,
-    catalog: loadCatalog("pci-dss-4.0"),
+    catalog: loadCatalog("pci-dss-4.0.1"),
     requirements: ["8.3.6", "10.2.1"],
     period: {
       start: new Date(now.getTime() - 10 * 24 * HOUR),

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -28,7 +28,7 @@ beforeAll(async () => {
     findings: fixtureFindings(),
     catalog: fixtureCatalog(),
     out: path.join(work, "pci-dss-4.0.1_2026-Q3"),
-    formats: ["json", "csv", "xlsx"],
+    formats: ["json", "csv", "xlsx", "summary", "oscal", "ocsf"],
     sign: { signer: await Ed25519Signer.fromKeyFile(keys.keyFile) },
   });
   configFile = path.join(work, "auditpack.config.yaml");
@@ -62,7 +62,7 @@ async function download(url: string): Promise<Buffer> {
 }
 
 describe("auditpack share", () => {
-  it("uploads the zipped package under reports/ and prints a presigned URL that downloads it", async () => {
+  it("uploads the zipped customer set under reports/ and prints a presigned URL that downloads it", async () => {
     vi.stubEnv("AWS_ACCESS_KEY_ID", credentials.accessKeyId);
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey);
     const { out: stdout } = captureOutput();
@@ -77,6 +77,24 @@ describe("auditpack share", () => {
     expect(downloaded.byteLength).toBe(result.size);
     const zipFile = path.join(work, "downloaded.zip");
     writeFileSync(zipFile, downloaded);
+    const verification = await verifyReportPackage(zipFile);
+    expect(verification.problems).toEqual([]);
+    // summary.pdf, the two OSCAL files, the OCSF records, the public key and VERIFY.txt; re-signed.
+    expect(verification.checkedFiles).toBe(6);
+    expect(verification.signature).toMatchObject({ valid: true });
+  });
+
+  it("--audience all shares the package as built", async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", credentials.accessKeyId);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey);
+    const { out: stdout } = captureOutput();
+    // Another name: the upload key is the name and the second, and the test above used this second.
+    const copy = path.join(work, "full-package");
+    cpSync(pkg.dir, copy, { recursive: true });
+    expect(await runCli(["-c", configFile, "--json", "share", copy, "--audience", "all"])).toBe(0);
+    const result = JSON.parse(stdout.join("")) as { url: string };
+    const zipFile = path.join(work, "downloaded-all.zip");
+    writeFileSync(zipFile, await download(result.url));
     const verification = await verifyReportPackage(zipFile);
     expect(verification.problems).toEqual([]);
     expect(verification.checkedFiles).toBe(pkg.files.length);

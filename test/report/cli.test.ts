@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -66,6 +66,7 @@ describe("auditpack report", () => {
     ["--period", "2026-09-30..2026-07-01", "the range ends before it starts"],
     ["--format", "pdf,docx", '--format: unknown report format "docx"'],
     ["--requirements", "99.9", "99.9"],
+    ["--audience", "board", '--audience: unknown audience "board"'],
   ])("exits 2 with a clear message for %s %s", async (option, value, message) => {
     const args = option === "--period" ? [option, value] : ["--period", "2026-Q3", option, value];
     expect(await report(...args)).toBe(2);
@@ -92,5 +93,37 @@ describe("auditpack report", () => {
     expect(await report(...args)).toBe(2);
     expect(stderr.join("")).toContain("already holds files");
     expect(await report(...args, "--force")).toBe(0);
+  }, 120_000);
+
+  it("--audience customer writes summary.pdf and the OSCAL and OCSF files only; --format must stay inside the set", async () => {
+    const out = path.join(dir, "customer");
+    expect(
+      await report("--period", "2026-Q3", "--requirements", "8.3", "--audience", "customer", "--out", out),
+    ).toBe(0);
+    expect(readdirSync(out).sort()).toEqual([
+      "SHA256SUMS",
+      "SHA256SUMS.sig",
+      "VERIFY.txt",
+      "findings.ocsf.jsonl",
+      "oscal-assessment-plan.json",
+      "oscal-assessment-results.json",
+      "signing-key.pub.pem",
+      "summary.pdf",
+    ]);
+    expect(readFileSync(path.join(out, "VERIFY.txt"), "utf8")).toContain("pdfsig summary.pdf");
+    expect(await runCli(["verify-report", out])).toBe(0);
+    expect(
+      await report(
+        "--period",
+        "2026-Q3",
+        "--audience",
+        "customer",
+        "--format",
+        "xlsx",
+        "--out",
+        path.join(dir, "x"),
+      ),
+    ).toBe(2);
+    expect(stderr.join("")).toContain("--format xlsx is not part of the customer set");
   }, 120_000);
 });

@@ -66,12 +66,17 @@ describe("the package", () => {
       "VERIFY.txt",
       "findings.csv",
       "findings.json",
+      "findings.ocsf.jsonl",
+      "oscal-assessment-plan.json",
+      "oscal-assessment-results.json",
+      "report.html",
       "report.pdf",
       "report.xlsx",
       "signing-key.pub.pem",
+      "summary.pdf",
     ]);
     const sums = readFileSync(file(signed, "SHA256SUMS"), "utf8");
-    expect(sums.trimEnd().split("\n")).toHaveLength(6);
+    expect(sums.trimEnd().split("\n")).toHaveLength(11);
     for (const line of sums.trimEnd().split("\n")) expect(line).toMatch(/^[0-9a-f]{64} {2}\S+$/);
     const verify = readFileSync(file(signed, "VERIFY.txt"), "utf8");
     expect(verify).toContain("sha256sum -c SHA256SUMS");
@@ -310,6 +315,7 @@ describe.skipIf(toolsMissing.length > 0)("real clients read the package", () => 
     expect(Object.keys(sheets).sort()).toEqual([
       "Evidence",
       "Findings",
+      "Legend",
       "Requirements",
       "Summary",
       "Timeline",
