@@ -95,6 +95,7 @@ export function registerDemo(program: Command): void {
           period,
           now: scenario.clock,
           scope: { accounts: scenario.accounts, regions: scenario.regions },
+          trustedKeys: [{ pem: await signer.publicKeyPem(), source: "the demo signer" }],
         });
         const p12File = path.join(dir, "keys", "pdf-signing.p12");
         if (!existsSync(p12File)) await writeSelfSignedP12File(p12File, { commonName: DEMO_ORGANISATION });

@@ -4,10 +4,11 @@ import type { Command } from "commander";
 import { loadCatalog } from "../catalog/load.js";
 import type { Catalog } from "../catalog/types.js";
 import { getCheck, hasCheck } from "../checks/registry.js";
-import { UsageError } from "../errors.js";
+import { UsageError, VerificationError } from "../errors.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { parsePeriod } from "../evaluate/period.js";
 import { defaultWaiversPath, loadWaivers } from "../evaluate/waivers.js";
+import { ignoredWarning } from "../evidence/vouched.js";
 import type { CheckInfo } from "../report/model.js";
 import {
   type BuiltReport,
@@ -20,9 +21,11 @@ import {
 import { verifyCommands } from "../report/verify-text.js";
 import { writeSelfSignedP12File } from "../signing/certificate.js";
 import type { CliApp } from "./app.js";
+import { printIgnored } from "./evaluate.js";
 import { commaList } from "./options.js";
 import type { Output } from "./output.js";
 import { action, examples } from "./program.js";
+import { requireTrustAnchors } from "./trust.js";
 
 interface ReportCliOptions {
   framework: string;
@@ -33,6 +36,7 @@ interface ReportCliOptions {
   template?: string;
   waivers?: string;
   sign: boolean;
+  allowUnverified: boolean;
   zip: boolean;
   force: boolean;
 }
@@ -58,6 +62,11 @@ export function registerReport(program: Command): void {
     .option("--template <dir>", "directory overriding templates/report (branding.yaml, text.yaml, layout/)")
     .option("--waivers <file>", "waivers file (default: waivers.yaml beside the config, when present)")
     .option("--no-sign", "do not sign SHA256SUMS or the PDF (integrity checksums only)")
+    .option(
+      "--allow-unverified",
+      "sign even when evidence in the period is not vouched for by the ledger (every page and findings.json say so)",
+      false,
+    )
     .option("--zip", "also write <out>.zip", false)
     .option("--force", "replace an existing package at --out", false)
     .action(action<ReportCliOptions>(async (app, options) => runReport(app, options)));
@@ -99,7 +108,21 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     ...(scope.accounts.length > 0 && scope.regions.length > 0
       ? { scope: { accounts: scope.accounts.map((a) => a.id), regions: scope.regions } }
       : {}),
+    trustedKeys: await requireTrustAnchors(app),
   });
+  const ledger = findings.ledger;
+  if (ledger && !ledger.verified) {
+    printIgnored(app.out, findings);
+    if (options.sign && !options.allowUnverified) {
+      throw new VerificationError(
+        `refusing to sign a report whose evidence does not verify: ${ignoredWarning(ledger.ignored.length)}`,
+        {
+          hint: "run `auditpack verify` (and `auditpack recover` after an interrupted collect); --allow-unverified signs a package marked UNVERIFIED on every page",
+        },
+      );
+    }
+    ledger.unverifiedAllowed = true;
+  }
   const sign = options.sign ? { signer: await app.signer(), p12: await pdfCertificate(app) } : false;
   const built = await buildReport({
     findings,

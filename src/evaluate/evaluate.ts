@@ -4,6 +4,8 @@ import { getCheck } from "../checks/registry.js";
 import type { AnyCheck } from "../checks/types.js";
 import { UsageError } from "../errors.js";
 import { canonicalJson } from "../evidence/canonical.js";
+import { resolveTrust, type TrustAnchor, type TrustSet } from "../evidence/trust.js";
+import { type IgnoredRecord, ignoredWarning, loadVouched } from "../evidence/vouched.js";
 import { buildHistories } from "../state/build.js";
 import type { Histories } from "../state/history.js";
 import { RESOURCE_NOUNS, type ResourceType, type StateBase } from "../state/types.js";
@@ -49,6 +51,13 @@ export interface EvaluateOptions {
   schedule?: Schedule;
   /** Accounts and regions to evaluate; discovered from the store's keys when empty. */
   scope?: { accounts: string[]; regions: string[] };
+  /**
+   * Keys whose signed manifests vouch for evidence (the configured signer's, pinned ones). Only
+   * records such a manifest lists are read. Without anchors (or a resolved `trust`), the keys the
+   * store publishes are trusted as they are: library convenience, not proof of origin.
+   */
+  trustedKeys?: TrustAnchor[];
+  trust?: TrustSet;
 }
 
 /** Collectors whose evidence builds each resource type's states. */
@@ -113,10 +122,15 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
   const end = !period.pointInTime && now > start && now < period.end.getTime() ? now : period.end.getTime();
   const window = { start, end };
 
+  const trust =
+    options.trust ??
+    (await resolveTrust(options.store, options.trustedKeys ? { anchors: options.trustedKeys } : {}));
+  const vouched = await loadVouched(options.store, trust);
+  const ignored: IgnoredRecord[] = [];
   const scope =
     options.scope && options.scope.accounts.length > 0 && options.scope.regions.length > 0
       ? options.scope
-      : await discoverScope(options.store);
+      : await discoverScope(options.store, vouched);
   const collectors = [
     ...new Set(allChecks.flatMap((c) => COLLECTORS[c.check.resourceType as ResourceType])),
   ].sort();
@@ -133,6 +147,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
           collectors,
           window,
           now,
+          vouched,
+          ignored,
         });
   const histories = buildHistories(records, { holdMs, window });
 
@@ -217,6 +233,14 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
       demonstration: sources.has("fixture"),
     },
     summary,
+    ledger: {
+      verified: ignored.length === 0,
+      trust: trust.mode,
+      trustedKeys: [...trust.keys.keys()].sort(),
+      records: records.length,
+      ...(ignored.length > 0 ? { warning: ignoredWarning(ignored.length) } : {}),
+      ignored: ignored.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    },
     requirements,
   };
   if (scenarios.length) findings.provenance.scenarios = scenarios;

@@ -4,6 +4,7 @@ import path from "node:path";
 import { resolveControlId } from "../catalog/load.js";
 import { UsageError } from "../errors.js";
 import { KEYS_PREFIX, MANIFESTS_PREFIX, type RunManifest, SEALS_PREFIX } from "../evidence/ledger-format.js";
+import type { TrustAnchor } from "../evidence/trust.js";
 import type { EvidenceStore } from "../store/types.js";
 import { evaluate, type Schedule } from "./evaluate.js";
 import type { Period } from "./period.js";
@@ -18,6 +19,8 @@ export interface PullOptions {
   now: Date;
   schedule?: Schedule;
   scope?: { accounts: string[]; regions: string[] };
+  /** Keys whose manifests vouch for evidence (see EvaluateOptions.trustedKeys). */
+  trustedKeys?: TrustAnchor[];
 }
 
 export interface PullResult {
@@ -57,6 +60,7 @@ export async function pullControl(options: PullOptions): Promise<PullResult> {
     now: options.now,
     schedule: options.schedule,
     scope: options.scope,
+    trustedKeys: options.trustedKeys,
   });
   const used = new Map<string, EvidenceRef & { requirement: string; check: string }>();
   for (const r of findings.requirements) {
@@ -123,6 +127,9 @@ export async function pullControl(options: PullOptions): Promise<PullResult> {
     generatedAt: options.now.toISOString(),
     demonstration: findings.provenance.demonstration,
     status: findings.requirements.find((r) => r.id === requirement.id)?.status,
+    ...(findings.ledger?.warning
+      ? { warning: findings.ledger.warning, ignored: findings.ledger.ignored }
+      : {}),
     records: index,
   };
   for (const [name, body] of [

@@ -37,6 +37,11 @@ export interface EvidenceRecord<P = unknown> {
   calls: EvidenceCall[];
   /** Set when the collector failed for this account and region: the payload then describes the error. */
   error?: { code: string; message: string; requestId?: string; operation?: string };
+  /**
+   * The collection run that wrote it (the manifest's runId). After a crash it is what ties a record
+   * no manifest lists to a signed run start, so recovery can adopt it.
+   */
+  runId?: string;
   /** Field paths that were redacted before storing (values are never kept). */
   redactions?: string[];
   payload: P;
@@ -105,15 +110,23 @@ export function encodeRecord(record: EvidenceRecord): EncodedRecord {
   return { key: evidenceKey(record, sha256), bytes, sha256 };
 }
 
+/** Stored bytes that are not the record expected (hash mismatch, not JSON, not a record). */
+export class RecordDecodeError extends Error {}
+
 /** Parse stored bytes back into a record, checking the hash against the one expected. */
 export function decodeRecord<P = unknown>(bytes: Uint8Array, expectedSha256?: string): EvidenceRecord<P> {
   if (expectedSha256 !== undefined) {
     const actual = sha256Hex(bytes);
     if (actual !== expectedSha256) {
-      throw new Error(`evidence hash mismatch: expected ${expectedSha256}, got ${actual}`);
+      throw new RecordDecodeError(`evidence hash mismatch: expected ${expectedSha256}, got ${actual}`);
     }
   }
-  const record = JSON.parse(Buffer.from(bytes).toString("utf8")) as EvidenceRecord<P>;
-  if (record?.schema !== EVIDENCE_SCHEMA) throw new Error(`not an ${EVIDENCE_SCHEMA} record`);
+  let record: EvidenceRecord<P>;
+  try {
+    record = JSON.parse(Buffer.from(bytes).toString("utf8")) as EvidenceRecord<P>;
+  } catch (cause) {
+    throw new RecordDecodeError("evidence is not valid JSON", { cause });
+  }
+  if (record?.schema !== EVIDENCE_SCHEMA) throw new RecordDecodeError(`not an ${EVIDENCE_SCHEMA} record`);
   return record;
 }

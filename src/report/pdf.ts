@@ -492,10 +492,10 @@ export function documentDefinition(model: ReportModel): TDocumentDefinitions {
       producer: `auditpack ${model.toolVersion}`,
       creationDate: new Date(model.generatedAt),
     },
-    ...(demo
+    ...(demo || model.unverified
       ? {
           watermark: {
-            text: "DEMONSTRATION DATA",
+            text: model.unverified ? "UNVERIFIED EVIDENCE" : "DEMONSTRATION DATA",
             color: c.demonstration,
             opacity: 0.07,
             bold: true,
@@ -518,6 +518,18 @@ export function documentDefinition(model: ReportModel): TDocumentDefinitions {
             } as Content,
           ],
         },
+        ...(model.unverified
+          ? [
+              {
+                text: `${model.unverified.marking} (${model.unverified.ignored})`,
+                bold: true,
+                color: c.demonstration,
+                fontSize: 9,
+                alignment: "center",
+                margin: [0, 3, 0, 0],
+              } as Content,
+            ]
+          : []),
         ...(demo
           ? [
               {
