@@ -43,6 +43,7 @@ const COMMANDS: Record<string, () => Promise<Registration>> = {
   collect: async () => (await import("./collect.js")).registerCollect,
   schedule: async () => (await import("./schedule.js")).registerSchedule,
   seal: async () => (await import("./seal.js")).registerSeal,
+  recover: async () => (await import("./recover.js")).registerRecover,
   verify: async () => (await import("./verify.js")).registerVerify,
   controls: async () => (await import("./controls.js")).registerControls,
   evaluate: async () => (await import("./evaluate.js")).registerEvaluate,

@@ -55,6 +55,8 @@ export interface RunManifest {
    */
   previousSeal: ObjectRef | null;
   records: ManifestEntry[];
+  /** Set on the last part of a run that finished normally. */
+  complete?: true;
   /** Set on the part a run flushed when it was stopped by a signal (SIGINT, SIGTERM). */
   interrupted?: { signal: string; at: string };
   /**
