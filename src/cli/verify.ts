@@ -96,11 +96,13 @@ async function runVerify(
 ): Promise<number> {
   const out = app.out;
   const problems: LedgerProblem[] = [];
+  let unlisted = 0;
   const progress = out.interactive ? new ProgressLine(out.errStream) : undefined;
   const summary = await verifyLedger(store, {
     ...options,
     onProblem: (problem) => {
       progress?.clear();
+      if (problem.kind === "unsigned" && problem.key.startsWith("evidence/")) unlisted++;
       if (problem.severity === "error") out.errStream.write(`${problem.kind}: ${problem.message}\n`);
       else out.warn(`${problem.kind}: ${problem.message}`);
       if (out.json) problems.push(problem);
@@ -125,6 +127,10 @@ async function runVerify(
     out.info(`head: seal #${h.seq} ${h.key} sha256 ${h.sha256} sealed ${h.sealedAt}`);
     out.info(`  keep it outside the store; later: auditpack verify --expect-head ${h.seq}:${h.sha256}`);
   } else out.info("head: no seal yet");
+  if (unlisted > 0)
+    out.errStream.write(
+      `hint: ${unlisted} record(s) no manifest lists; after an interrupted collect, \`auditpack recover\` adopts those its runs wrote\n`,
+    );
   if (summary.recovered > 0)
     out.info(`recovered from interrupted runs: ${summary.recovered} record(s) (listed above)`);
   if (summary.ok) out.info(`ledger intact in ${store.location}: ${counts}`);

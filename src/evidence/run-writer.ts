@@ -139,9 +139,10 @@ export class RunWriter {
     if (this.finished) return entry; // interrupted meanwhile: recovery lists it
     // A full part is flushed when the next record arrives, so the part finish() writes is never
     // empty (it carries `complete`) unless the run wrote nothing at all.
-    if (this.entries.length >= this.ctx.partSize) await this.flush();
+    const flushed = this.entries.length >= this.ctx.partSize ? this.flush() : undefined;
     this.entries.push(entry);
     this.records++;
+    await flushed;
     return entry;
   }
 

@@ -31,7 +31,10 @@ describe("key rotation: a signed key transition in the ledger", () => {
     const { store, oldKey, newKey, anchor } = await rotatedStore();
     const fromOld = await verify(store, { anchors: [await anchor(oldKey, "old")] });
     expect(fromOld.errors).toEqual([]);
-    expect(fromOld.summary.trust.trusted.map((k) => k.keyId)).toEqual([await oldKey.keyId(), await newKey.keyId()]);
+    expect(fromOld.summary.trust.trusted.map((k) => k.keyId)).toEqual([
+      await oldKey.keyId(),
+      await newKey.keyId(),
+    ]);
     expect(fromOld.summary.trust.trusted[0]!.retiredAt).toBe("2026-07-02T00:00:00.000Z");
     const fromNew = await verify(store, { anchors: [await anchor(newKey, "new")] });
     expect(fromNew.errors).toEqual([]);
@@ -44,7 +47,9 @@ describe("key rotation: a signed key transition in the ledger", () => {
     await writeRun(late, [4]);
     const result = await verify(store, { anchors: [await anchor(newKey, "new")] });
     expect(result.errors.map((e) => e.kind)).toEqual(["unknown-key"]);
-    expect(result.errors[0]!.message).toContain("was retired by a key transition at 2026-07-02T00:00:00.000Z");
+    expect(result.errors[0]!.message).toContain(
+      "was retired by a key transition at 2026-07-02T00:00:00.000Z",
+    );
   });
 
   it("is not followed when neither key is trusted (an attacker's own transition)", async () => {
@@ -64,9 +69,21 @@ describe("key rotation: a signed key transition in the ledger", () => {
     const config = path.join(dir, "auditpack.yaml");
     writeFileSync(config, "signing:\n  type: ed25519\n  keyFile: ./old.pem\n");
     const base = ["--config", config, "--store", store.root];
-    expect((await runCliInProcess([...base, "keys", "generate", "--p12", path.join(dir, "p.p12")])).code).toBe(0);
-    expect((await runCliInProcess([...base, "collect", "--fixtures", "demo", "--collectors", "cloudtrail_trails"])).code).toBe(0);
-    const rotated = await runCliInProcess([...base, "--json", "keys", "rotate", "--new-key-file", path.join(dir, "new.pem")]);
+    expect(
+      (await runCliInProcess([...base, "keys", "generate", "--p12", path.join(dir, "p.p12")])).code,
+    ).toBe(0);
+    expect(
+      (await runCliInProcess([...base, "collect", "--fixtures", "demo", "--collectors", "cloudtrail_trails"]))
+        .code,
+    ).toBe(0);
+    const rotated = await runCliInProcess([
+      ...base,
+      "--json",
+      "keys",
+      "rotate",
+      "--new-key-file",
+      path.join(dir, "new.pem"),
+    ]);
     expect(rotated.code, rotated.stderr).toBe(0);
     expect(JSON.parse(rotated.stdout).key).toMatch(/^ledger\/transitions\//);
     writeFileSync(config, "signing:\n  type: ed25519\n  keyFile: ./new.pem\n");
@@ -74,7 +91,13 @@ describe("key rotation: a signed key transition in the ledger", () => {
     const ok = await runCliInProcess([...base, "verify", "--public-key", path.join(dir, "old.pub.pem")]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/--public-key .*old.pub.pem, retired /);
-    const same = await runCliInProcess([...base, "keys", "rotate", "--new-key-file", path.join(dir, "new.pem")]);
+    const same = await runCliInProcess([
+      ...base,
+      "keys",
+      "rotate",
+      "--new-key-file",
+      path.join(dir, "new.pem"),
+    ]);
     expect(same.code).toBe(2);
   }, 120_000);
 });
