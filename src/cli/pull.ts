@@ -42,7 +42,9 @@ export function registerPull(program: Command): void {
         if (result.findings.provenance.demonstration)
           app.out.info("DEMONSTRATION DATA: the evidence comes from fixture scenarios");
         printIgnored(app.out, result.findings);
-        app.out.info(`check it with: (cd ${out} && sha256sum -c SHA256SUMS) and auditpack verify ${out}`);
+        app.out.info(
+          `check it with: (cd ${out} && sha256sum -c SHA256SUMS) and auditpack verify ${out} --public-key <the signer's .pub.pem> (the keys a pull carries are only candidates)`,
+        );
         app.out.result({
           ok: true,
           out,

@@ -33,13 +33,16 @@ export async function trustAnchors(app: CliApp, publicKeys: readonly string[] = 
   return anchors;
 }
 
-/** Anchors for a command that reads evidence (evaluate, report, pull): at least one is needed. */
+/**
+ * Anchors for a command that reads evidence (evaluate, report, pull). With none (no signing key
+ * yet, no trust: list), no manifest is trusted, so every record is ignored, and the warning says so.
+ */
 export async function requireTrustAnchors(app: CliApp): Promise<TrustAnchor[]> {
   const anchors = await trustAnchors(app);
   if (anchors.length === 0) {
-    throw new UsageError("no trusted key to check the ledger's signatures with", {
-      hint: "configure signing (auditpack keys generate) or list public key files under trust: in the config",
-    });
+    app.out.warn(
+      "no trusted key (no signing key yet, no trust: list in the config): no evidence is vouched for; create one with `auditpack keys generate` or list public keys under trust:",
+    );
   }
   return anchors;
 }
