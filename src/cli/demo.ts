@@ -115,7 +115,7 @@ export function registerDemo(program: Command): void {
         app.out.info("");
         app.out.info("where everything is:");
         app.out.info(
-          `  evidence store   ${store.location}  (check it: auditpack verify --store ${path.join(dir, "store")})`,
+          `  evidence store   ${store.location}  (check it: auditpack verify --store ${path.join(dir, "store")} --public-key ${path.join(dir, "keys", "signing-key.pub.pem")})`,
         );
         app.out.info(`  signing key      ${keyFile} (public key beside it)`);
         app.out.info(`  PDF certificate  ${p12File}`);
