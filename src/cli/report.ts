@@ -138,7 +138,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     log: (line) => app.out.detail(line),
   });
   printBuilt(app.out, built, catalog);
-  app.out.result({ ok: true, ...built, summary: findings.summary });
+  app.out.result({ ok: true, ...built, summary: findings.summary, ledger: findings.ledger });
   return 0;
 }
 

@@ -186,7 +186,7 @@ export interface ReportModel {
   /** Set when any evidence came from fixtures: every page and sheet carries the marking. */
   demonstration?: { marking: string; scenarios: string[] };
   /** Set when the evidence did not verify (report --allow-unverified): every page and sheet says so. */
-  unverified?: { marking: string; ignored: number };
+  unverified?: { marking: string; ignored: number; records: Array<{ key: string; reason: string }> };
   branding: Branding;
   logo?: ReportTemplate["logo"];
   sections: SectionName[];
@@ -404,7 +404,13 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
       ? { demonstration: { marking: DEMONSTRATION_MARKING, scenarios: findings.provenance.scenarios ?? [] } }
       : {}),
     ...(findings.ledger?.unverifiedAllowed
-      ? { unverified: { marking: UNVERIFIED_MARKING, ignored: findings.ledger.ignored.length } }
+      ? {
+          unverified: {
+            marking: UNVERIFIED_MARKING,
+            ignored: findings.ledger.ignored.length,
+            records: findings.ledger.ignored,
+          },
+        }
       : {}),
     branding: template.branding,
     ...(template.logo ? { logo: template.logo } : {}),

@@ -202,6 +202,31 @@ export function documentDefinition(model: ReportModel): TDocumentDefinitions {
       margin: [0, 20, 0, 0],
     });
   }
+  if (model.unverified) {
+    // The warning section: which records the evaluation left out, and why (capped; findings.json has all).
+    const u = model.unverified;
+    const shown = u.records.slice(0, 40);
+    cover.push({
+      stack: [
+        { text: `${u.marking}: ${u.ignored} record(s)`, bold: true, color: c.demonstration, fontSize: 11 },
+        {
+          text: "No verdict in this report uses them. Signed with --allow-unverified.",
+          fontSize: 9,
+          margin: [0, 2, 0, 4],
+        },
+        ...shown.map((r) => ({ text: `${r.key}: ${r.reason}`, fontSize: 7 }) as Content),
+        ...(u.records.length > shown.length
+          ? [
+              {
+                text: `... and ${u.records.length - shown.length} more (findings.json ledger.ignored)`,
+                fontSize: 7,
+              } as Content,
+            ]
+          : []),
+      ],
+      margin: [0, 14, 0, 0],
+    });
+  }
   cover.push({
     table: {
       widths: [130, "*"],

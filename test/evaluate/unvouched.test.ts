@@ -216,6 +216,9 @@ describe("report, evaluate and pull on a store with injected records", () => {
     const real = pages.filter((p) => p.trim().length > 0);
     expect(real.length).toBeGreaterThan(1);
     for (const page of real) expect(page).toContain("UNVERIFIED EVIDENCE");
+    // The cover's warning section names the ignored records.
+    expect(real[0]).toContain("records not vouched for by the ledger were ignored: 4 record(s)");
+    for (const r of injected) expect(real[0]).toContain(encodeRecord(r).sha256);
   }, 180_000);
 
   it("pull names the ignored records in its index", async () => {
