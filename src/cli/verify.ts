@@ -120,6 +120,10 @@ async function runVerify(
   out.info(
     `trusted keys: ${trust.trusted.map((k) => `${k.keyId} (${k.source}${k.retiredAt ? `, retired ${k.retiredAt}` : ""})`).join("; ") || "none"}`,
   );
+  if (trust.trusted.length === 0)
+    out.errStream.write(
+      "hint: no key is trusted (no configured signing key, no trust: list): pin the signer's public key with --public-key <file>\n",
+    );
   for (const c of trust.candidates)
     out.info(`candidate key (published in the store, not trusted): ${c.keyId} at ${c.key}`);
   if (summary.head) {
