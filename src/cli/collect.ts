@@ -13,9 +13,13 @@ import {
 } from "../collectors/run.js";
 import type { AuditpackConfig } from "../config/schema.js";
 import { ExitCode, UsageError } from "../errors.js";
+import { recoverInterrupted } from "../evidence/recover.js";
+import { flushInterruptedRuns } from "../evidence/run-writer.js";
 import type { CliApp } from "./app.js";
 import { commaList, parseDate } from "./options.js";
 import { action, examples } from "./program.js";
+import { printRecovery } from "./recover.js";
+import { trustAnchors } from "./trust.js";
 
 interface CollectCliOptions {
   collectors?: string;
@@ -105,10 +109,14 @@ async function runCollect(app: CliApp, options: CollectCliOptions): Promise<numb
       : parseTimeoutSeconds("--read-timeout", options.readTimeout);
 
   checkRecordFixtures(options.fixtures, options.recordFixtures);
+  const store = app.store({ create: true });
+  const signer = await app.signer();
+  // Records an interrupted run left unlisted are adopted first (or named, when they cannot be).
+  printRecovery(app, await recoverInterrupted(store, { signer, trust: await trustAnchors(app) }));
   const display = new ProgressDisplay(app);
   const common = {
-    store: app.store({ create: true }),
-    signer: await app.signer(),
+    store,
+    signer,
     config: withTimeouts(app.config.config, connect, request),
     collectors,
     regions,
@@ -118,6 +126,7 @@ async function runCollect(app: CliApp, options: CollectCliOptions): Promise<numb
     onProgress: (event: CollectProgress) => display.update(event),
   };
   let summary: CollectSummary | ScenarioReplaySummary;
+  const stopOnSignal = onStopSignal(app, () => display.stop());
   try {
     summary = options.fixtures
       ? await replayScenario({ ...common, fixtures: options.fixtures, onRun: (run) => display.run(run) })
@@ -127,6 +136,7 @@ async function runCollect(app: CliApp, options: CollectCliOptions): Promise<numb
           recordFixtures: options.recordFixtures ? path.resolve(app.cwd, options.recordFixtures) : undefined,
         });
   } finally {
+    stopOnSignal();
     display.stop();
   }
 
@@ -149,6 +159,32 @@ function withTimeouts(config: AuditpackConfig, connect?: number, request?: numbe
   return { ...config, aws: { ...config.aws, timeouts } };
 }
 
+/**
+ * SIGINT / SIGTERM while collecting: flush every open run as a signed partial manifest marked
+ * interrupted, then exit 130 / 143. Returns the function that removes the handlers.
+ */
+function onStopSignal(app: CliApp, before: () => void): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    before();
+    app.out.warn(`${signal}: stopping; writing a signed manifest of what was collected so far`);
+    void flushInterruptedRuns(signal)
+      .then((runs) => {
+        for (const run of runs)
+          app.out.warn(
+            `run ${run.runId}: ${run.records} record(s) listed in ${run.manifests.at(-1)?.key ?? "(none)"}`,
+          );
+      })
+      .catch((error) => app.out.error(`could not flush the interrupted run: ${(error as Error).message}`))
+      .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", handler);
+  process.once("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+}
+
 const label = (r: { collector: string; account: string; region: string }) =>
   `${r.collector} ${r.account} ${r.region}`;
 
@@ -158,6 +194,7 @@ class ProgressDisplay {
   private readonly bars = new Map<string, SingleBar>();
   /** While replaying a scenario's scheduled runs, plain output is one line per run (and failures). */
   private scheduledRun = false;
+  private stopped = false;
 
   constructor(private readonly app: CliApp) {
     if (app.out.interactive) {
@@ -175,6 +212,7 @@ class ProgressDisplay {
   }
 
   update(event: CollectProgress): void {
+    if (this.stopped) return;
     if (this.multi) this.updateBars(event);
     else if (event.type === "finish" && !this.app.out.json) {
       if (!this.scheduledRun || event.result.status === "error") this.app.out.info(resultLine(event.result));
@@ -192,6 +230,7 @@ class ProgressDisplay {
   }
 
   stop(): void {
+    this.stopped = true;
     this.multi?.stop();
   }
 

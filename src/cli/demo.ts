@@ -98,6 +98,7 @@ export function registerDemo(program: Command): void {
           now: scenario.clock,
           scope: { accounts: scenario.accounts, regions: scenario.regions },
           ...(config.assessment ? { assessment: config.assessment } : {}),
+          trustedKeys: [{ pem: await signer.publicKeyPem(), source: "the demo signer" }],
         });
         const p12File = path.join(dir, "keys", "pdf-signing.p12");
         if (!existsSync(p12File)) await writeSelfSignedP12File(p12File, { commonName: DEMO_ORGANISATION });
@@ -118,7 +119,7 @@ export function registerDemo(program: Command): void {
         app.out.info("");
         app.out.info("where everything is:");
         app.out.info(
-          `  evidence store   ${store.location}  (check it: auditpack verify --store ${path.join(dir, "store")})`,
+          `  evidence store   ${store.location}  (check it: auditpack verify --store ${path.join(dir, "store")} --public-key ${path.join(dir, "keys", "signing-key.pub.pem")})`,
         );
         app.out.info(`  signing key      ${keyFile} (public key beside it)`);
         app.out.info(`  PDF certificate  ${p12File}`);

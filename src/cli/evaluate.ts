@@ -11,6 +11,7 @@ import { loadWaivers } from "../evaluate/waivers.js";
 import type { CliApp } from "./app.js";
 import { commaList } from "./options.js";
 import { action, examples } from "./program.js";
+import { requireTrustAnchors } from "./trust.js";
 
 interface EvaluateCliOptions {
   framework: string;
@@ -113,6 +114,7 @@ async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<nu
     now: new Date(),
     scope: { accounts: scope.accounts, regions: scope.regions },
     ...(app.config.config.assessment ? { assessment: app.config.config.assessment } : {}),
+    trustedKeys: await requireTrustAnchors(app),
   });
   if (options.out) {
     const dir = path.resolve(app.cwd, options.out);
@@ -159,4 +161,16 @@ function printTable(app: CliApp, f: Findings): void {
     out.info("evidence coverage (what this evaluation could prove, and from when):");
     for (const c of f.coverage) out.info(`  ${c.summary}`);
   }
+  printIgnored(out, f);
+}
+
+/** The warning section: records left out because no trusted manifest vouches for them. */
+export function printIgnored(out: CliApp["out"], f: Findings, limit = 20): void {
+  const ledger = f.ledger;
+  if (!ledger?.warning) return;
+  out.warn(`${ledger.warning} (verdicts do not use them):`);
+  for (const r of ledger.ignored.slice(0, limit)) out.warn(`  ${r.key}: ${r.reason}`);
+  if (ledger.ignored.length > limit)
+    out.warn(`  ... and ${ledger.ignored.length - limit} more (findings.json ledger.ignored lists all)`);
+  out.warn("check the store with `auditpack verify`; `auditpack recover` adopts records of interrupted runs");
 }

@@ -5,6 +5,7 @@ import { UsageError } from "../errors.js";
 import { writeSelfSignedP12File } from "../signing/certificate.js";
 import { generateEd25519KeyFiles, publicKeyFileOf } from "../signing/ed25519.js";
 import type { CliApp } from "./app.js";
+import { registerKeysRotate } from "./keys-rotate.js";
 import { action, examples } from "./program.js";
 
 interface GenerateOptions {
@@ -14,7 +15,7 @@ interface GenerateOptions {
 }
 
 export function registerKeys(program: Command): void {
-  const keys = program.command("keys").description("create and show signing keys");
+  const keys = program.command("keys").description("create, show and rotate signing keys");
 
   const generate = keys
     .command("generate")
@@ -46,6 +47,7 @@ export function registerKeys(program: Command): void {
       }),
     );
   examples(show, ["auditpack keys show", "auditpack keys show --json"]);
+  registerKeysRotate(keys);
 }
 
 async function generateKeys(app: CliApp, options: GenerateOptions): Promise<number> {

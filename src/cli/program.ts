@@ -71,6 +71,12 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "seal the ledger now: sign a chained seal over every run manifest not sealed yet",
     load: async () => (await import("./seal.js")).registerSeal,
   },
+  recover: {
+    term: "recover [options]",
+    summary:
+      "adopt records an interrupted collect wrote but never listed: re-hash them and write a signed recovery manifest per run",
+    load: async () => (await import("./recover.js")).registerRecover,
+  },
   verify: {
     term: "verify [options] [dir]",
     summary: "check the evidence ledger: seal chain, manifest signatures, and the hash of every record",

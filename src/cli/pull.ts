@@ -2,7 +2,9 @@ import path from "node:path";
 import type { Command } from "commander";
 import { rangePeriod } from "../evaluate/period.js";
 import { pullControl } from "../evaluate/pull.js";
+import { printIgnored } from "./evaluate.js";
 import { action, examples } from "./program.js";
+import { requireTrustAnchors } from "./trust.js";
 
 interface PullCliOptions {
   control: string;
@@ -32,6 +34,7 @@ export function registerPull(program: Command): void {
           now: new Date(),
           scope: { accounts: scope.accounts.map((a) => a.id), regions: scope.regions },
           ...(app.config.config.assessment ? { assessment: app.config.config.assessment } : {}),
+          trustedKeys: await requireTrustAnchors(app),
         });
         const status = result.findings.requirements[0]?.status;
         app.out.info(
@@ -39,7 +42,10 @@ export function registerPull(program: Command): void {
         );
         if (result.findings.provenance.demonstration)
           app.out.info("DEMONSTRATION DATA: the evidence comes from fixture scenarios");
-        app.out.info(`check it with: (cd ${out} && sha256sum -c SHA256SUMS) and auditpack verify ${out}`);
+        printIgnored(app.out, result.findings);
+        app.out.info(
+          `check it with: (cd ${out} && sha256sum -c SHA256SUMS) and auditpack verify ${out} --public-key <the signer's .pub.pem> (the keys a pull carries are only candidates)`,
+        );
         app.out.result({
           ok: true,
           out,
@@ -48,6 +54,7 @@ export function registerPull(program: Command): void {
           seals: result.seals,
           keys: result.keys,
           status,
+          ledger: result.findings.ledger,
         });
         return 0;
       }),

@@ -4,11 +4,12 @@ import type { Command } from "commander";
 import { loadCatalog } from "../catalog/load.js";
 import type { Catalog } from "../catalog/types.js";
 import { getCheck, hasCheck } from "../checks/registry.js";
-import { UsageError } from "../errors.js";
+import { UsageError, VerificationError } from "../errors.js";
 import { evaluate } from "../evaluate/evaluate.js";
 import { parsePeriod } from "../evaluate/period.js";
 import { describeScope, resolveScope } from "../evaluate/scope.js";
 import { defaultWaiversPath, loadWaivers } from "../evaluate/waivers.js";
+import { ignoredWarning } from "../evidence/vouched.js";
 import type { CheckInfo } from "../report/model.js";
 import {
   type BuiltReport,
@@ -23,9 +24,11 @@ import {
 import { PACKAGE_PDFS, verifyCommands } from "../report/verify-text.js";
 import { writeSelfSignedP12File } from "../signing/certificate.js";
 import type { CliApp } from "./app.js";
+import { printIgnored } from "./evaluate.js";
 import { commaList } from "./options.js";
 import type { Output } from "./output.js";
 import { action, examples } from "./program.js";
+import { requireTrustAnchors } from "./trust.js";
 
 interface ReportCliOptions {
   framework: string;
@@ -37,6 +40,7 @@ interface ReportCliOptions {
   template?: string;
   waivers?: string;
   sign: boolean;
+  allowUnverified: boolean;
   zip: boolean;
   force: boolean;
   withEvidence: boolean;
@@ -67,6 +71,11 @@ export function registerReport(program: Command): void {
     .option("--template <dir>", "directory overriding templates/report (branding.yaml, text.yaml, layout/)")
     .option("--waivers <file>", "waivers file (default: waivers.yaml beside the config, when present)")
     .option("--no-sign", "do not sign SHA256SUMS or the PDF (integrity checksums only)")
+    .option(
+      "--allow-unverified",
+      "sign even when evidence in the period is not vouched for by the ledger (every page and findings.json say so)",
+      false,
+    )
     .option("--zip", "also write <out>.zip", false)
     .option("--force", "replace an existing package at --out", false)
     .option(
@@ -125,7 +134,21 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     now: new Date(),
     scope: { accounts: scope.accounts, regions: scope.regions },
     ...(app.config.config.assessment ? { assessment: app.config.config.assessment } : {}),
+    trustedKeys: await requireTrustAnchors(app),
   });
+  const ledger = findings.ledger;
+  if (ledger && !ledger.verified) {
+    printIgnored(app.out, findings);
+    if (options.sign && !options.allowUnverified) {
+      throw new VerificationError(
+        `refusing to sign a report whose evidence does not verify: ${ignoredWarning(ledger.ignored.length)}`,
+        {
+          hint: "run `auditpack verify` (and `auditpack recover` after an interrupted collect); --allow-unverified signs a package marked UNVERIFIED on every page",
+        },
+      );
+    }
+    ledger.unverifiedAllowed = true;
+  }
   const sign = options.sign ? { signer: await app.signer(), p12: await pdfCertificate(app) } : false;
   const built = await buildReport({
     findings,
@@ -144,7 +167,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
   printBuilt(app.out, built, catalog);
   // What the evidence could prove, and from when (findings.json "coverage").
   for (const c of findings.coverage ?? []) app.out.info(`coverage ${c.summary}`);
-  app.out.result({ ok: true, ...built, summary: findings.summary });
+  app.out.result({ ok: true, ...built, summary: findings.summary, ledger: findings.ledger });
   return 0;
 }
 

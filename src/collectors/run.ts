@@ -15,17 +15,17 @@ import type { AuditpackConfig } from "../config/schema.js";
 import { describeError as describeErrorInfo, type ErrorInfo, UsageError } from "../errors.js";
 import { Ledger, type RunWriter } from "../evidence/ledger.js";
 import type { CallerIdentity } from "../evidence/ledger-format.js";
+import { lastManifestedPeriodEnd, vouchedBySigner } from "../evidence/positions.js";
 import {
-  decodeRecord,
   EVIDENCE_SCHEMA,
   type EvidenceCall,
   type EvidencePeriod,
   type EvidenceRecord,
   type EvidenceSource,
   GLOBAL_REGION,
-  parseEvidenceKey,
 } from "../evidence/record.js";
 import { redact, redactText } from "../evidence/redact.js";
+import type { VouchedRecords } from "../evidence/vouched.js";
 import type { Signer } from "../signing/types.js";
 import type { EvidenceStore } from "../store/types.js";
 import { didYouMean } from "../suggest.js";
@@ -180,6 +180,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
       callerIdentities: [...access.identities.values()],
     });
 
+    const vouched = vouchedBySigner(options.store, options.signer);
     const pairs = plan.accounts.flatMap((account) => plan.regions.map((region) => ({ account, region })));
     const concurrency = options.config.aws.concurrency;
     const settled = await runBounded(pairs, concurrency, ({ account, region }) =>
@@ -193,6 +194,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
             writer,
             options,
             failure: access.failures.get(account),
+            vouched,
           }),
         ),
       ),
@@ -523,6 +525,8 @@ interface RunScope {
   writer: RunWriter;
   options: CollectOptions;
   failure?: ErrorInfo;
+  /** Records the ledger vouches for (incremental positions come from these only). */
+  vouched: () => Promise<VouchedRecords>;
 }
 
 async function runCollector(entry: Plan["collectors"][number], scope: RunScope): Promise<CollectorResult> {
@@ -558,6 +562,7 @@ async function runCollector(entry: Plan["collectors"][number], scope: RunScope):
       account,
       region,
       collectedAt: plan.now().toISOString(),
+      runId: writer.runId,
       ...(period ? { period } : {}),
       calls,
       payload,
@@ -574,7 +579,17 @@ async function runCollector(entry: Plan["collectors"][number], scope: RunScope):
     window: { start: new Date(plan.window.start), end: new Date(plan.window.end) },
     options: entry.options,
     lastPeriodEnd: () => {
-      lastEnd ??= lastPeriodEnd(options.store, { collector: collector.id, account, region }, plan);
+      lastEnd ??= scope.vouched().then((vouched) =>
+        lastManifestedPeriodEnd(
+          options.store,
+          vouched,
+          { collector: collector.id, account, region },
+          {
+            source: plan.source,
+            scenario: plan.scenario?.name,
+          },
+        ),
+      );
       return lastEnd;
     },
     emit: async ({ payload, calls, period }) => write(envelope(calls, payload, period)),
@@ -646,39 +661,6 @@ export function describeError(error: unknown): ErrorInfo {
   const info = describeErrorInfo(error);
   info.message = redactText(info.message);
   return Object.assign(info, describeNetworkFailure(error));
-}
-
-/**
- * End of the newest period this collector stored for this account and region, from records of the
- * same source (and scenario). Records are found by key; the newest collection time that has a
- * successful record with a period wins.
- */
-async function lastPeriodEnd(
-  store: EvidenceStore,
-  where: { collector: string; account: string; region: string },
-  plan: Plan,
-): Promise<Date | undefined> {
-  const byStamp = new Map<string, string[]>();
-  for await (const info of store.list(`evidence/${where.account}/${where.region}/${where.collector}/`)) {
-    const parsed = parseEvidenceKey(info.key);
-    if (!parsed || parsed.collector !== where.collector) continue;
-    const keys = byStamp.get(parsed.stamp) ?? [];
-    keys.push(info.key);
-    byStamp.set(parsed.stamp, keys);
-  }
-  const stamps = [...byStamp.keys()].sort().reverse();
-  for (const stamp of stamps) {
-    let newest: Date | undefined;
-    for (const key of byStamp.get(stamp)!) {
-      const record = decodeRecord(await store.get(key), parseEvidenceKey(key)!.sha256);
-      if (record.error || !record.period || record.source !== plan.source) continue;
-      if ((record.scenario ?? undefined) !== (plan.scenario?.name ?? undefined)) continue;
-      const end = new Date(record.period.end);
-      if (!newest || end > newest) newest = end;
-    }
-    if (newest) return newest;
-  }
-  return undefined;
 }
 
 function sum<T>(items: T[], f: (t: T) => number): number {

@@ -101,6 +101,11 @@ export const ConfigSchema = z.strictObject({
   store: StoreSchema.default({ type: "fs", path: "./auditpack-store" }),
   signing: SigningSchema.default({ type: "ed25519", keyFile: "./auditpack-keys/signing-key.pem" }),
   aws: AwsSchema.default({ maxAttempts: 5, concurrency: 4, timeouts: { connect: 5, request: 60 } }),
+  /**
+   * Public key files (PEM, relative to the config file) trusted besides the configured signer's:
+   * verify and evaluate count only manifests and seals these keys (or their signed successors) made.
+   */
+  trust: z.array(z.string().min(1)).default([]),
   /** Per-collector options, keyed by collector id (validated by each collector). */
   collectors: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   schedules: z.array(ScheduleSchema).default([]),

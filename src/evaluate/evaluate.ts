@@ -6,6 +6,8 @@ import { collectorsFor, historyCollectorIds, stateAdapters } from "../collectors
 import type { AssessmentConfig } from "../config/assessment.js";
 import { UsageError } from "../errors.js";
 import { canonicalJson } from "../evidence/canonical.js";
+import { resolveTrust, type TrustAnchor, type TrustSet } from "../evidence/trust.js";
+import { type IgnoredRecord, ignoredWarning, loadVouched } from "../evidence/vouched.js";
 import { buildHistories } from "../state/build.js";
 import type { Histories } from "../state/history.js";
 import { RESOURCE_NOUNS, type ResourceType, type StateBase } from "../state/types.js";
@@ -59,6 +61,13 @@ export interface EvaluateOptions {
   scope?: { accounts: string[]; regions: string[] };
   /** The assessment's scope as data (config `assessment`): entity type, CDE, resource roles. */
   assessment?: AssessmentConfig;
+  /**
+   * Keys whose signed manifests vouch for evidence (the configured signer's, pinned ones). Only
+   * records such a manifest lists are read. Without anchors (or a resolved `trust`), the keys the
+   * store publishes are trusted as they are: library convenience, not proof of origin.
+   */
+  trustedKeys?: TrustAnchor[];
+  trust?: TrustSet;
 }
 
 interface ResolvedCheck {
@@ -123,10 +132,15 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
   const end = !period.pointInTime && now > start && now < period.end.getTime() ? now : period.end.getTime();
   const window = { start, end };
 
+  const trust =
+    options.trust ??
+    (await resolveTrust(options.store, options.trustedKeys ? { anchors: options.trustedKeys } : {}));
+  const vouched = await loadVouched(options.store, trust);
+  const ignored: IgnoredRecord[] = [];
   const scope =
     options.scope && options.scope.accounts.length > 0 && options.scope.regions.length > 0
       ? options.scope
-      : await discoverScope(options.store);
+      : await discoverScope(options.store, vouched);
   const collectors = [
     ...new Set(allChecks.flatMap((c) => collectorsFor(c.check.resourceType as ResourceType))),
   ].sort();
@@ -143,6 +157,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
           collectors,
           window,
           now,
+          vouched,
+          ignored,
         });
   const histories = buildHistories(records, { holdMs, window, adapters: stateAdapters });
 
@@ -270,6 +286,14 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
     },
     summary,
     coverage: coverageOf(records, scope, window),
+    ledger: {
+      verified: ignored.length === 0,
+      trust: trust.mode,
+      trustedKeys: [...trust.keys.keys()].sort(),
+      records: records.length,
+      ...(ignored.length > 0 ? { warning: ignoredWarning(ignored.length) } : {}),
+      ignored: ignored.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    },
     requirements,
   };
   if (scenarios.length) findings.provenance.scenarios = scenarios;

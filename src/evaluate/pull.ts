@@ -4,6 +4,7 @@ import path from "node:path";
 import { resolveControlId } from "../catalog/load.js";
 import { UsageError } from "../errors.js";
 import { KEYS_PREFIX, MANIFESTS_PREFIX, type RunManifest, SEALS_PREFIX } from "../evidence/ledger-format.js";
+import type { TrustAnchor } from "../evidence/trust.js";
 import type { EvidenceStore } from "../store/types.js";
 import { type EvaluateOptions, evaluate, type Schedule } from "./evaluate.js";
 import type { Period } from "./period.js";
@@ -20,6 +21,8 @@ export interface PullOptions {
   scope?: { accounts: string[]; regions: string[] };
   /** The assessment's scope (config `assessment`): populations select the evidence pulled. */
   assessment?: EvaluateOptions["assessment"];
+  /** Keys whose manifests vouch for evidence (see EvaluateOptions.trustedKeys). */
+  trustedKeys?: TrustAnchor[];
 }
 
 export interface PullResult {
@@ -65,6 +68,7 @@ export async function pullControl(options: PullOptions): Promise<PullResult> {
     schedule: options.schedule,
     scope: options.scope,
     ...(options.assessment ? { assessment: options.assessment } : {}),
+    trustedKeys: options.trustedKeys,
   });
   const used = new Map<string, EvidenceRef & { requirement: string; check: string }>();
   for (const r of findings.requirements) {
@@ -131,6 +135,9 @@ export async function pullControl(options: PullOptions): Promise<PullResult> {
     generatedAt: options.now.toISOString(),
     demonstration: findings.provenance.demonstration,
     status: findings.requirements.find((r) => r.id === requirement.id)?.status,
+    ...(findings.ledger?.warning
+      ? { warning: findings.ledger.warning, ignored: findings.ledger.ignored }
+      : {}),
     records: index,
   };
   for (const [name, body] of [

@@ -2,7 +2,14 @@ import { UTCDate } from "@date-fns/utc";
 import { addMonths } from "date-fns";
 import { historyCollectorIds } from "../collectors/registry.js";
 import { EVIDENCE_PREFIX, stampToDate } from "../evidence/ledger-format.js";
-import { decodeRecord, type EvidenceRecord, GLOBAL_REGION, parseEvidenceKey } from "../evidence/record.js";
+import {
+  decodeRecord,
+  type EvidenceRecord,
+  GLOBAL_REGION,
+  parseEvidenceKey,
+  RecordDecodeError,
+} from "../evidence/record.js";
+import type { IgnoredRecord, VouchedRecords } from "../evidence/vouched.js";
 import type { LoadedRecord } from "../state/build.js";
 import type { EvidenceStore } from "../store/types.js";
 
@@ -19,6 +26,12 @@ export interface ReadOptions {
   window: { start: number; end: number };
   /** Listing of history records stops here (records collected later cannot cover the window yet). */
   now: number;
+  /**
+   * Only records these vouch for are read; the others are pushed to `ignored` (key and reason)
+   * before any choice is made, so an injected record never displaces a vouched one.
+   */
+  vouched?: VouchedRecords;
+  ignored?: IgnoredRecord[];
 }
 
 /** The yyyy/mm month prefixes from one month before `from` to the month of `to`. */
@@ -35,12 +48,14 @@ function months(from: number, to: number): string[] {
 /** Accounts and regions that have evidence, from the key listing (keys only; no record is read). */
 export async function discoverScope(
   store: EvidenceStore,
+  vouched?: VouchedRecords,
 ): Promise<{ accounts: string[]; regions: string[] }> {
   const accounts = new Set<string>();
   const regions = new Set<string>();
   for await (const info of store.list(EVIDENCE_PREFIX)) {
     const parsed = parseEvidenceKey(info.key);
     if (!parsed || parsed.collector === "manual_attachment" || parsed.region === GLOBAL_REGION) continue;
+    if (vouched && !vouched.has(info.key, parsed.sha256)) continue;
     accounts.add(parsed.account);
     regions.add(parsed.region);
   }
@@ -69,6 +84,11 @@ export async function readEvidence(store: EvidenceStore, options: ReadOptions): 
           )) {
             const parsed = parseEvidenceKey(info.key);
             if (!parsed) continue;
+            const why = options.vouched?.reasonFor(info.key, parsed.sha256);
+            if (why !== undefined) {
+              options.ignored?.push({ key: info.key, reason: why });
+              continue;
+            }
             keys.push({ key: info.key, sha256: parsed.sha256, at: stampToDate(parsed.stamp).getTime() });
           }
         }
@@ -86,6 +106,7 @@ export async function readEvidence(store: EvidenceStore, options: ReadOptions): 
           ];
         }
         for (const k of chosen) {
+          // A record a trusted manifest lists whose bytes are not the ones listed is tampering: exit 1, named.
           const record = decodeRecord(await store.get(k.key), k.sha256, k.key) as EvidenceRecord;
           if (history && record.period) {
             const ps = Date.parse(record.period.start);

@@ -130,6 +130,17 @@ export const FindingsSchema = z.object({
   }),
   summary: z.record(status, z.number().int().min(0)),
   coverage: z.array(coverage).optional(),
+  ledger: z
+    .object({
+      verified: z.boolean(),
+      trust: z.enum(["pinned", "published"]),
+      trustedKeys: z.array(z.string()),
+      records: z.number().int().min(0),
+      warning: z.string().optional(),
+      ignored: z.array(z.object({ key: z.string(), reason: z.string() })),
+      unverifiedAllowed: z.literal(true).optional(),
+    })
+    .optional(),
   requirements: z.array(
     z.object({
       id: z.string(),

@@ -193,5 +193,23 @@ export interface Findings {
   summary: Record<Status, number>;
   /** What the evidence could prove, per account and region (added compatibly; optional). */
   coverage?: CoverageEntry[];
+  /** What the ledger vouched for: evaluation reads only records a trusted, signed manifest lists. */
+  ledger?: LedgerVouching;
   requirements: RequirementResult[];
+}
+
+export interface LedgerVouching {
+  /** True when no record in the evaluated range had to be ignored. */
+  verified: boolean;
+  /** "pinned": configured / pinned keys; "published": the store's own keys (no key was pinned). */
+  trust: "pinned" | "published";
+  /** keyIds whose manifests count. */
+  trustedKeys: string[];
+  /** Records read (all vouched for), including those recovered from interrupted runs. */
+  records: number;
+  /** "N records not vouched for by the ledger were ignored", when any were. */
+  warning?: string;
+  ignored: Array<{ key: string; reason: string }>;
+  /** Set when a report was built from evidence that does not verify (report --allow-unverified). */
+  unverifiedAllowed?: true;
 }

@@ -9,6 +9,10 @@ export const EVIDENCE_PREFIX = "evidence/";
 export const MANIFESTS_PREFIX = "ledger/manifests/";
 export const SEALS_PREFIX = "ledger/seals/";
 export const KEYS_PREFIX = "ledger/keys/";
+export const TRANSITIONS_PREFIX = "ledger/transitions/";
+export const RUNS_PREFIX = "ledger/runs/";
+export const KEY_TRANSITION_SCHEMA = "auditpack.key-transition/v1";
+export const RUN_START_SCHEMA = "auditpack.run-start/v1";
 
 /** A stored object named by key and pinned by the SHA-256 of its bytes. */
 export interface ObjectRef {
@@ -51,7 +55,44 @@ export interface RunManifest {
    */
   previousSeal: ObjectRef | null;
   records: ManifestEntry[];
+  /** Set on the last part of a run that finished normally. */
+  complete?: true;
+  /** Set on the part a run flushed when it was stopped by a signal (SIGINT, SIGTERM). */
+  interrupted?: { signal: string; at: string };
+  /**
+   * Set on a recovery manifest: it lists records an interrupted run wrote but never listed,
+   * re-hashed after the crash and adopted because their envelope names that run.
+   */
+  recovery?: { runs: string[]; recoveredAt: string };
   signature: Signature;
+}
+
+/**
+ * Written (signed, create-only) before a run stores its first record: the proof, after a crash,
+ * that a record whose envelope carries this runId came from a run of this signer.
+ */
+export interface RunStart {
+  schema: typeof RUN_START_SCHEMA;
+  runId: string;
+  startedAt: string;
+  scope: RunScope;
+  signature: Signature;
+}
+
+/**
+ * Key rotation: the old key hands over to the new one from `at`. Signed by the old key
+ * (`signature`) and countersigned by the new one (`acceptedBy`), both over the object without
+ * either member, so trust can be followed both ways: from a pinned old key to its successor, and
+ * from a configured new key back to the key it replaced (for objects dated before `at`).
+ */
+export interface KeyTransition {
+  schema: typeof KEY_TRANSITION_SCHEMA;
+  at: string;
+  from: { keyId: string };
+  to: { keyId: string; publicKeyPem: string };
+  reason?: string;
+  signature: Signature;
+  acceptedBy: Signature;
 }
 
 export interface Seal {
@@ -89,6 +130,21 @@ export function sealKey(seq: number): string {
 export function parseSealKey(key: string): number | undefined {
   const m = /^ledger\/seals\/(\d{12})\.json$/.exec(key);
   return m ? Number(m[1]) : undefined;
+}
+
+/** ledger/runs/<startedAt stamp>_<runId>.json */
+export function runStartKey(startedAt: string, runId: string): string {
+  return `${RUNS_PREFIX}${keyTimestamp(new Date(startedAt).toISOString())}_${runId}.json`;
+}
+
+export function parseRunStartKey(key: string): { stamp: string; runId: string } | undefined {
+  const m = /^ledger\/runs\/([0-9T.Z-]+)_([0-9a-f]+)\.json$/.exec(key);
+  return m ? { stamp: m[1]!, runId: m[2]! } : undefined;
+}
+
+/** ledger/transitions/<at stamp>_<new keyId>.json (sorts by time). */
+export function transitionKey(at: string, toKeyId: string): string {
+  return `${TRANSITIONS_PREFIX}${keyTimestamp(new Date(at).toISOString())}_${toKeyId}.json`;
 }
 
 export function publishedKeyKey(keyId: string): string {

@@ -4,7 +4,8 @@ import type { EvidenceStore } from "../store/types.js";
 import { VERSION } from "../version.js";
 import { type CallerIdentity, publishedKeyKey, type RunScope, type ToolInfo } from "./ledger-format.js";
 import { RunWriter } from "./run-writer.js";
-import { latestSealRef, type SealResult, sealLedger } from "./seal.js";
+import { latestSealRef, type RefusedManifest, type SealResult, sealLedger } from "./seal.js";
+import { resolveTrust, type TrustAnchor } from "./trust.js";
 
 export interface LedgerOptions {
   /** Clock for manifest and seal times (fixture scenarios pin it). */
@@ -53,10 +54,25 @@ export class Ledger {
     );
   }
 
-  /** Seal every manifest not yet sealed; undefined when there is nothing new. */
-  async seal(options: { now?: Date } = {}): Promise<SealResult | undefined> {
+  /**
+   * Seal every manifest not yet sealed that this signer (or a key it trusts: `trust`, and signed
+   * key transitions) signed; the others are left out and listed in `refused`. undefined when there
+   * is nothing new to seal.
+   */
+  async seal(
+    options: { now?: Date; trust?: TrustAnchor[]; refused?: RefusedManifest[] } = {},
+  ): Promise<SealResult | undefined> {
     await this.publishKey();
-    return sealLedger(this.store, this.signer, { now: options.now ?? this.now() });
+    const anchors = [
+      { pem: await this.signer.publicKeyPem(), source: "the sealing signer" },
+      ...(options.trust ?? []),
+    ];
+    const trust = await resolveTrust(this.store, { anchors });
+    return sealLedger(this.store, this.signer, {
+      now: options.now ?? this.now(),
+      trust,
+      refused: options.refused,
+    });
   }
 
   /** Publish the signer's public key at ledger/keys/<keyId>.pem (create-only) so verifiers find it. */
@@ -81,4 +97,4 @@ export class Ledger {
 
 export type { RunSummary } from "./run-writer.js";
 export { RunWriter } from "./run-writer.js";
-export type { SealResult } from "./seal.js";
+export type { RefusedManifest, SealResult } from "./seal.js";

@@ -38,6 +38,11 @@ export interface EvidenceRecord<P = unknown> {
   calls: EvidenceCall[];
   /** Set when the collector failed for this account and region: the payload then describes the error. */
   error?: { code: string; message: string; requestId?: string; operation?: string };
+  /**
+   * The collection run that wrote it (the manifest's runId). After a crash it is what ties a record
+   * no manifest lists to a signed run start, so recovery can adopt it.
+   */
+  runId?: string;
   /** Field paths that were redacted before storing (values are never kept). */
   redactions?: string[];
   payload: P;
@@ -133,6 +138,12 @@ export function encodeRecord(record: EvidenceRecord): EncodedRecord {
   return { key: evidenceKey(record, sha256), bytes, sha256 };
 }
 
+/**
+ * Stored bytes that are not the record expected (hash mismatch, not JSON, not a record): a
+ * VerificationError (exit 1) naming the key, which readers that skip such records catch by class.
+ */
+export class RecordDecodeError extends VerificationError {}
+
 /** What to do about a record that does not verify. */
 const TAMPERED_HINT =
   "run `auditpack verify` on the store to list every altered record, and restore them from a copy (S3 versioning, a backup); evidence is never repaired in place";
@@ -152,7 +163,7 @@ export function decodeRecord<P = unknown>(
   if (expectedSha256 !== undefined) {
     const actual = sha256Hex(bytes);
     if (actual !== expectedSha256) {
-      throw new VerificationError(
+      throw new RecordDecodeError(
         `${which} was altered: its bytes hash to ${actual}, the key names ${expectedSha256}`,
         { hint: TAMPERED_HINT },
       );
@@ -162,10 +173,10 @@ export function decodeRecord<P = unknown>(
   try {
     record = JSON.parse(Buffer.from(bytes).toString("utf8")) as EvidenceRecord<P>;
   } catch (cause) {
-    throw new VerificationError(`${which} is not JSON`, { hint: TAMPERED_HINT, cause });
+    throw new RecordDecodeError(`${which} is not JSON`, { hint: TAMPERED_HINT, cause });
   }
   if (record?.schema !== EVIDENCE_SCHEMA) {
-    throw new VerificationError(`${which} is not an ${EVIDENCE_SCHEMA} record`, { hint: TAMPERED_HINT });
+    throw new RecordDecodeError(`${which} is not an ${EVIDENCE_SCHEMA} record`, { hint: TAMPERED_HINT });
   }
   return record;
 }

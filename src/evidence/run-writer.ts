@@ -9,8 +9,11 @@ import {
   type ManifestEntry,
   manifestKey,
   type ObjectRef,
+  RUN_START_SCHEMA,
   type RunManifest,
   type RunScope,
+  type RunStart,
+  runStartKey,
   type ToolInfo,
 } from "./ledger-format.js";
 import { type EvidenceRecord, encodeRecord } from "./record.js";
@@ -47,12 +50,27 @@ export interface RunSummary {
  */
 const MAX_CONCURRENT_WRITES = 4;
 
+/** Runs of this process not finished yet: a SIGINT/SIGTERM handler flushes them (flushInterruptedRuns). */
+const activeRuns = new Set<RunWriter>();
+
+/**
+ * Flush every unfinished run of this process as a signed partial manifest marked `interrupted`
+ * (called from a signal handler before exiting). Records still being written when it runs are
+ * left for recovery (`auditpack recover`, or the next collect).
+ */
+export async function flushInterruptedRuns(signal: string): Promise<RunSummary[]> {
+  const runs = [...activeRuns];
+  const settled = await Promise.allSettled(runs.map((run) => run.interrupt(signal)));
+  return settled.filter((r) => r.status === "fulfilled").map((r) => r.value);
+}
+
 /**
  * Writes one collection run: each record goes to the store as soon as a write slot is free, and a
- * signed manifest part is written every `partSize` records and at finish(). Memory holds one part's
- * entries and MAX_CONCURRENT_WRITES records' bytes at most; a crash loses only the unflushed part's
- * manifest (its records stay, and verify reports them as unsigned). Safe to call writeRecord
- * concurrently.
+ * signed manifest part is written every `partSize` records and at finish() (the last part says
+ * `complete`). Before the first record, a signed run start (ledger/runs/) names the run, so that
+ * after a crash the records no manifest lists can be tied to it by the runId in their envelope
+ * and recovered (src/evidence/recover.ts). Memory holds one part's entries and
+ * MAX_CONCURRENT_WRITES records' bytes at most. Safe to call writeRecord concurrently.
  */
 export class RunWriter {
   readonly runId = randomBytes(8).toString("hex");
@@ -66,6 +84,7 @@ export class RunWriter {
   private finished = false;
   private writing = 0;
   private readonly waitingToWrite: (() => void)[] = [];
+  private started?: Promise<void>;
 
   constructor(
     private readonly ctx: RunWriterContext,
@@ -73,11 +92,35 @@ export class RunWriter {
   ) {
     this.startedAt = ctx.now().toISOString();
     for (const identity of options.callerIdentities ?? []) this.addCallerIdentity(identity);
+    activeRuns.add(this);
+  }
+
+  /** The signed run start, written once before the first record. */
+  private writeRunStart(): Promise<void> {
+    this.started ??= (async () => {
+      await this.ctx.publishKey();
+      const body: Omit<RunStart, "signature"> = {
+        schema: RUN_START_SCHEMA,
+        runId: this.runId,
+        startedAt: this.startedAt,
+        scope: this.options.scope,
+      };
+      const bytes = canonicalBytes(await signDocument(body, this.ctx.signer));
+      await this.ctx.store.put(runStartKey(this.startedAt, this.runId), bytes, {
+        contentType: "application/json",
+        sha256: sha256Hex(bytes),
+      });
+    })().catch((error) => {
+      this.started = undefined;
+      throw error;
+    });
+    return this.started;
   }
 
   async writeRecord(record: EvidenceRecord): Promise<ManifestEntry> {
     if (this.finished)
       throw new Error(`run ${this.runId} is finished; start a new run to write more records`);
+    await this.writeRunStart();
     await this.writeSlot();
     let entry: ManifestEntry;
     try {
@@ -93,9 +136,13 @@ export class RunWriter {
     } finally {
       this.releaseWriteSlot();
     }
+    if (this.finished) return entry; // interrupted meanwhile: recovery lists it
+    // A full part is flushed when the next record arrives, so the part finish() writes is never
+    // empty (it carries `complete`) unless the run wrote nothing at all.
+    const flushed = this.entries.length >= this.ctx.partSize ? this.flush() : undefined;
     this.entries.push(entry);
     this.records++;
-    if (this.entries.length >= this.ctx.partSize) await this.flush();
+    await flushed;
     return entry;
   }
 
@@ -108,7 +155,26 @@ export class RunWriter {
   async finish(): Promise<RunSummary> {
     if (this.finished) throw new Error(`run ${this.runId} is already finished`);
     this.finished = true;
-    if (this.entries.length > 0 || this.parts === 0) void this.flush().catch(() => undefined);
+    activeRuns.delete(this);
+    if (this.entries.length > 0 || this.parts === 0)
+      void this.flush({ complete: true }).catch(() => undefined);
+    return this.settle();
+  }
+
+  /**
+   * Stop now (a signal): write what was stored so far as a signed part marked `interrupted`, and
+   * accept no more records. Records whose write is still in flight are not listed.
+   */
+  async interrupt(signal: string): Promise<RunSummary> {
+    if (this.finished) return this.settle();
+    this.finished = true;
+    activeRuns.delete(this);
+    const at = new Date().toISOString();
+    void this.flush({ interrupted: { signal, at } }).catch(() => undefined);
+    return this.settle();
+  }
+
+  private async settle(): Promise<RunSummary> {
     const results = await Promise.allSettled([...this.pending]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
@@ -130,16 +196,20 @@ export class RunWriter {
     else this.writing--;
   }
 
-  private flush(): Promise<void> {
+  private flush(marks: Pick<RunManifest, "complete" | "interrupted"> = {}): Promise<void> {
     const records = this.entries;
     this.entries = [];
     const part = ++this.parts;
-    const done = this.writeManifest(part, records);
+    const done = this.writeManifest(part, records, marks);
     this.pending.add(done);
     return done;
   }
 
-  private async writeManifest(part: number, records: ManifestEntry[]): Promise<void> {
+  private async writeManifest(
+    part: number,
+    records: ManifestEntry[],
+    marks: Pick<RunManifest, "complete" | "interrupted">,
+  ): Promise<void> {
     await this.ctx.publishKey();
     const previousSeal = await this.ctx.latestSeal();
     // Taken just before signing and writing: a seal dated later must have seen this manifest.
@@ -155,6 +225,7 @@ export class RunWriter {
       callerIdentities: [...this.callers],
       previousSeal,
       records,
+      ...marks,
     };
     const bytes = canonicalBytes(await signDocument(body, this.ctx.signer));
     const key = manifestKey(this.startedAt, this.runId, part);

@@ -1,13 +1,11 @@
-import crypto, { createHash, createPublicKey, type KeyObject } from "node:crypto";
+import crypto, { createHash } from "node:crypto";
 import { ObjectNotFoundError } from "../errors.js";
 import type { Signature } from "../signing/types.js";
-import { keyIdOf, verifySignature } from "../signing/verify.js";
 import type { EvidenceStore } from "../store/types.js";
-import { canonicalJson, sha256Hex } from "./canonical.js";
+import { sha256Hex } from "./canonical.js";
 import { DigestSet } from "./digest-set.js";
 import {
   EVIDENCE_PREFIX,
-  KEYS_PREFIX,
   MANIFEST_SCHEMA,
   MANIFESTS_PREFIX,
   type ManifestEntry,
@@ -22,7 +20,10 @@ import {
 } from "./ledger-format.js";
 import { merkleRoot } from "./merkle.js";
 import { parseEvidenceKey } from "./record.js";
-import { signingBytes } from "./signed.js";
+import { signatureVerifies, storedSigningBytes } from "./signed.js";
+import { resolveTrust, type TrustAnchor, type TrustSet } from "./trust.js";
+
+export { storedSigningBytes };
 
 export type ProblemKind =
   | "missing"
@@ -33,7 +34,10 @@ export type ProblemKind =
   | "unsealed"
   | "bad-signature"
   | "unknown-key"
-  | "chain-broken";
+  | "chain-broken"
+  | "rollback"
+  | "recovered"
+  | "interrupted";
 
 export interface LedgerProblem {
   kind: ProblemKind;
@@ -55,6 +59,41 @@ export interface VerifySummary {
   errors: number;
   warnings: number;
   lastSeal?: { seq: number; key: string; sealedAt: string };
+  /** The newest seal in the store: compare it with a copy kept elsewhere (--expect-head, --anchor). */
+  head?: LedgerHead;
+  /** Records listed only by recovery manifests (adopted from interrupted runs). */
+  recovered: number;
+  /** Which keys were trusted, and the store's other keys (only candidates). */
+  trust: {
+    mode: "pinned" | "published";
+    trusted: Array<{ keyId: string; source: string; retiredAt?: string }>;
+    candidates: Array<{ keyId: string; key: string }>;
+    transitions: Array<{
+      key: string;
+      from: string;
+      to: string;
+      at: string;
+      applied: boolean;
+      reason?: string;
+    }>;
+  };
+}
+
+/** A seal chain position: sequence number, the seal's SHA-256 and when it was sealed. */
+export interface LedgerHead {
+  seq: number;
+  key: string;
+  sha256: string;
+  sealedAt: string;
+}
+
+/** A head the chain must contain: from --expect-head, --min-seq or an anchor store. */
+export interface ExpectedHead {
+  seq: number;
+  /** Omitted for --min-seq: only the length is checked. */
+  sha256?: string;
+  /** Where the expectation came from, for messages ("--expect-head", "anchor s3://..."). */
+  source: string;
 }
 
 export interface VerifyLedgerOptions {
@@ -62,10 +101,17 @@ export interface VerifyLedgerOptions {
   since?: Date;
   /** Only records collected (and manifests started) before this time (exclusive). */
   until?: Date;
-  /** Public keys (PEM) to trust, and only these. Default: the keys published under ledger/keys/. */
+  /**
+   * Keys to trust (the configured signer's, pinned ones) and keys reached from them through signed
+   * key transitions; keys the store publishes are then only candidates. Default: the published keys.
+   */
+  anchors?: TrustAnchor[];
+  /** PEM public keys to trust: anchors without a source. */
   trustedKeys?: string[];
-  /** Keys trusted in addition to the published ones (e.g. the configured signer's). */
-  extraTrustedKeys?: string[];
+  /** Resolved trust (instead of anchors). */
+  trust?: TrustSet;
+  /** Heads the chain must contain (rollback evidence). */
+  expectHeads?: ExpectedHead[];
   /** Records re-hashed at once. */
   concurrency?: number;
   /**
@@ -95,7 +141,10 @@ interface SealInfo {
 }
 
 class LedgerVerifier {
-  private readonly trusted = new Map<string, KeyObject>();
+  private trust!: TrustSet;
+  /** Every seal by sequence number (its hash), for the expected heads. */
+  private readonly sealsBySeq = new Map<number, string>();
+  private head?: LedgerHead;
   private readonly seals = new Map<string, SealInfo>();
   private readonly sealedManifests = new Map<string, { sha256: string; seal: string; seq: number }>();
   private readonly seenManifests = new Set<string>();
@@ -116,6 +165,8 @@ class LedgerVerifier {
     unsealedManifests: 0,
     errors: 0,
     warnings: 0,
+    recovered: 0,
+    trust: { mode: "published", trusted: [], candidates: [], transitions: [] },
   };
 
   constructor(
@@ -142,7 +193,9 @@ class LedgerVerifier {
       if (!this.seenManifests.has(key) && !excerpt)
         this.problem("missing", key, `manifest ${key} sealed in ${seal} is missing`);
     }
+    this.checkExpectedHeads();
     this.summary.lastSeal = this.lastSeal;
+    if (this.head) this.summary.head = this.head;
     this.summary.ok = this.summary.errors === 0;
     return this.summary;
   }
@@ -164,31 +217,43 @@ class LedgerVerifier {
   }
 
   private async loadTrustedKeys(): Promise<void> {
-    const trust = (pem: string, source: string): void => {
-      try {
-        const key = createPublicKey(pem);
-        this.trusted.set(keyIdOf(key), key);
-      } catch {
-        throw new TypeError(`${source} is not a PEM public key`);
-      }
+    const { trustedKeys, anchors } = this.options;
+    const given = anchors ?? trustedKeys?.map((pem, i) => ({ pem, source: `trusted key #${i + 1}` }));
+    this.trust = this.options.trust ?? (await resolveTrust(this.store, given ? { anchors: given } : {}));
+    for (const d of this.trust.damaged) this.problem("altered", d.key, d.message);
+    this.summary.trust = {
+      mode: this.trust.mode,
+      trusted: [...this.trust.keys.values()].map((k) => ({
+        keyId: k.keyId,
+        source: k.source,
+        ...(k.retiredAt ? { retiredAt: k.retiredAt } : {}),
+      })),
+      candidates: [...this.trust.candidates],
+      transitions: this.trust.transitions.map((t) => ({ ...t })),
     };
-    if (this.options.trustedKeys) {
-      for (const [i, pem] of this.options.trustedKeys.entries()) trust(pem, `trusted key #${i + 1}`);
-      return;
+    for (const t of this.trust.transitions) {
+      if (!t.applied)
+        this.problem("unknown-key", t.key, `key transition ${t.key} is not followed: ${t.reason}`, "warning");
     }
-    for (const pem of this.options.extraTrustedKeys ?? []) trust(pem, "an extra trusted key");
-    for await (const info of this.store.list(KEYS_PREFIX)) {
-      const pem = (await this.store.get(info.key)).toString("utf8");
-      try {
-        const key = createPublicKey(pem);
-        const keyId = keyIdOf(key);
-        if (info.key !== `${KEYS_PREFIX}${keyId}.pem`) {
-          this.problem("altered", info.key, `published key ${info.key} holds a different key (${keyId})`);
-          continue;
-        }
-        this.trusted.set(keyId, key);
-      } catch {
-        this.problem("altered", info.key, `published key ${info.key} is not a PEM public key`);
+  }
+
+  /** Each expected head must be in the chain, with the same hash: a shorter or other chain is a rollback. */
+  private checkExpectedHeads(): void {
+    const headSeq = this.head?.seq ?? 0;
+    for (const expected of this.options.expectHeads ?? []) {
+      const actual = this.sealsBySeq.get(expected.seq);
+      if (actual === undefined) {
+        const missing =
+          expected.seq > headSeq
+            ? `seal #${expected.seq} (${sealKey(expected.seq)}) is missing: the chain ends at #${headSeq}${expected.seq - headSeq > 1 ? `, seals #${headSeq + 1}..#${expected.seq} are gone` : ""}`
+            : `seal #${expected.seq} (${sealKey(expected.seq)}) is missing`;
+        this.problem("rollback", sealKey(expected.seq), `${expected.source}: ${missing} (rolled back?)`);
+      } else if (expected.sha256 !== undefined && actual !== expected.sha256) {
+        this.problem(
+          "rollback",
+          sealKey(expected.seq),
+          `${expected.source}: seal #${expected.seq} has sha256 ${actual}, expected ${expected.sha256}: the chain was replaced`,
+        );
       }
     }
   }
@@ -197,26 +262,28 @@ class LedgerVerifier {
    * A signature by a trusted key over the object without its signature; false after reporting.
    * `stored` is the object's bytes as read from the store (see storedSigningBytes).
    */
-  private checkSignature(doc: { signature?: Signature }, key: string, what: string, stored: Buffer): boolean {
+  private checkSignature(
+    doc: { signature?: Signature },
+    key: string,
+    what: string,
+    stored: Buffer,
+    at?: string,
+  ): boolean {
     const signature = doc.signature;
     if (!signature || typeof signature.keyId !== "string" || typeof signature.value !== "string") {
       this.problem("unsigned", key, `${what} ${key} carries no signature`);
       return false;
     }
-    const publicKey = this.trusted.get(signature.keyId);
-    if (!publicKey) {
+    const found = this.trust.lookup(signature.keyId, at);
+    if ("reason" in found) {
       this.problem(
         "unknown-key",
         key,
-        `${what} ${key} is signed by key ${signature.keyId}, which is not trusted`,
+        `${what} ${key} is signed by key ${signature.keyId}, which is not trusted: ${found.reason}`,
       );
       return false;
     }
-    const cut = storedSigningBytes(stored, signature);
-    const verified =
-      (cut !== undefined && verifySignature(cut, signature, publicKey)) ||
-      verifySignature(signingBytes(doc), signature, publicKey);
-    if (!verified) {
+    if (!signatureVerifies(doc, stored, found.key)) {
       this.problem(
         "bad-signature",
         key,
@@ -238,6 +305,7 @@ class LedgerVerifier {
       const bytes = await this.readLedgerObject(info.key);
       const sha256 = sha256Hex(bytes);
       this.seals.set(info.key, { seq, sha256 });
+      this.sealsBySeq.set(seq, sha256);
       this.summary.seals++;
       const expectedSeq = (prev?.seq ?? 0) + 1;
       if (seq > expectedSeq) {
@@ -262,7 +330,7 @@ class LedgerVerifier {
           `${info.key} holds seal #${seal.seq}, not #${seq}: seals were reordered`,
         );
       } else {
-        flagged = !this.checkSignature(seal, info.key, "seal", bytes);
+        flagged = !this.checkSignature(seal, info.key, "seal", bytes, seal.sealedAt);
         const expectedPrev = prev ? { key: prev.key, sha256: prev.sha256 } : null;
         const previous = seal.previous;
         if (previous && this.reportedMissingSeals.has(previous.key)) {
@@ -303,6 +371,7 @@ class LedgerVerifier {
           else this.sealedManifests.set(m.key, { sha256: m.sha256, seal: info.key, seq });
         });
         this.lastSeal = { seq, key: info.key, sealedAt: seal.sealedAt };
+        this.head = { seq, key: info.key, sha256, sealedAt: seal.sealedAt };
       }
       prev = { seq, key: info.key, sha256, sealedAt: seal?.sealedAt ?? prev?.sealedAt ?? "", flagged };
       this.progress();
@@ -345,7 +414,23 @@ class LedgerVerifier {
         this.problem("altered", info.key, `manifest ${info.key} is damaged: ${shapeError}`);
         continue;
       }
-      this.checkSignature(manifest, info.key, "manifest", bytes);
+      this.checkSignature(manifest, info.key, "manifest", bytes, manifest.finishedAt);
+      if (manifest.recovery) {
+        this.summary.recovered += manifest.records.length;
+        this.problem(
+          "recovered",
+          info.key,
+          `manifest ${info.key} lists ${manifest.records.length} record(s) recovered from interrupted run(s) ${manifest.recovery.runs.join(", ")} (re-hashed ${manifest.recovery.recoveredAt})`,
+          "warning",
+        );
+      } else if (manifest.interrupted) {
+        this.problem(
+          "interrupted",
+          info.key,
+          `manifest ${info.key}: run ${manifest.runId} was stopped by ${manifest.interrupted.signal} at ${manifest.interrupted.at}; it lists what was written by then`,
+          "warning",
+        );
+      }
       if (manifest.runId !== parsedKey.runId || manifest.part !== parsedKey.part) {
         this.problem(
           "moved",
@@ -543,58 +628,6 @@ async function hashObject(
   return { sha256: hash.digest("hex"), size };
 }
 
-const SIGNATURE_MEMBER = Buffer.from('"signature":');
-
-/**
- * The bytes a signature covers, cut from the object as stored: the ledger stores canonical JSON,
- * so the stored bytes less the signature member are the canonical JSON that was signed. Cutting
- * costs a scan of the bytes; canonicalising a 5,000-record manifest again costs ~10 µs a record.
- * Sound without trusting the stored form: the member cut is the top-level "signature" member
- * (outside any string, at depth 1), so the cut bytes parse to exactly the object the verifier
- * uses, less its signature; a signature that verifies over them covers all that the verifier reads.
- * undefined when the stored bytes do not hold the member in canonical form at the top level; the
- * caller then canonicalises the parsed object (which also covers a store that re-serialised it).
- */
-export function storedSigningBytes(stored: Buffer, signature: Signature): Buffer | undefined {
-  let value: string;
-  try {
-    value = canonicalJson(signature);
-  } catch {
-    return undefined;
-  }
-  const member = Buffer.concat([SIGNATURE_MEMBER, Buffer.from(value, "utf8")]);
-  const start = stored.indexOf(member);
-  if (start < 1 || !atTopLevel(stored, start)) return undefined;
-  const end = start + member.length;
-  // Take out one separating comma with the member: the one before it, else the one after it.
-  if (stored[start - 1] === 0x2c) return Buffer.concat([stored.subarray(0, start - 1), stored.subarray(end)]);
-  if (stored[start - 1] === 0x7b && stored[end] === 0x2c)
-    return Buffer.concat([stored.subarray(0, start), stored.subarray(end + 1)]);
-  if (stored[start - 1] === 0x7b && stored[end] === 0x7d)
-    return Buffer.concat([stored.subarray(0, start), stored.subarray(end)]);
-  return undefined;
-}
-
-/**
- * Whether `offset` in JSON text lies directly inside the outermost object, outside any string.
- * Works on UTF-8 bytes: quotes, backslashes and brackets never occur inside a multi-byte character.
- */
-function atTopLevel(json: Buffer, offset: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < offset; i++) {
-    const c = json[i];
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) depth++;
-    else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return depth === 1 && !inString;
-}
-
 /**
  * The store's keys under prefix in pages, without sizes or dates when the store can list them so
  * (a page per directory of a disk store: no promise per key).
@@ -651,19 +684,24 @@ function sameRef(
   return a === b || (a !== null && b !== null && a.key === b.key && a.sha256 === b.sha256);
 }
 
+const HEX64 = /^[0-9a-f]{64}$/;
+
 const isRef = (v: unknown): boolean =>
   typeof v === "object" &&
   v !== null &&
   typeof (v as { key?: unknown }).key === "string" &&
-  typeof (v as { sha256?: unknown }).sha256 === "string";
+  typeof (v as { sha256?: unknown }).sha256 === "string" &&
+  HEX64.test((v as { sha256: string }).sha256);
 
 function sealShapeError(seal: Seal): string | undefined {
   if (seal.schema !== SEAL_SCHEMA) return `schema is not ${SEAL_SCHEMA}`;
   if (!Number.isInteger(seal.seq)) return "seq is not an integer";
   if (typeof seal.sealedAt !== "string") return "sealedAt is missing";
   if (seal.previous !== null && !isRef(seal.previous)) return "previous is malformed";
-  if (!Array.isArray(seal.manifests) || !seal.manifests.every(isRef)) return "manifests is malformed";
-  if (typeof seal.merkleRoot !== "string") return "merkleRoot is missing";
+  if (!Array.isArray(seal.manifests) || !seal.manifests.every(isRef))
+    return "manifests is malformed (each needs a key and a hex SHA-256)";
+  if (typeof seal.merkleRoot !== "string" || !HEX64.test(seal.merkleRoot))
+    return "merkleRoot is not a hex SHA-256";
   return undefined;
 }
 

@@ -59,6 +59,7 @@ const RANKED_DAY_STATUSES: DayStatus[] = (Object.entries(DAY_RANK) as [DayStatus
   .map(([s]) => s);
 
 export const DEMONSTRATION_MARKING = "DEMONSTRATION DATA — not evidence of a real environment";
+export const UNVERIFIED_MARKING = "UNVERIFIED EVIDENCE — records not vouched for by the ledger were ignored";
 
 /** One row per resource, check and interval: the Findings sheet, findings.csv. */
 export interface FindingRow {
@@ -197,6 +198,8 @@ export interface ReportModel {
   requirementsInScope: string[];
   /** Set when any evidence came from fixtures: every page and sheet carries the marking. */
   demonstration?: { marking: string; scenarios: string[] };
+  /** Set when the evidence did not verify (report --allow-unverified): every page and sheet says so. */
+  unverified?: { marking: string; ignored: number; records: Array<{ key: string; reason: string }> };
   branding: Branding;
   logo?: ReportTemplate["logo"];
   sections: SectionName[];
@@ -425,6 +428,15 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
     requirementsInScope: findings.requirements.map((r) => r.id),
     ...(findings.provenance.demonstration
       ? { demonstration: { marking: DEMONSTRATION_MARKING, scenarios: findings.provenance.scenarios ?? [] } }
+      : {}),
+    ...(findings.ledger?.unverifiedAllowed
+      ? {
+          unverified: {
+            marking: UNVERIFIED_MARKING,
+            ignored: findings.ledger.ignored.length,
+            records: findings.ledger.ignored,
+          },
+        }
       : {}),
     branding: template.branding,
     ...(template.logo ? { logo: template.logo } : {}),

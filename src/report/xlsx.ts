@@ -136,6 +136,11 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         ["Generated at (UTC)", toDate(model.generatedAt), null],
         ["Tool version", `auditpack ${model.toolVersion}`, null],
         ["Demonstration data", model.demonstration ? `YES: ${model.demonstration.marking}` : "no", null],
+        [
+          "Evidence verified by the ledger",
+          model.unverified ? `NO: ${model.unverified.marking} (${model.unverified.ignored})` : "yes",
+          null,
+        ],
         ["Confidentiality", model.branding.confidentiality, null],
         ["Finding rows (sheet Findings)", model.summary.findingRows, null],
         ["Waived findings", model.summary.waivedFindings, null],
@@ -338,10 +343,10 @@ function writeSheet(
       printTitlesRow: "2:2",
       margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
     },
-    ...(model.demonstration
+    ...(model.demonstration || model.unverified
       ? {
           headerFooter: {
-            oddHeader: `&C&"-,Bold"&K${model.branding.colours.demonstration.slice(1)}${model.demonstration.marking}`,
+            oddHeader: `&C&"-,Bold"&K${model.branding.colours.demonstration.slice(1)}${[model.unverified?.marking, model.demonstration?.marking].filter(Boolean).join(" | ")}`,
           },
         }
       : {}),
@@ -351,9 +356,10 @@ function writeSheet(
   ws.autoFilter = `A2:${lastColumn}2`;
 
   const title = ws.addRow([
-    model.demonstration
-      ? `${model.demonstration.marking} | ${name} | Report ${model.reportId}`
-      : `${model.organisation} | ${model.framework.name} v${model.framework.version} | ${model.period.label} | ${name} | Report ${model.reportId}`,
+    (model.unverified ? `${model.unverified.marking} | ` : "") +
+      (model.demonstration
+        ? `${model.demonstration.marking} | ${name} | Report ${model.reportId}`
+        : `${model.organisation} | ${model.framework.name} v${model.framework.version} | ${model.period.label} | ${name} | Report ${model.reportId}`),
   ]);
   title.getCell(1).style = styles.title;
   title.commit();

@@ -214,7 +214,10 @@ describe("attach and pull", () => {
     );
     expect(execFileSync("sha256sum", ["-c", "--quiet", "SHA256SUMS"], { cwd: out }).toString()).toBe("");
     // `auditpack verify <dir>` checks the pull offline: chain, manifests, and every pulled record.
-    const intact = await runCli(["--json", "verify", out]);
+    // The store's published key is only a candidate: pin the signer's.
+    const pin = ["--public-key", path.join(path.dirname(out), "signer.pub.pem")];
+    writeFileSync(pin[1]!, await signer.publicKeyPem());
+    const intact = await runCli(["--json", "verify", out, ...pin]);
     expect(intact).toBe(0);
     const victim = index.records[0].key as string;
     writeFileSync(
@@ -228,7 +231,7 @@ describe("attach and pull", () => {
     });
     expect(summary.ok).toBe(false);
     expect(problems).toEqual([`altered ${victim}`]);
-    expect(await runCli(["verify", out])).toBe(1);
+    expect(await runCli(["verify", out, ...pin])).toBe(1);
     expect(() =>
       execFileSync("sha256sum", ["-c", "--quiet", "SHA256SUMS"], { cwd: out, stdio: "pipe" }),
     ).toThrow();

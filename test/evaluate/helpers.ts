@@ -1,8 +1,11 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Catalog } from "../../src/catalog/types.js";
+import { Ledger } from "../../src/evidence/ledger.js";
 import { EVIDENCE_SCHEMA, type EvidenceRecord, encodeRecord } from "../../src/evidence/record.js";
+import { Ed25519Signer } from "../../src/signing/ed25519.js";
 import type { LoadedRecord } from "../../src/state/build.js";
 import { FsStore } from "../../src/store/fs.js";
 
@@ -37,7 +40,20 @@ export function loaded(r: EvidenceRecord): LoadedRecord {
   return { record: r, ref: { key, sha256, collectedAt: r.collectedAt, collector: r.collector } };
 }
 
+/** One signer for the test files' stores (evaluate reads only records a signed manifest lists). */
+export const testSigner = new Ed25519Signer(generateKeyPairSync("ed25519").privateKey);
+
+/** Store the records through the ledger: one run, one signed manifest. */
 export async function putAll(store: FsStore, records: EvidenceRecord[]): Promise<string[]> {
+  const run = new Ledger(store, testSigner).beginRun({ scope: { test: true } });
+  const keys: string[] = [];
+  for (const r of records) keys.push((await run.writeRecord(r)).key);
+  await run.finish();
+  return keys;
+}
+
+/** Put records into the store directly, as someone without the signing key would. */
+export async function injectUnsigned(store: FsStore, records: EvidenceRecord[]): Promise<string[]> {
   const keys: string[] = [];
   for (const r of records) {
     const { key, bytes, sha256 } = encodeRecord(r);

@@ -228,10 +228,12 @@ export class Kit {
     const model = this.model;
     const c = this.c;
     const demo = model.demonstration;
+    const unverified = model.unverified;
+    const marked = demo || unverified;
     const headerText = `${model.organisation} · ${model.framework.name} v${model.framework.version} · ${model.period.label}`;
     return {
       pageSize: "A4",
-      pageMargins: [MARGIN_X, demo ? 62 : 50, MARGIN_X, 46],
+      pageMargins: [MARGIN_X, demo && unverified ? 74 : marked ? 62 : 50, MARGIN_X, 46],
       info: {
         title: `${subtitle}, ${model.period.label}`,
         author: model.organisation,
@@ -240,10 +242,10 @@ export class Kit {
         producer: `auditpack ${model.toolVersion}`,
         creationDate: new Date(model.generatedAt),
       },
-      ...(demo
+      ...(marked
         ? {
             watermark: {
-              text: "DEMONSTRATION DATA",
+              text: unverified ? "UNVERIFIED EVIDENCE" : "DEMONSTRATION DATA",
               color: c.demonstration,
               opacity: 0.07,
               bold: true,
@@ -266,6 +268,19 @@ export class Kit {
               } as Content,
             ],
           },
+          // Every page says when the evidence did not verify (report --allow-unverified).
+          ...(unverified
+            ? [
+                {
+                  text: `${unverified.marking} (${unverified.ignored})`,
+                  bold: true,
+                  color: c.demonstration,
+                  fontSize: 9,
+                  alignment: "center",
+                  margin: [0, 3, 0, 0],
+                } as Content,
+              ]
+            : []),
           ...(demo
             ? [
                 {
@@ -309,8 +324,46 @@ export class Kit {
     };
   }
 
-  /** The demonstration box on a cover page. */
+  /** The demonstration box on a cover page, and the warning section when the evidence did not verify. */
   demonstrationBox(): Content[] {
+    return [...this.demonstrationNotice(), ...this.unverifiedNotice()];
+  }
+
+  /** Which records the evaluation left out, and why (capped; findings.json `ledger.ignored` has all). */
+  private unverifiedNotice(): Content[] {
+    const u = this.model.unverified;
+    if (!u) return [];
+    const shown = u.records.slice(0, 40);
+    return [
+      {
+        stack: [
+          {
+            text: `${u.marking}: ${u.ignored} record(s)`,
+            bold: true,
+            color: this.c.demonstration,
+            fontSize: 11,
+          },
+          {
+            text: "No verdict in this report uses them. Signed with --allow-unverified.",
+            fontSize: 9,
+            margin: [0, 2, 0, 4],
+          },
+          ...shown.map((r) => ({ text: `${r.key}: ${r.reason}`, fontSize: 7 }) as Content),
+          ...(u.records.length > shown.length
+            ? [
+                {
+                  text: `... and ${u.records.length - shown.length} more (findings.json ledger.ignored)`,
+                  fontSize: 7,
+                } as Content,
+              ]
+            : []),
+        ],
+        margin: [0, 14, 0, 0],
+      },
+    ];
+  }
+
+  private demonstrationNotice(): Content[] {
     const demo = this.model.demonstration;
     if (!demo) return [];
     return [

@@ -1,0 +1,104 @@
+import type { EvidenceStore } from "../store/types.js";
+import { MANIFEST_SCHEMA, MANIFESTS_PREFIX, parseManifestKey, type RunManifest } from "./ledger-format.js";
+import { signatureVerifies } from "./signed.js";
+import type { TrustSet } from "./trust.js";
+
+/** A record evaluation left out, and why. */
+export interface IgnoredRecord {
+  key: string;
+  reason: string;
+}
+
+/**
+ * The records the ledger vouches for: listed (key and SHA-256) in a manifest whose signature
+ * verifies with a trusted key. Built from one listing of the manifests; a lookup is a map access.
+ */
+export class VouchedRecords {
+  /** record key -> sha256 listed by a trusted manifest. */
+  private readonly listed = new Map<string, string>();
+  /** record key -> why the only manifests listing it do not count. */
+  private readonly untrustedListing = new Map<string, string>();
+  /** Manifests whose signature did not verify with a trusted key, and why. */
+  readonly untrustedManifests: IgnoredRecord[] = [];
+  manifests = 0;
+  recovered = 0;
+
+  constructor(readonly trust: TrustSet) {}
+
+  /** @internal */
+  add(key: string, sha256: string): void {
+    this.listed.set(key, sha256);
+    this.untrustedListing.delete(key);
+  }
+
+  /** @internal */
+  addUntrusted(key: string, reason: string): void {
+    if (!this.listed.has(key)) this.untrustedListing.set(key, reason);
+  }
+
+  /** Whether a trusted manifest lists this key with this hash. */
+  has(key: string, sha256: string): boolean {
+    return this.listed.get(key) === sha256;
+  }
+
+  get size(): number {
+    return this.listed.size;
+  }
+
+  /** Why a record is not vouched for (undefined when it is). */
+  reasonFor(key: string, sha256: string): string | undefined {
+    const listed = this.listed.get(key);
+    if (listed === sha256) return undefined;
+    if (listed !== undefined) return `a trusted manifest lists it with sha256 ${listed}`;
+    return this.untrustedListing.get(key) ?? "listed in no manifest";
+  }
+}
+
+/** Read every manifest once and keep the records of those a trusted key signed. */
+export async function loadVouched(store: EvidenceStore, trust: TrustSet): Promise<VouchedRecords> {
+  const vouched = new VouchedRecords(trust);
+  for await (const info of store.list(MANIFESTS_PREFIX)) {
+    if (!parseManifestKey(info.key)) continue;
+    const bytes = store.readSync ? store.readSync(info.key) : await store.get(info.key);
+    vouched.manifests++;
+    let manifest: RunManifest | undefined;
+    try {
+      manifest = JSON.parse(bytes.toString("utf8")) as RunManifest;
+    } catch {
+      manifest = undefined;
+    }
+    if (manifest?.schema !== MANIFEST_SCHEMA || !Array.isArray(manifest.records)) {
+      vouched.untrustedManifests.push({ key: info.key, reason: "it is damaged" });
+      continue;
+    }
+    const reason = manifestDistrust(manifest, bytes, trust);
+    if (reason) {
+      vouched.untrustedManifests.push({ key: info.key, reason });
+      for (const r of manifest.records)
+        if (typeof r?.key === "string")
+          vouched.addUntrusted(r.key, `listed only in ${info.key}, which ${reason}`);
+      continue;
+    }
+    for (const r of manifest.records) {
+      if (typeof r?.key === "string" && typeof r.sha256 === "string") vouched.add(r.key, r.sha256);
+    }
+    if (manifest.recovery) vouched.recovered += manifest.records.length;
+  }
+  return vouched;
+}
+
+/** Why a manifest's signature does not count, or undefined when a trusted key made it. */
+export function manifestDistrust(manifest: RunManifest, bytes: Buffer, trust: TrustSet): string | undefined {
+  const signature = manifest.signature;
+  if (!signature || typeof signature.keyId !== "string") return "carries no signature";
+  const found = trust.lookup(signature.keyId, manifest.finishedAt);
+  if ("reason" in found) return `is signed by an untrusted key: ${found.reason}`;
+  if (!signatureVerifies(manifest, bytes, found.key))
+    return `has a signature that does not verify with key ${signature.keyId}`;
+  return undefined;
+}
+
+/** "N records not vouched for by the ledger were ignored" (the warning every output carries). */
+export function ignoredWarning(count: number): string {
+  return `${count} record${count === 1 ? "" : "s"} not vouched for by the ledger ${count === 1 ? "was" : "were"} ignored`;
+}
