@@ -68,7 +68,7 @@ describe("auditpack share", () => {
     const { out: stdout } = captureOutput();
     expect(await runCli(["-c", configFile, "--json", "share", pkg.dir, "--expires", "7d"])).toBe(0);
     const result = JSON.parse(stdout.join("")) as { key: string; url: string; size: number };
-    expect(result.key).toMatch(/^auditpack\/reports\/pci-dss-4\.0_2026-Q3_\d{8}T\d{6}Z\.zip$/);
+    expect(result.key).toMatch(/^auditpack\/reports\/pci-dss-4\.0\.1_2026-Q3_\d{8}T\d{6}Z\.zip$/);
     expect(new URL(result.url).searchParams.get("X-Amz-Expires")).toBe("604800");
 
     const downloaded = await download(result.url);
