@@ -25,7 +25,7 @@ export function registerAttach(program: Command): void {
     .option("--valid-to <date>", "end of the period it covers, inclusive (default: open)")
     .action(
       action<AttachCliOptions>(async (app, options) => {
-        const { catalog, requirement } = resolveControlId(options.control);
+        const { catalog, requirement } = resolveControlId(options.control, { notify: app.out.notice });
         const control = `${catalog.framework.id}:${requirement.id}`;
         const validFrom = options.validFrom ? parseDateOption(options.validFrom, "--valid-from") : undefined;
         const validTo = options.validTo

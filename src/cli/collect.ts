@@ -111,8 +111,10 @@ async function runCollect(app: CliApp, options: CollectCliOptions): Promise<numb
   checkRecordFixtures(options.fixtures, options.recordFixtures);
   const store = app.store({ create: true });
   const signer = await app.signer();
-  // Records an interrupted run left unlisted are adopted first (or named, when they cannot be).
-  printRecovery(app, await recoverInterrupted(store, { signer, trust: await trustAnchors(app) }));
+  // Records an interrupted run left unlisted are adopted first (or named, when they cannot be). With
+  // no trusted key yet (a first run) no signed run can exist, and no key is created before validation.
+  const trust = await trustAnchors(app);
+  if (trust.length > 0) printRecovery(app, await recoverInterrupted(store, { signer, trust }));
   const display = new ProgressDisplay(app);
   const common = {
     store,

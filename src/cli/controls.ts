@@ -156,7 +156,7 @@ function titleOf(catalogs: Catalog[], qualified: string): string | undefined {
 }
 
 function showCommand(app: CliApp, control: string, catalogs: Catalog[]): void {
-  const { catalog, requirement } = resolveControlId(control, { catalogs });
+  const { catalog, requirement } = resolveControlId(control, { catalogs, notify: app.out.notice });
   const qualified = `${catalog.framework.id}:${requirement.id}`;
   const kind = requirementKind(requirement);
   const path = ancestors(catalog, requirement);
@@ -252,7 +252,11 @@ export function registerControls(program: Command): void {
           listFrameworksCommand(app, catalogs);
           return 0;
         }
-        listRequirementsCommand(app, findCatalog(catalogs, options.framework), options.requirements);
+        listRequirementsCommand(
+          app,
+          findCatalog(catalogs, options.framework, app.out.notice),
+          options.requirements,
+        );
         return 0;
       }),
     );

@@ -82,7 +82,7 @@ export function registerEvaluate(program: Command): void {
 async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<number> {
   const period = periodFromOptions(options);
   const failOn = parseFailOn(options.failOn);
-  const catalog = loadCatalog(options.framework);
+  const catalog = loadCatalog(options.framework, { notify: app.out.notice });
   const requirements = commaList(options.requirements);
   const waiversFile = options.waivers
     ? path.resolve(app.cwd, options.waivers)

@@ -33,6 +33,14 @@ export class Output {
     if (!this.options.quiet) this.stderr.write(`warning: ${line}\n`);
   }
 
+  /**
+   * A notice that is neither a result nor a problem (a retired framework id resolved to its
+   * successor): always stderr, so stdout stays the result. An arrow function, to pass as a callback.
+   */
+  notice = (line: string): void => {
+    if (!this.options.quiet) this.stderr.write(`${line}\n`);
+  };
+
   error(line: string): void {
     this.stderr.write(`error: ${line}\n`);
   }

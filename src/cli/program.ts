@@ -53,7 +53,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   },
   keys: {
     term: "keys",
-    summary: "create and show signing keys",
+    summary: "create, show and rotate signing keys",
     load: async () => (await import("./keys.js")).registerKeys,
   },
   collect: {
@@ -67,8 +67,9 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import("./schedule.js")).registerSchedule,
   },
   seal: {
-    term: "seal",
-    summary: "seal the ledger now: sign a chained seal over every run manifest not sealed yet",
+    term: "seal [options]",
+    summary:
+      "seal the ledger now: sign a chained seal over every signed run manifest not sealed yet (unsigned ones are refused)",
     load: async () => (await import("./seal.js")).registerSeal,
   },
   recover: {
@@ -94,7 +95,8 @@ const COMMANDS: Record<string, CommandEntry> = {
   },
   report: {
     term: "report [options]",
-    summary: "evaluate a framework over a period and build a signed report package (PDF, Excel, JSON, CSV)",
+    summary:
+      "evaluate a framework over a period and build a signed report package (summary and auditor PDFs, Excel, HTML, JSON, CSV, OSCAL, OCSF)",
     load: async () => (await import("./report.js")).registerReport,
   },
   "verify-report": {

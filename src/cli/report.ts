@@ -102,7 +102,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
   // Options are checked before the store or the keys are touched.
   const period = parsePeriod(options.period);
   const formats = formatsFor(parseAudience(options.audience), options.format?.split(","));
-  const catalog = loadCatalog(options.framework);
+  const catalog = loadCatalog(options.framework, { notify: app.out.notice });
   const requirements = commaList(options.requirements);
   if (options.requirements !== undefined && (requirements?.length ?? 0) === 0) {
     throw new UsageError("--requirements names no requirement", { hint: "e.g. --requirements 8,10,11" });

@@ -110,7 +110,7 @@ describe("auditpack controls", () => {
   });
 
   it("show resolves the retired pci-dss-4.0 id to 4.0.1 with a notice on stderr, stdout staying JSON", async () => {
-    const r = await runCliInProcess(["controls", "show", "pci-dss-4.0.1:8.3.6", "--json"]);
+    const r = await runCliInProcess(["controls", "show", "pci-dss-4.0:8.3.6", "--json"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("PCI DSS v4.0 was retired on 2024-12-31");
     const shown = JSON.parse(r.stdout) as { control: string; requirement: { testingProcedures: string[] } };

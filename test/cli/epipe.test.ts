@@ -7,6 +7,9 @@ import { auditpackArgv, spawnAsync } from "../helpers/spawn.js";
 
 const SCOPE_LINE =
   "scope: accounts (none) (discovered from the store); regions (none) (discovered from the store)\n";
+/** An empty store has no signing key yet: evaluate says that nothing can be vouched for. */
+const NO_KEY_WARNING =
+  "warning: no trusted key (no signing key yet, no trust: list in the config): no evidence is vouched for; create one with `auditpack keys generate` or list public keys under trust:\n";
 const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 /** `auditpack <args> | <reader>` in a real shell: auditpack's own exit status and its stderr. */
@@ -28,8 +31,8 @@ describe("a closed stdout pipe", { timeout: 120_000 }, () => {
       "head -c 100",
     );
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
-    // Only the scope line (human text goes to stderr under --json).
-    expect(r.stderr).toBe(SCOPE_LINE);
+    // Only the scope line and the no-key warning (human text goes to stderr under --json).
+    expect(r.stderr).toBe(SCOPE_LINE + NO_KEY_WARNING);
     expect(r.status).toBe(EPIPE_EXIT_CODE);
     expect(readdirSync(r.cwd)).toEqual(["store"]); // evaluate wrote nothing
   });
@@ -40,7 +43,7 @@ describe("a closed stdout pipe", { timeout: 120_000 }, () => {
       "cat",
     );
     expect(r.status).toBe(0);
-    expect(r.stderr).toBe(SCOPE_LINE);
+    expect(r.stderr).toBe(SCOPE_LINE + NO_KEY_WARNING);
   });
 
   it("help collect | head -n 1 never prints a stack trace", async () => {
