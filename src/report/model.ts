@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Catalog } from "../catalog/types.js";
 import type {
   Attachment,
+  CoverageEntry,
   EvidenceRef,
   Findings,
   RequirementResult,
@@ -227,6 +228,8 @@ export interface ReportModel {
   waivers: WaiverRow[];
   /** The assessment's stated scope (config `assessment`), when given. */
   scopeStatement?: Findings["scope"]["assessment"];
+  /** What the evidence could prove, per account and region (findings.coverage; empty for older findings). */
+  coverage: CoverageEntry[];
   /** Incident cards: every failing stretch, merged, with the events and evidence of its edges. */
   incidents: Incident[];
   /** The root-cause view: failing findings grouped by check and resource, with every requirement affected. */
@@ -465,6 +468,7 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
     evidenceIndex: [...evidence.values()].sort(byKey),
     waivers: allWaivers,
     ...(findings.scope.assessment ? { scopeStatement: findings.scope.assessment } : {}),
+    coverage: findings.coverage ?? [],
     incidents: incidentsOf(findings, { severityOf: (id) => input.checkInfo?.(id)?.severity }),
     problems: problemsOf(findings, { severityOf: (id) => input.checkInfo?.(id)?.severity }),
     findingRows: () => allFindingRows(findings),

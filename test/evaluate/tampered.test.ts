@@ -20,9 +20,15 @@ function files(dir: string): string[] {
 
 let dir: string;
 let key: string;
+let config: string;
 
 beforeAll(async () => {
-  ({ dir } = await demoStore());
+  const demo = await demoStore();
+  dir = demo.dir;
+  // The demo signer's public key is trusted, so evaluate reads the records its manifests list.
+  writeFileSync(path.join(dir, "signer.pub.pem"), await demo.signer.publicKeyPem());
+  config = path.join(dir, "auditpack.yaml");
+  writeFileSync(config, "trust:\n  - ./signer.pub.pem\n");
   // A Cognito snapshot inside the demo period: evaluate reads it for requirement 8.
   const target = files(path.join(dir, "evidence"))
     .filter((f) => f.includes("/cognito_user_pools/2026/08/"))
@@ -38,6 +44,8 @@ describe("a tampered record met during evaluate", () => {
   it("exits 1 naming the record's key, with a hint and no stack trace", async () => {
     const result = await runCliInProcess([
       "evaluate",
+      "--config",
+      config,
       "--store",
       dir,
       "--framework",

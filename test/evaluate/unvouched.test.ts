@@ -81,7 +81,7 @@ const statuses = (f: Findings) =>
 const evaluateQ3 = (s: FsStore) =>
   evaluate({
     store: s,
-    catalog: loadCatalog("pci-dss-4.0"),
+    catalog: loadCatalog("pci-dss-4.0.1"),
     requirements: ["8", "10", "11"],
     period: Q3,
     now: NOW,
@@ -95,14 +95,22 @@ function copyOfStore(): FsStore {
 }
 
 describe("records no trusted manifest lists", () => {
-  it("would change verdicts if they counted: the same records through the ledger turn 11.5.1 from PASS to FAIL", async () => {
+  it("would change verdicts if they counted: the same records through the ledger turn 11.5.1's Config rule check from PASS to FAIL", async () => {
     const copy = copyOfStore();
     const before = await evaluateQ3(copy);
     const run = new Ledger(copy, signer).beginRun({ scope: { test: "vouched" } });
     for (const r of injected) await run.writeRecord(r);
     await run.finish();
     const after = await evaluateQ3(copy);
-    expect(before.requirements.find((r) => r.id === "11.5.1")!.status).toBe("PASS");
+    // 11.5.1 rests on a supporting Config rule check plus a manual part (MANUAL until an assessor
+    // attaches the IDS evidence); the forged NON_COMPLIANT answers would fail the check, and with it 11.5.1.
+    const ruleCheck = (f: Findings) =>
+      f.requirements
+        .find((r) => r.id === "11.5.1")!
+        .checks.find((c) => c.id === "config_managed_rule_compliant")!;
+    expect(ruleCheck(before).status).toBe("PASS");
+    expect(before.requirements.find((r) => r.id === "11.5.1")!.status).toBe("MANUAL");
+    expect(ruleCheck(after).status).toBe("FAIL");
     expect(after.requirements.find((r) => r.id === "11.5.1")!.status).toBe("FAIL");
   }, 120_000);
 
@@ -144,7 +152,7 @@ describe("report, evaluate and pull on a store with injected records", () => {
       ...base,
       "evaluate",
       "--framework",
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "--requirements",
       "11",
       "--period",
@@ -153,13 +161,13 @@ describe("report, evaluate and pull on a store with injected records", () => {
     expect(text.code).toBe(0);
     expect(text.stderr).toContain("4 records not vouched for by the ledger were ignored");
     expect(text.stderr).toContain(encodeRecord(injected[0]!).key);
-    expect(text.stdout).toMatch(/11\.5\.1\s+PASS/);
+    expect(text.stdout).toMatch(/11\.5\.1\s+MANUAL/);
     const json = await runCliInProcess([
       ...base,
       "--json",
       "evaluate",
       "--framework",
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "--requirements",
       "11",
       "--period",
@@ -174,7 +182,7 @@ describe("report, evaluate and pull on a store with injected records", () => {
       ...base,
       "report",
       "--framework",
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "--requirements",
       "11",
       "--period",
@@ -195,7 +203,7 @@ describe("report, evaluate and pull on a store with injected records", () => {
       ...base,
       "report",
       "--framework",
-      "pci-dss-4.0",
+      "pci-dss-4.0.1",
       "--requirements",
       "11",
       "--period",
@@ -209,7 +217,7 @@ describe("report, evaluate and pull on a store with injected records", () => {
     expect(result.code, result.stderr).toBe(0);
     const findings = JSON.parse(readFileSync(path.join(out, "findings.json"), "utf8")) as Findings;
     expect(findings.ledger).toMatchObject({ verified: false, unverifiedAllowed: true });
-    expect(findings.requirements.find((r) => r.id === "11.5.1")!.status).toBe("PASS");
+    expect(findings.requirements.find((r) => r.id === "11.5.1")!.status).toBe("MANUAL"); // unchanged by the ignored records;
     const pages = execFileSync("pdftotext", ["-layout", path.join(out, "report.pdf"), "-"])
       .toString()
       .split("\f");
@@ -227,7 +235,7 @@ describe("report, evaluate and pull on a store with injected records", () => {
       ...base,
       "pull",
       "--control",
-      "pci-dss-4.0:11.5.1",
+      "pci-dss-4.0.1:11.5.1",
       "--from",
       "2026-07-01",
       "--to",

@@ -11,7 +11,7 @@ import { CONTENT_WIDTH, day, Kit, mono, time } from "./kit.js";
  * (sheet Evidence) and report.html, never printed as hash lists here. One builder per section.
  */
 
-const COUNT_STATUSES: Status[] = ["PASS", "FAIL", "ERROR", "MANUAL", "NOT_APPLICABLE"];
+const COUNT_STATUSES: Status[] = ["PASS", "FAIL", "ERROR", "NOT_COVERED", "MANUAL", "NOT_APPLICABLE"];
 /** Longest E-number list printed for one requirement; the rest are counted. */
 const MAX_REF_TEXT = 600;
 
@@ -79,7 +79,7 @@ export function countsTable(kit: Kit): Content {
       color: kit.colour(s),
     }));
   return kit.table({
-    widths: [110, "*", "*", "*", "*", "*"],
+    widths: [110, "*", "*", "*", "*", "*", "*"],
     header: ["", ...COUNT_STATUSES.map((s) => s.replace(/_/g, " "))],
     rows: () => [
       [{ text: "Requirements", bold: true }, ...counts(model.summary.requirementCounts)],
