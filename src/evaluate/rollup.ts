@@ -7,7 +7,9 @@ import type { Status } from "./types.js";
  * 1. A requirement's own status:
  *    - does not apply (e.g. service providers only, assessed entity a merchant): NOT_APPLICABLE;
  *    - a check FAILs: FAIL (a supporting check's failure counts: an observed failure is a failure);
- *    - else a check is ERROR, or a PASS check lacks evidence for a member or a stretch: ERROR;
+ *    - else a check is ERROR (a collection failed): ERROR;
+ *    - else a check is NOT_COVERED (nothing was collected and AWS keeps no history): NOT_COVERED;
+ *      a PASS check whose intervals leave a member or a stretch unjudged: ERROR;
  *    - else checks PASS: PASS only if at least one passing check is sufficient (not a
  *      "supporting, not sufficient" proxy) and there is no manual part; otherwise MANUAL, naming
  *      what a person must still assess;
@@ -15,7 +17,7 @@ import type { Status } from "./types.js";
  *      manual part exists, else NOT_APPLICABLE with the checks' reasons;
  *    - manual only: MANUAL; a heading has no own status.
  * 2. A parent's status is the most severe of its own and its children's, in the order
- *    FAIL > ERROR > MANUAL > PASS > NOT_APPLICABLE. So a parent never contradicts its children: it is
+ *    FAIL > ERROR > NOT_COVERED > MANUAL > PASS > NOT_APPLICABLE. So a parent never contradicts its children: it is
  *    FAIL only with a failing child or own check, and PASS only when everything under it passed
  *    (or does not apply). A heading with nothing under it in the selection is MANUAL.
  * 3. The reason is the one of whatever decided the status: the parent names the children that
@@ -24,8 +26,9 @@ import type { Status } from "./types.js";
 
 /** Most severe first. Unknown statuses (added later) rank with ERROR: never a silent pass. */
 const SEVERITY: Readonly<Record<string, number>> = {
-  FAIL: 5,
-  ERROR: 4,
+  FAIL: 6,
+  ERROR: 5,
+  NOT_COVERED: 4,
   MANUAL: 3,
   PASS: 2,
   NOT_APPLICABLE: 1,
@@ -143,8 +146,9 @@ export function ownStatus(node: RollupNode): Rolled | undefined {
   if (unknown.length > 0) {
     const first = unknown[0]!;
     const why = first.reason ?? firstReason(first.check, first.status);
+    // A failed collection (ERROR) outranks a stretch nothing covers (NOT_COVERED).
     return {
-      status: "ERROR",
+      status: unknown.some((j) => j.status === "ERROR") ? "ERROR" : mostSevere(unknown.map((j) => j.status))!,
       reason: `${unknown.map((j) => `${j.check.id} ${j.status}`).join(", ")}${why ? ` (${why})` : ""}`,
     };
   }

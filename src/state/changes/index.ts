@@ -76,6 +76,14 @@ export function fieldVocabulary(): Map<Kind, Map<string, string[]>> {
 export const IDENTITY_FIELDS = new Set(["account", "region", "id", "arn", "name", "observedAt", "evidence"]);
 
 export const UNTRACKED: Untracked = {
+  cloudtrail_trail: {
+    delivery:
+      "delivery times and errors (GetTrailStatus Latest*Delivery*) change with every delivery, with no API call",
+  },
+  cloudtrail_shadow: {
+    delivery:
+      "delivery times and errors (GetTrailStatus Latest*Delivery*) change with every delivery, with no API call",
+  },
   config_service: {
     deliveryChannels:
       "delivery status (lastStatus, lastErrorCode) changes when S3 or SNS delivery fails, with no API call",
@@ -99,8 +107,19 @@ export const DERIVED: Untracked = {
   logs_log_group: {
     deliveredBy: "derived from the trails' cloudWatchLogsLogGroupArn (tracked on cloudtrail_trail)",
   },
-  cloudtrail_trail: { loggingSource: "how isLogging is known, set with it" },
-  cloudtrail_shadow: { loggingSource: "how isLogging is known, set with it" },
+  cloudtrail_trail: {
+    loggingSource: "how isLogging is known, set with it",
+    coverage:
+      "the regions and accounts the trail records, derived from homeRegion, isMultiRegion and isOrganizationTrail",
+  },
+  cloudtrail_shadow: {
+    loggingSource: "how isLogging is known, set with it",
+    coverage:
+      "the regions and accounts the trail records, derived from homeRegion, isMultiRegion and isOrganizationTrail",
+  },
+  cloudwatch_security_monitoring: {
+    trails: "the region's trail set, built from the cloudtrail_trail states (tracked there)",
+  },
   cognito_user_pool_client: {
     userPoolId: "identity of the client",
     userPoolName: "the pool's name, fixed at creation",
