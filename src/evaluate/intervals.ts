@@ -217,17 +217,17 @@ export function summarize(intervals: StatusInterval[], status: Status, pointInTi
       .map((i) => `${i.start}–${i.end}`)
       .join(", ") + (list.length > 3 ? `, and ${list.length - 3} more` : "");
   const chosen = of(status);
-  const first = chosen[0];
-  if (!first) return "";
-  if (pointInTime) return first.reason;
+  // The reason in force at the end of the period: a threshold that changed mid-period reads as it is now.
+  const latest = chosen[chosen.length - 1];
+  if (!latest) return "";
+  if (pointInTime) return latest.reason;
   if (status === "FAIL" || status === "ERROR" || status === "NOT_COVERED") {
     const total = span(chosen);
     const what = status === "FAIL" ? "failing" : status === "ERROR" ? "unknown" : "not covered";
-    return `${first.reason}; ${what} for ${duration(total)} in ${chosen.length} interval${chosen.length === 1 ? "" : "s"}: ${listed(chosen)}`;
+    return `${latest.reason}; ${what} for ${duration(total)} in ${chosen.length} interval${chosen.length === 1 ? "" : "s"}: ${listed(chosen)}`;
   }
-  const lastReason = chosen[chosen.length - 1]!.reason;
   const whole = intervals.length === chosen.length;
-  return whole ? `${lastReason} throughout` : lastReason;
+  return whole ? `${latest.reason} throughout` : latest.reason;
 }
 
 export { HOUR };

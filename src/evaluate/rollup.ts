@@ -139,7 +139,7 @@ export function ownStatus(node: RollupNode): Rolled | undefined {
     const why = firstReason(first.check, "FAIL");
     return {
       status: "FAIL",
-      reason: `${plural(failing.length, "check")} of ${node.checks.length} FAIL: ${failing.map((j) => j.check.id).join(", ")}${why ? ` (${why})` : ""}`,
+      reason: `${plural(failing.length, "check")} of ${applicable.length} FAIL: ${failing.map((j) => j.check.id).join(", ")}${why ? ` (${why})` : ""}`,
     };
   }
   const unknown = applicable.filter((j) => j.status !== "PASS");

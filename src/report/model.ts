@@ -363,7 +363,8 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
         status: check.status,
         parameters: formatParameters(params),
         collectors: [...collectors].sort(),
-        resources: check.findings.length,
+        // "failing 2 of 4": resources the check applies to; NOT_APPLICABLE rows are no part of the count.
+        resources: check.findings.filter((f) => f.status !== "NOT_APPLICABLE").length,
         failing: failingResources,
       };
     });
