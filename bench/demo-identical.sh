@@ -9,7 +9,7 @@ root="$(dirname "$here")"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 node "$root/dist/cli/main.js" demo --out "$out" >/dev/null
-pkg="$out/reports/pci-dss-4.0_2026-Q3"
+pkg="$out/reports/pci-dss-4.0.1_2026-Q3"
 {
   echo "findings.json $(sha256sum <"$pkg/findings.json" | cut -c1-64)"
   echo "report.xlsx-sheets $(unzip -p "$pkg/report.xlsx" 'xl/worksheets/*.xml' | sha256sum | cut -c1-64)"

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import type { HttpHandler } from "@smithy/protocol-http";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
@@ -178,6 +179,23 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
         window: { start: plan.window.start.toISOString(), end: plan.window.end.toISOString() },
       },
       callerIdentities: [...access.identities.values()],
+      // A replayed scenario run is reproducible: its run id follows from the scenario, clock and scope.
+      ...(plan.scenario
+        ? {
+            runId: createHash("sha256")
+              .update(
+                JSON.stringify([
+                  plan.scenario.name,
+                  plan.now().toISOString(),
+                  plan.accounts,
+                  plan.regions,
+                  plan.collectors.map((c) => c.collector.id),
+                ]),
+              )
+              .digest("hex")
+              .slice(0, 16),
+          }
+        : {}),
     });
 
     const vouched = vouchedBySigner(options.store, options.signer);

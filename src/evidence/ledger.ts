@@ -36,7 +36,12 @@ export class Ledger {
       throw new TypeError("partSize must be a positive integer");
   }
 
-  beginRun(options: { scope: RunScope; callerIdentities?: CallerIdentity[]; tool?: ToolInfo }): RunWriter {
+  beginRun(options: {
+    scope: RunScope;
+    callerIdentities?: CallerIdentity[];
+    tool?: ToolInfo;
+    runId?: string;
+  }): RunWriter {
     return new RunWriter(
       {
         store: this.store,
@@ -50,6 +55,7 @@ export class Ledger {
         scope: options.scope,
         tool: options.tool ?? { name: "auditpack", version: VERSION },
         callerIdentities: options.callerIdentities,
+        ...(options.runId ? { runId: options.runId } : {}),
       },
     );
   }

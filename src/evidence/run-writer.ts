@@ -34,6 +34,8 @@ export interface RunOptions {
   scope: RunScope;
   tool: ToolInfo;
   callerIdentities?: CallerIdentity[];
+  /** Random by default; a fixture replay derives it from the scenario and its clock, so demos reproduce. */
+  runId?: string;
 }
 
 export interface RunSummary {
@@ -73,7 +75,7 @@ export async function flushInterruptedRuns(signal: string): Promise<RunSummary[]
  * MAX_CONCURRENT_WRITES records' bytes at most. Safe to call writeRecord concurrently.
  */
 export class RunWriter {
-  readonly runId = randomBytes(8).toString("hex");
+  readonly runId: string;
   readonly startedAt: string;
   private entries: ManifestEntry[] = [];
   private readonly callers: CallerIdentity[] = [];
@@ -90,6 +92,7 @@ export class RunWriter {
     private readonly ctx: RunWriterContext,
     private readonly options: RunOptions,
   ) {
+    this.runId = options.runId ?? randomBytes(8).toString("hex");
     this.startedAt = ctx.now().toISOString();
     for (const identity of options.callerIdentities ?? []) this.addCallerIdentity(identity);
     activeRuns.add(this);

@@ -12,11 +12,11 @@ import { writeFindingsJson } from "../../src/report/csv.js";
 import { demoStore } from "./demo-store.js";
 
 /**
- * sha256 of the findings.json `auditpack demo` writes, as measured before the registries and state
- * adapters moved next to their collectors (issue 12). A refactor must leave it unchanged; a change
- * to the demo's verdicts on purpose updates it (and says so in the commit).
+ * sha256 of the findings.json `auditpack demo` writes (trusted key ids masked), as measured after the
+ * merge of issues 10-17. A refactor must leave it unchanged; a change to the demo's verdicts on purpose
+ * updates it (and says so in the commit). Fixture replays derive their run ids from the scenario.
  */
-const DEMO_FINDINGS_SHA256 = "830df3540bdb56755edb7d3e1ae87f5c396c28e8e608bf6a04e4acf3f7a622be";
+const DEMO_FINDINGS_SHA256 = "9b6e797fa49b2fe4a5d4da15e2c3a01d4f2a1226e70dacc95ae293d02f6d1400";
 
 let file: string;
 
@@ -32,7 +32,11 @@ beforeAll(async () => {
     scope: { accounts: scenario.accounts, regions: scenario.regions },
   });
   file = path.join(mkdtempSync(path.join(os.tmpdir(), "auditpack-golden-")), "findings.json");
-  await writeFindingsJson(findings, file);
+  // Every demo run signs with a fresh key: the trusted key ids are the one part that differs by design.
+  const masked = findings.ledger
+    ? { ...findings, ledger: { ...findings.ledger, trustedKeys: ["(masked)"] } }
+    : findings;
+  await writeFindingsJson(masked, file);
 }, 300_000);
 
 describe("the demo's findings.json", () => {
