@@ -6,7 +6,7 @@ import { PACKAGE_ROOT } from "../paths.js";
  * The registries' import lists, generated from the folders (`npm run docs:controls`): a check is
  * src/checks/<service>/<id>.ts exporting `check`, a collector src/collectors/<service>/<id>.ts
  * exporting `collector`, where the id starts with the service folder's name and an underscore
- * (`cloudtrail/cloudtrail_trails.ts`); helper modules beside them have other names
+ * (`<service>/<service>_<thing>.ts`); helper modules beside them have other names
  * (`cloudtrail/coverage.ts`). Nothing else lists them; tests keep the committed files current.
  */
 

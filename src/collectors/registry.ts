@@ -41,6 +41,16 @@ export const historyCollectorIds: ReadonlySet<string> = new Set(
   collectors.filter((c) => c.cadence === "history").map((c) => c.id),
 );
 
+/** History collectors whose records are CloudTrail events (their adapter reads an account and region's stream). */
+export const activityCollectorIds: ReadonlySet<string> = new Set(
+  collectors.filter((c) => c.cadence === "history" && c.state.mode === "scope").map((c) => c.id),
+);
+
+/** History collectors whose records are AWS Config configuration timelines. */
+export const timelineCollectorIds: ReadonlySet<string> = new Set(
+  [...historyCollectorIds].filter((id) => !activityCollectorIds.has(id)),
+);
+
 /** Resource kinds each snapshot collector reports on (its error records make them ERROR). */
 export const SNAPSHOT_KINDS: Readonly<Record<string, readonly Kind[]>> = Object.fromEntries(
   collectors.filter((c) => c.cadence === "snapshot").map((c) => [c.id, c.state.kinds]),

@@ -1,3 +1,4 @@
+import { activityCollectorIds, historyCollectorIds, timelineCollectorIds } from "../collectors/registry.js";
 import { mergeSpans } from "../state/activity.js";
 import type { LoadedRecord } from "../state/build.js";
 import { isoSeconds } from "./period.js";
@@ -30,12 +31,9 @@ export function coverageOf(
   for (const account of scope.accounts) {
     for (const region of scope.regions) {
       const here = records.filter((l) => l.record.account === account && l.record.region === region);
-      const activity = here.filter((l) => l.record.collector === "cloudtrail_activity");
-      const timeline = here.filter((l) => l.record.collector === "config_resource_timeline");
-      const snapshots = here.filter(
-        (l) =>
-          l.record.collector !== "cloudtrail_activity" && l.record.collector !== "config_resource_timeline",
-      );
+      const activity = here.filter((l) => activityCollectorIds.has(l.record.collector));
+      const timeline = here.filter((l) => timelineCollectorIds.has(l.record.collector));
+      const snapshots = here.filter((l) => !historyCollectorIds.has(l.record.collector));
       const times = snapshots.filter((l) => !l.record.error).map((l) => Date.parse(l.record.collectedAt));
       const failed = here.filter((l) => l.record.error).length;
       const activitySpans = spansOf(activity, window);

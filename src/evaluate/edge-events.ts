@@ -1,3 +1,4 @@
+import { activityCollectorIds } from "../collectors/registry.js";
 import type { LoadedRecord } from "../state/build.js";
 import { jsonObject, str } from "../state/fields.js";
 import { isoSeconds } from "./period.js";
@@ -5,17 +6,15 @@ import type { EdgeEvent, RequirementResult } from "./types.js";
 
 /**
  * Name the CloudTrail event (and its principal) that began each interval, when the evidence holds
- * one: an interval whose start is the second of an event in a cloudtrail_activity record it cites.
+ * one: an interval whose start is the second of an event in a CloudTrail activity record it cites.
  * The end of an interval is the start of the next, so its event is the next interval's.
  */
-
-const ACTIVITY = "cloudtrail_activity";
 
 /** Every event of the activity records, by `<record key>|<event second>`. */
 export function indexActivityEvents(records: readonly LoadedRecord[]): Map<string, EdgeEvent> {
   const index = new Map<string, EdgeEvent>();
   for (const { record, ref } of records) {
-    if (record.collector !== ACTIVITY || record.error) continue;
+    if (!activityCollectorIds.has(record.collector) || record.error) continue;
     const events = (record.payload as { events?: unknown[] } | undefined)?.events ?? [];
     for (const event of events) {
       if (!event || typeof event !== "object") continue;

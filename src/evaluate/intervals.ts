@@ -1,4 +1,5 @@
 import type { CheckOutcome } from "../checks/types.js";
+import { activityCollectorIds, timelineCollectorIds } from "../collectors/registry.js";
 import { effectiveAt, type Observation } from "../state/history.js";
 import { hasUnknown, recordReads } from "../state/unknown.js";
 import { isoSeconds } from "./period.js";
@@ -28,9 +29,9 @@ export const NO_HISTORY = "auditpack was not collecting and AWS keeps no history
 export function basisOf(o: Pick<Observation<unknown>, "basis" | "evidence">): Basis {
   if (o.basis) return o.basis;
   const collectors = o.evidence.map((e) => e.collector ?? e.key.split("/")[3] ?? "");
-  if (collectors.length > 0 && collectors.every((c) => c === "config_resource_timeline"))
+  if (collectors.length > 0 && collectors.every((c) => timelineCollectorIds.has(c)))
     return { kind: "config-timeline" };
-  if (collectors.length > 0 && collectors.every((c) => c === "cloudtrail_activity"))
+  if (collectors.length > 0 && collectors.every((c) => activityCollectorIds.has(c)))
     return { kind: "inferred-from-activity" };
   return { kind: "observed" };
 }

@@ -1,6 +1,9 @@
 import type { EvidenceRef } from "../evidence/ref.js";
 
+export type { Basis, BasisEvent } from "../evidence/basis.js";
 export type { EvidenceRef };
+
+import type { Basis } from "../evidence/basis.js";
 
 /**
  * The findings contract (DESIGN.md section 4): what `evaluate` produces, `findings.json` holds and the
@@ -16,30 +19,6 @@ export const STATUSES: readonly Status[] = [
   "NOT_COVERED",
 ];
 
-/** A CloudTrail event an interval's basis rests on. */
-export interface BasisEvent {
-  name: string;
-  at: string;
-  id?: string;
-  principal?: string;
-}
-
-/**
- * How an interval is known (docs/EVIDENCE.md, "How each interval is known"):
- * - observed: a snapshot auditpack collected then (or a status time AWS reported, e.g. StartLoggingTime);
- * - config-timeline: AWS Config configuration items;
- * - inferred-from-activity: carried from an observation across a stretch that CloudTrail activity
- *   covers completely, with the events that bound it (a toggle fixes both sides, a value-setting
- *   event the side after it).
- */
-export interface Basis {
-  kind: "observed" | "config-timeline" | "inferred-from-activity";
-  events?: BasisEvent[];
-  /** The activity coverage the inference relies on ([start, end), ISO 8601 UTC). */
-  coverage?: { start: string; end: string };
-  note?: string;
-}
-
 /** A CloudTrail event that began an interval, with who made the call (evaluate/edge-events.ts). */
 export interface EdgeEvent {
   name: string;
@@ -48,7 +27,7 @@ export interface EdgeEvent {
   eventId?: string;
   /** The caller: user name, or the identity's ARN. */
   principal?: string;
-  /** The cloudtrail_activity record that holds the event. */
+  /** The CloudTrail activity record that holds the event. */
   evidence: EvidenceRef;
 }
 

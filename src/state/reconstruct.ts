@@ -1,4 +1,5 @@
-import type { Basis, EvidenceRef } from "../evaluate/types.js";
+import type { Basis } from "../evidence/basis.js";
+import type { EvidenceRef } from "../evidence/ref.js";
 import { applyEffect, eventRef } from "./activity.js";
 import { EMPTY_MEMBERS, trackedFields, UNTRACKED } from "./changes/index.js";
 import type { ChangeRecord, FieldSpan, Histories, HistoryBuilder, Kind, Observation } from "./history.js";

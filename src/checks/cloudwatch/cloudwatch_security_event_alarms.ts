@@ -15,7 +15,7 @@ const groupKey = (account: string, region: string, name: string) => `${account}|
 
 /**
  * Log groups that a trail recording this region delivers to (undefined: no trail evidence). A trail
- * that is stopped still counts here: stopped logging is cloudtrail_logging_continuous's finding, and
+ * that is stopped still counts here: stopped logging is the continuous-logging check's finding, and
  * counting it twice would make every stop an alarm failure too.
  */
 function trailLogGroups(state: SecurityMonitoringState): Set<string> | undefined {

@@ -11,7 +11,7 @@ export type { ActivityEvent, Effect, EventRule, Op } from "./types.js";
 /**
  * The change vocabulary: every CloudTrail event that can change a state field a check reads,
  * declared per service beside the state it changes (cognito.ts, cloudtrail.ts, logs.ts,
- * cloudwatch.ts, config.ts). `cloudtrail_activity` queries exactly these names (plus the
+ * cloudwatch.ts, config.ts). The CloudTrail activity collector queries exactly these names (plus the
  * activity-only ones below), and reconstruction treats a stretch as unchanged only when activity
  * covers it and none of the events that can change a field happened in it.
  */
