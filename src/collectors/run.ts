@@ -16,6 +16,7 @@ import type { AuditpackConfig } from "../config/schema.js";
 import { describeError as describeErrorInfo, type ErrorInfo, UsageError } from "../errors.js";
 import { Ledger, type RunWriter } from "../evidence/ledger.js";
 import type { CallerIdentity } from "../evidence/ledger-format.js";
+import { runStartKey } from "../evidence/ledger-format.js";
 import { lastManifestedPeriodEnd, vouchedBySigner } from "../evidence/positions.js";
 import {
   EVIDENCE_SCHEMA,
@@ -179,23 +180,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
         window: { start: plan.window.start.toISOString(), end: plan.window.end.toISOString() },
       },
       callerIdentities: [...access.identities.values()],
-      // A replayed scenario run is reproducible: its run id follows from the scenario, clock and scope.
-      ...(plan.scenario
-        ? {
-            runId: createHash("sha256")
-              .update(
-                JSON.stringify([
-                  plan.scenario.name,
-                  plan.now().toISOString(),
-                  plan.accounts,
-                  plan.regions,
-                  plan.collectors.map((c) => c.collector.id),
-                ]),
-              )
-              .digest("hex")
-              .slice(0, 16),
-          }
-        : {}),
+      ...(plan.scenario ? { runId: await fixtureRunId(options.store, plan) } : {}),
     });
 
     const vouched = vouchedBySigner(options.store, options.signer);
@@ -668,6 +653,30 @@ function secure(record: EvidenceRecord, options: { pseudonymizeKey?: string }): 
   const out: EvidenceRecord = { ...record, calls: calls.map((c) => c.value), payload: payload.value };
   if (redactions.length > 0) out.redactions = redactions;
   return out;
+}
+
+/**
+ * A replayed scenario run is reproducible: its run id follows from the scenario, clock and scope. The
+ * same replay into the same store again (a re-run) takes the next id of that sequence, never a clash.
+ */
+async function fixtureRunId(store: EvidenceStore, plan: Plan): Promise<string> {
+  const startedAt = plan.now().toISOString();
+  for (let attempt = 0; ; attempt++) {
+    const id = createHash("sha256")
+      .update(
+        JSON.stringify([
+          plan.scenario?.name,
+          startedAt,
+          plan.accounts,
+          plan.regions,
+          plan.collectors.map((c) => c.collector.id),
+          attempt,
+        ]),
+      )
+      .digest("hex")
+      .slice(0, 16);
+    if (!(await store.head(runStartKey(startedAt, id)))) return id;
+  }
 }
 
 /**
