@@ -7,7 +7,6 @@ import {
   type EvidenceRecord,
   GLOBAL_REGION,
   parseEvidenceKey,
-  RecordDecodeError,
 } from "../evidence/record.js";
 import type { IgnoredRecord, VouchedRecords } from "../evidence/vouched.js";
 import type { LoadedRecord } from "../state/build.js";

@@ -6,7 +6,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
 import yazl from "yazl";
-import { UsageError, VerificationError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { listFiles } from "./checksums.js";
 
 /**
