@@ -2,12 +2,7 @@ import { UTCDate } from "@date-fns/utc";
 import { addMonths } from "date-fns";
 import { historyCollectorIds } from "../collectors/registry.js";
 import { EVIDENCE_PREFIX, stampToDate } from "../evidence/ledger-format.js";
-import {
-  decodeRecord,
-  type EvidenceRecord,
-  GLOBAL_REGION,
-  parseEvidenceKey,
-} from "../evidence/record.js";
+import { decodeRecord, type EvidenceRecord, GLOBAL_REGION, parseEvidenceKey } from "../evidence/record.js";
 import type { IgnoredRecord, VouchedRecords } from "../evidence/vouched.js";
 import type { LoadedRecord } from "../state/build.js";
 import type { EvidenceStore } from "../store/types.js";
