@@ -25,7 +25,7 @@ run() { printf '$ %s\n' "$*"; "$@"; }
 run npx --no-install auditpack --help >/dev/null
 run npx --no-install auditpack --version
 run npx --no-install auditpack demo --out ./demo >demo.log || { cat demo.log; exit 1; }
-run npx --no-install auditpack verify-report ./demo/reports/pci-dss-4.0_2026-Q3
+run npx --no-install auditpack verify-report ./demo/reports/pci-dss-4.0.1_2026-Q3
 run node -e '
   const lib = await import("auditpack");
   const lambda = await import("auditpack/lambda");
