@@ -13,10 +13,14 @@ import { ReplayHandler } from "../aws/replay.js";
 import { runBounded } from "../concurrency.js";
 import { describeIssues } from "../config/load.js";
 import type { AuditpackConfig } from "../config/schema.js";
-import { describeError as describeErrorInfo, type ErrorInfo, UsageError } from "../errors.js";
+import {
+  describeError as describeErrorInfo,
+  type ErrorInfo,
+  ObjectExistsError,
+  UsageError,
+} from "../errors.js";
 import { Ledger, type RunWriter } from "../evidence/ledger.js";
 import type { CallerIdentity } from "../evidence/ledger-format.js";
-import { runStartKey } from "../evidence/ledger-format.js";
 import { lastManifestedPeriodEnd, vouchedBySigner } from "../evidence/positions.js";
 import {
   EVIDENCE_SCHEMA,
@@ -170,7 +174,7 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
     plan.accounts = access.accounts;
 
     const ledger = new Ledger(options.store, options.signer, { now: plan.now });
-    const writer = ledger.beginRun({
+    const runOptions = {
       scope: {
         accounts: plan.accounts,
         regions: plan.regions,
@@ -180,8 +184,10 @@ export async function collect(options: CollectOptions): Promise<CollectSummary> 
         window: { start: plan.window.start.toISOString(), end: plan.window.end.toISOString() },
       },
       callerIdentities: [...access.identities.values()],
-      ...(plan.scenario ? { runId: await fixtureRunId(options.store, plan) } : {}),
-    });
+    };
+    const writer = plan.scenario
+      ? await beginReplayRun(ledger, runOptions, plan)
+      : ledger.beginRun(runOptions);
 
     const vouched = vouchedBySigner(options.store, options.signer);
     const pairs = plan.accounts.flatMap((account) => plan.regions.map((region) => ({ account, region })));
@@ -656,13 +662,18 @@ function secure(record: EvidenceRecord, options: { pseudonymizeKey?: string }): 
 }
 
 /**
- * A replayed scenario run is reproducible: its run id follows from the scenario, clock and scope. The
- * same replay into the same store again (a re-run) takes the next id of that sequence, never a clash.
+ * A replayed scenario run is reproducible: its run id follows from the scenario, clock and scope.
+ * The id is claimed by writing its run start (create-only), so a re-run or a concurrent replay into
+ * the same store takes the next id of that sequence, never a clash.
  */
-async function fixtureRunId(store: EvidenceStore, plan: Plan): Promise<string> {
+async function beginReplayRun(
+  ledger: Ledger,
+  runOptions: Omit<Parameters<Ledger["beginRun"]>[0], "runId">,
+  plan: Plan,
+): Promise<RunWriter> {
   const startedAt = plan.now().toISOString();
-  for (let attempt = 0; ; attempt++) {
-    const id = createHash("sha256")
+  for (let attempt = 0; attempt < MAX_REPLAY_ATTEMPTS; attempt++) {
+    const runId = createHash("sha256")
       .update(
         JSON.stringify([
           plan.scenario?.name,
@@ -675,9 +686,21 @@ async function fixtureRunId(store: EvidenceStore, plan: Plan): Promise<string> {
       )
       .digest("hex")
       .slice(0, 16);
-    if (!(await store.head(runStartKey(startedAt, id)))) return id;
+    const writer = ledger.beginRun({ ...runOptions, runId });
+    try {
+      await writer.claim();
+      return writer;
+    } catch (error) {
+      writer.abandon();
+      if (!(error instanceof ObjectExistsError)) throw error;
+    }
   }
+  throw new Error(
+    `${MAX_REPLAY_ATTEMPTS} replays of scenario ${plan.scenario?.name} at ${startedAt} are already in this store; use a fresh store or another --now`,
+  );
 }
+
+const MAX_REPLAY_ATTEMPTS = 1000;
 
 /**
  * describeError (errors.ts) as evidence and logs keep it: AWS messages can quote request values

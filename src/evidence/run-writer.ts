@@ -98,6 +98,20 @@ export class RunWriter {
     activeRuns.add(this);
   }
 
+  /**
+   * Write the run start now rather than before the first record: a caller that chose the run id
+   * claims it this way (the store is create-only, so a taken id throws ObjectExistsError).
+   */
+  claim(): Promise<void> {
+    return this.writeRunStart();
+  }
+
+  /** Drop a run that wrote nothing (its id could not be claimed): a signal no longer flushes it. */
+  abandon(): void {
+    this.finished = true;
+    activeRuns.delete(this);
+  }
+
   /** The signed run start, written once before the first record. */
   private writeRunStart(): Promise<void> {
     this.started ??= (async () => {
