@@ -25,16 +25,27 @@ export function notApplicableFor(
 /** Resource types whose resources carry roles, in the order the statement lists them. */
 const ROLE_TYPES = ["cognito_user_pool", "s3_bucket", "config_rule_evaluation"] as const;
 
-export function scopeStatement(
-  assessment: AssessmentConfig,
+/** A resource of a role-carrying type, as one account's histories show it (gathered per batch). */
+export interface RoleSighting {
+  typeOrder: number;
+  resourceType: string;
+  subject: RoleSubject;
+  resourceId: string;
+  name: string;
+  account: string;
+  region: string;
+}
+
+/**
+ * The role-carrying resources of these accounts and regions, type by type. Evaluation gathers them
+ * per account batch and the statement is made once from all of them (scopeStatement).
+ */
+export function roleSightings(
   histories: Histories,
   scope: { accounts: string[]; regions: string[] },
-  requirements: readonly RequirementResult[],
-): ScopeStatement {
-  const roles: ScopeStatement["roles"] = [];
-  const listed = new Set<string>();
-  const seen: Array<{ resourceType: string; subject: RoleSubject }> = [];
-  for (const type of ROLE_TYPES) {
+): RoleSighting[] {
+  const out: RoleSighting[] = [];
+  ROLE_TYPES.forEach((type, typeOrder) => {
     for (const account of scope.accounts) {
       for (const region of scope.regions) {
         const history = histories.get(type as never, account, region);
@@ -48,17 +59,32 @@ export function scopeStatement(
           if (!roleKindOf(type, subject)) continue;
           // A Config rule evaluation stands for the resource it evaluated (one bucket, many rules).
           const resourceId = subject.resourceId ?? last.arn ?? last.id;
-          const key = `${account}/${region}/${resourceId}`;
-          if (listed.has(key)) continue;
-          listed.add(key);
-          seen.push({ resourceType: type, subject });
-          const { role, source } = roleOf(assessment, type, subject);
-          if (!role) continue;
           const name = subject.resourceId ?? last.name;
-          roles.push({ resource: resourceId, name, account, region, role, source });
+          out.push({ typeOrder, resourceType: type, subject, resourceId, name, account, region });
         }
       }
     }
+  });
+  return out;
+}
+
+export function scopeStatement(
+  assessment: AssessmentConfig,
+  sightings: readonly RoleSighting[],
+  requirements: readonly RequirementResult[],
+): ScopeStatement {
+  const roles: ScopeStatement["roles"] = [];
+  const listed = new Set<string>();
+  const seen: Array<{ resourceType: string; subject: RoleSubject }> = [];
+  // Stable by type: batches come in account order, so this is type, then account, then region.
+  const ordered = [...sightings].sort((a, b) => a.typeOrder - b.typeOrder);
+  for (const { resourceType, subject, resourceId, name, account, region } of ordered) {
+    const key = `${account}/${region}/${resourceId}`;
+    if (listed.has(key)) continue;
+    listed.add(key);
+    seen.push({ resourceType, subject });
+    const { role, source } = roleOf(assessment, resourceType, subject);
+    if (role) roles.push({ resource: resourceId, name, account, region, role, source });
   }
   const statement: ScopeStatement = {
     entityType: assessment.entityType ?? "unstated",

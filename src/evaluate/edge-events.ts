@@ -2,7 +2,7 @@ import { activityCollectorIds } from "../collectors/registry.js";
 import type { LoadedRecord } from "../state/build.js";
 import { jsonObject, str } from "../state/fields.js";
 import { isoSeconds } from "./period.js";
-import type { EdgeEvent, RequirementResult } from "./types.js";
+import type { EdgeEvent, ResourceFinding } from "./types.js";
 
 /**
  * Name the CloudTrail event (and its principal) that began each interval, when the evidence holds
@@ -44,25 +44,21 @@ export function indexActivityEvents(records: readonly LoadedRecord[]): Map<strin
   return index;
 }
 
-/** Set `startEvent` on every interval that an indexed event began. Returns how many were named. */
-export function annotateEdges(
-  requirements: RequirementResult[],
+/** Set `startEvent` on every interval of these findings that an indexed event began. Returns how many were named. */
+export function annotateFindings(
+  findings: readonly ResourceFinding[],
   index: ReadonlyMap<string, EdgeEvent>,
 ): number {
   if (index.size === 0) return 0;
   let named = 0;
-  for (const r of requirements) {
-    for (const c of r.checks) {
-      for (const f of c.findings) {
-        for (const interval of f.intervals) {
-          for (const e of interval.evidence) {
-            const event = index.get(`${e.key}|${interval.start}`);
-            if (event) {
-              interval.startEvent = event;
-              named++;
-              break;
-            }
-          }
+  for (const f of findings) {
+    for (const interval of f.intervals) {
+      for (const e of interval.evidence) {
+        const event = index.get(`${e.key}|${interval.start}`);
+        if (event) {
+          interval.startEvent = event;
+          named++;
+          break;
         }
       }
     }

@@ -8,16 +8,17 @@ import { UsageError } from "../errors.js";
 import { canonicalJson } from "../evidence/canonical.js";
 import { resolveTrust, type TrustAnchor, type TrustSet } from "../evidence/trust.js";
 import { type IgnoredRecord, ignoredWarning, loadVouched } from "../evidence/vouched.js";
-import { buildHistories } from "../state/build.js";
+import { buildHistories, type LoadedRecord } from "../state/build.js";
 import type { Histories } from "../state/history.js";
 import { RESOURCE_NOUNS, type ResourceType, type StateBase } from "../state/types.js";
 import type { EvidenceStore } from "../store/types.js";
 import { VERSION } from "../version.js";
 import { assessAll } from "./assessment.js";
-import { notApplicableFor, scopeStatement } from "./assessment-scope.js";
+import { notApplicableFor, type RoleSighting, roleSightings, scopeStatement } from "./assessment-scope.js";
 import { listAttachments } from "./attach.js";
 import { coverageOf } from "./coverage.js";
-import { annotateEdges, indexActivityEvents } from "./edge-events.js";
+import { annotateFindings, indexActivityEvents } from "./edge-events.js";
+import { relatedAccounts } from "./related-accounts.js";
 import { judgeHistory, summarize, worst } from "./intervals.js";
 import { isoSeconds, type Period } from "./period.js";
 import { inPopulation, type RoleSubject, roleKindOf } from "./population.js";
@@ -25,6 +26,7 @@ import { discoverScope, readEvidence } from "./read.js";
 import { type RollupNode, rollUp } from "./rollup.js";
 import {
   type CheckResult,
+  type CoverageEntry,
   type EvidenceRef,
   type Findings,
   type RequirementResult,
@@ -68,6 +70,12 @@ export interface EvaluateOptions {
    */
   trustedKeys?: TrustAnchor[];
   trust?: TrustSet;
+  /**
+   * Accounts evaluated together (default 1): each batch's records are read, judged and dropped
+   * before the next, so memory follows the largest account rather than the organisation. The
+   * findings are the same for any batch size.
+   */
+  accountsPerBatch?: number;
 }
 
 interface ResolvedCheck {
@@ -148,30 +156,70 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
   const holdMs = (collector: string) =>
     ((schedule.collectors?.[collector] ?? schedule.intervalHours ?? 24) + (schedule.slackHours ?? 2)) *
     HOUR_MS;
-  const records =
-    collectors.length === 0
-      ? []
-      : await readEvidence(options.store, {
-          accounts: scope.accounts,
-          regions: scope.regions,
-          collectors,
-          window,
-          now,
-          vouched,
-          ignored,
-        });
-  const histories = buildHistories(records, { holdMs, window, adapters: stateAdapters });
-
-  const memo = new Map<string, CheckResult>();
-  const runCheck = (rc: ResolvedCheck): CheckResult => {
+  // One batch of accounts at a time (issue 11): read its records (and those of the accounts its
+  // findings depend on), build its histories, run every check over it, keep the findings, drop the
+  // rest. Peak memory follows the largest batch, not the organisation.
+  const perBatch = options.accountsPerBatch ?? 1;
+  if (!(perBatch >= 1) || (!Number.isInteger(perBatch) && perBatch !== Number.POSITIVE_INFINITY))
+    throw new UsageError(`accountsPerBatch must be a whole number of accounts, 1 or more (got ${perBatch})`);
+  const batches: string[][] = [];
+  for (let i = 0; i < scope.accounts.length; i += perBatch)
+    batches.push(scope.accounts.slice(i, i + perBatch));
+  const related =
+    batches.length > 1 && collectors.length > 0
+      ? await relatedAccounts(options.store, { ...scope, window, now, vouched })
+      : new Map<string, Set<string>>();
+  const checkIds = new Map<ResolvedCheck, string>();
+  const found = new Map<string, ResourceFinding[]>();
+  for (const rc of allChecks) {
     const id = `${rc.check.id}|${canonicalJson(rc.params)}|${rc.population ?? ""}`;
-    let result = memo.get(id);
-    if (!result) {
-      result = evaluateCheck(rc, histories, scope, window, period.pointInTime, options.assessment);
-      memo.set(id, result);
+    checkIds.set(rc, id);
+    found.set(id, []);
+  }
+  const distinct = [...new Map(allChecks.map((rc) => [checkIds.get(rc)!, rc])).entries()];
+  const coverage: CoverageEntry[] = [];
+  const sightings: RoleSighting[] = [];
+  const sources = new Set<string>();
+  const scenarioNames = new Set<string>();
+  let recordCount = 0;
+  for (const batch of batches) {
+    const own = new Set(batch);
+    const needed = new Set(batch.flatMap((a) => [a, ...(related.get(a) ?? [])]));
+    const records: LoadedRecord[] = [];
+    const scratch: IgnoredRecord[] = []; // a related account's ignored records are its own batch's to report
+    // In scope order, account by account, as a whole-scope read would list them.
+    for (const account of scope.accounts.filter((a) => needed.has(a))) {
+      if (collectors.length === 0) break;
+      const read = await readEvidence(options.store, {
+        accounts: [account],
+        regions: scope.regions,
+        collectors,
+        window,
+        now,
+        vouched,
+        ignored: own.has(account) ? ignored : scratch,
+      });
+      for (const loaded of read) records.push(loaded);
     }
-    return structuredClone(result);
-  };
+    const mine = records.filter((l) => own.has(l.record.account));
+    recordCount += mine.length;
+    for (const l of mine) {
+      sources.add(l.record.source);
+      if (l.record.scenario) scenarioNames.add(l.record.scenario);
+    }
+    const histories = buildHistories(records, { holdMs, window, adapters: stateAdapters });
+    const batchScope = { accounts: batch, regions: scope.regions };
+    const events = indexActivityEvents(records);
+    for (const [id, rc] of distinct) {
+      const list = checkFindings(rc, histories, batchScope, window, period.pointInTime, options.assessment);
+      annotateFindings(list, events);
+      found.get(id)!.push(...list);
+    }
+    coverage.push(...coverageOf(mine, batchScope, window));
+    if (options.assessment) sightings.push(...roleSightings(histories, batchScope));
+  }
+  const runCheck = (rc: ResolvedCheck): CheckResult =>
+    checkResult(rc, structuredClone(found.get(checkIds.get(rc)!)!));
 
   const requirements: RequirementResult[] = [];
   const nodes: RollupNode[] = [];
@@ -230,8 +278,6 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
     });
   }
 
-  annotateEdges(requirements, indexActivityEvents(records));
-
   // One rule for every level (rollup.ts), then the standard's vocabulary beside it (assessment.ts).
   const rolled = rollUp(nodes);
   for (const result of requirements) {
@@ -255,11 +301,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
   );
   for (const result of requirements) result.assessment = assessed.get(result.id)!;
 
-  const sources = new Set(records.map((l) => l.record.source));
   for (const r of requirements) if (r.attachments?.length) sources.add("manual");
-  const scenarios = [
-    ...new Set(records.map((l) => l.record.scenario).filter((s): s is string => Boolean(s))),
-  ].sort();
+  const scenarios = [...scenarioNames].sort();
   const summary = Object.fromEntries(
     STATUSES.map((s) => [s, requirements.filter((r) => r.status === s).length]),
   ) as Record<Status, number>;
@@ -277,7 +320,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
       accounts: scope.accounts,
       regions: scope.regions,
       ...(options.assessment
-        ? { assessment: scopeStatement(options.assessment, histories, scope, requirements) }
+        ? { assessment: scopeStatement(options.assessment, sightings, requirements) }
         : {}),
     },
     provenance: {
@@ -285,12 +328,12 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
       demonstration: sources.has("fixture"),
     },
     summary,
-    coverage: coverageOf(records, scope, window),
+    coverage,
     ledger: {
       verified: ignored.length === 0,
       trust: trust.mode,
       trustedKeys: [...trust.keys.keys()].sort(),
-      records: records.length,
+      records: recordCount,
       ...(ignored.length > 0 ? { warning: ignoredWarning(ignored.length) } : {}),
       ignored: ignored.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     },
@@ -324,13 +367,25 @@ function findingOf(
 
 /** Run one check over every account and region in scope. */
 export function evaluateCheck(
-  { check, params, population }: ResolvedCheck,
+  resolved: ResolvedCheck,
   histories: Histories,
   scope: { accounts: string[]; regions: string[] },
   window: { start: number; end: number },
   pointInTime: boolean,
   assessment?: AssessmentConfig,
 ): CheckResult {
+  return checkResult(resolved, checkFindings(resolved, histories, scope, window, pointInTime, assessment));
+}
+
+/** One check's findings over these accounts and regions (one batch of a streaming evaluation). */
+function checkFindings(
+  { check, params, population }: ResolvedCheck,
+  histories: Histories,
+  scope: { accounts: string[]; regions: string[] },
+  window: { start: number; end: number },
+  pointInTime: boolean,
+  assessment?: AssessmentConfig,
+): ResourceFinding[] {
   const type = check.resourceType as ResourceType;
   const findings: ResourceFinding[] = [];
   // The requirement's population: a resource in another role is out of this check's scope.
@@ -398,6 +453,11 @@ export function evaluateCheck(
       );
     }
   }
+  return findings;
+}
+
+/** A check's result over all its findings; none at all means nothing was in scope. */
+function checkResult({ check, params }: ResolvedCheck, findings: ResourceFinding[]): CheckResult {
   if (findings.length === 0) {
     return {
       id: check.id,

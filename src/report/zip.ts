@@ -142,26 +142,36 @@ export async function extractZip(
           mkdir(target, { recursive: true }).then(() => zip.readEntry(), fail);
           return;
         }
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return fail(err ?? new Error("cannot read the entry"));
-          const ratioCap = Math.max(minRatioCheck, maxRatio * Math.max(1, entry.compressedSize));
-          let written = 0;
-          const counter = new Transform({
-            transform(chunk: Buffer, _encoding, done) {
-              written += chunk.length;
-              total += chunk.length;
-              if (total > maxTotal) return done(refuse(name, `inflates past ${maxTotal} bytes in total`));
-              if (written > ratioCap)
-                return done(
-                  refuse(name, `inflates to more than ${maxRatio} times its compressed size (a zip bomb)`),
-                );
-              done(null, chunk);
-            },
-          });
-          mkdir(path.dirname(target), { recursive: true })
-            .then(() => pipeline(stream, counter, createWriteStream(target, { flags: "wx" })))
-            .then(() => zip.readEntry(), fail);
-        });
+        // The folder first: an entry's stream inflates as soon as it is opened, so the pipeline (and
+        // its error handling) must be attached in the same tick, or a lying size throws uncaught.
+        mkdir(path.dirname(target), { recursive: true }).then(
+          () =>
+            zip.openReadStream(entry, (err, stream) => {
+              if (err || !stream) return fail(err ?? new Error("cannot read the entry"));
+              const ratioCap = Math.max(minRatioCheck, maxRatio * Math.max(1, entry.compressedSize));
+              let written = 0;
+              const counter = new Transform({
+                transform(chunk: Buffer, _encoding, done) {
+                  written += chunk.length;
+                  total += chunk.length;
+                  if (total > maxTotal) return done(refuse(name, `inflates past ${maxTotal} bytes in total`));
+                  if (written > ratioCap)
+                    return done(
+                      refuse(
+                        name,
+                        `inflates to more than ${maxRatio} times its compressed size (a zip bomb)`,
+                      ),
+                    );
+                  done(null, chunk);
+                },
+              });
+              pipeline(stream, counter, createWriteStream(target, { flags: "wx" })).then(
+                () => zip.readEntry(),
+                fail,
+              );
+            }),
+          fail,
+        );
       });
       zip.readEntry();
     });
