@@ -10,7 +10,12 @@ import path from "node:path";
  *
  * Returns the accounts of the clone, in scenario order.
  */
-export function cloneScenario(options: { from: string; root: string; name: string; copies: number }): string[] {
+export function cloneScenario(options: {
+  from: string;
+  root: string;
+  name: string;
+  copies: number;
+}): string[] {
   if (!Number.isInteger(options.copies) || options.copies < 1)
     throw new Error(`copies must be a whole number, 1 or more (got ${options.copies})`);
   const scenario = JSON.parse(readFileSync(path.join(options.from, "scenario.json"), "utf8")) as {

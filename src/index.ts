@@ -47,7 +47,25 @@ export {
 // Evaluation: findings over a period, attachments, waivers
 export { type Assessment, type AssessmentFinding, assessAll } from "./evaluate/assessment.js";
 export { attachFile } from "./evaluate/attach.js";
-export { evaluate } from "./evaluate/evaluate.js";
+export {
+  type EvaluateOptions,
+  type EvaluationPlan,
+  evaluate,
+  evaluateBatch,
+  mergePartials,
+  planEvaluation,
+  planRelatedAccounts,
+} from "./evaluate/evaluate.js";
+export { type MergeOptions, mergeFromPartials } from "./evaluate/merge.js";
+export {
+  type EvaluationHeader,
+  type FindingsPartial,
+  orderPartials,
+  PARTIAL_SCHEMA,
+  partialsPrefix,
+  readPartials,
+  writePartial,
+} from "./evaluate/partial.js";
 export { type Period, parsePeriod, rangePeriod } from "./evaluate/period.js";
 export { inPopulation, roleOf } from "./evaluate/population.js";
 export { pullControl } from "./evaluate/pull.js";

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { loadCatalog } from "../catalog/load.js";
@@ -8,8 +8,9 @@ import { periodFromOptions } from "../evaluate/period.js";
 import { describeScope, resolveScope } from "../evaluate/scope.js";
 import { type Findings, STATUSES, type Status } from "../evaluate/types.js";
 import { loadWaivers } from "../evaluate/waivers.js";
+import { writeFindingsJson } from "../report/csv.js";
 import type { CliApp } from "./app.js";
-import { commaList } from "./options.js";
+import { ACCOUNTS_PER_BATCH_HELP, commaList, parseAccountsPerBatch } from "./options.js";
 import { action, examples } from "./program.js";
 import { requireTrustAnchors } from "./trust.js";
 
@@ -23,6 +24,7 @@ interface EvaluateCliOptions {
   failOn?: string;
   accounts?: string;
   regions?: string;
+  accountsPerBatch?: string;
 }
 
 /** --fail-on fail,error -> the statuses that make the exit code 1. */
@@ -59,6 +61,7 @@ export function registerEvaluate(program: Command): void {
       "comma-separated regions (default: scope.regions, else every region in the store)",
     )
     .option("--out <dir>", "also write findings.json into this directory")
+    .option("--accounts-per-batch <n>", ACCOUNTS_PER_BATCH_HELP)
     .option(
       "--fail-on <statuses>",
       "exit 1 when any requirement has one of these statuses: fail,error (default: exit 0)",
@@ -82,6 +85,7 @@ export function registerEvaluate(program: Command): void {
 async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<number> {
   const period = periodFromOptions(options);
   const failOn = parseFailOn(options.failOn);
+  const accountsPerBatch = parseAccountsPerBatch(options.accountsPerBatch);
   const catalog = loadCatalog(options.framework, { notify: app.out.notice });
   const requirements = commaList(options.requirements);
   const waiversFile = options.waivers
@@ -115,11 +119,12 @@ async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<nu
     scope: { accounts: scope.accounts, regions: scope.regions },
     ...(app.config.config.assessment ? { assessment: app.config.config.assessment } : {}),
     trustedKeys: await requireTrustAnchors(app),
+    ...(accountsPerBatch ? { accountsPerBatch } : {}),
   });
   if (options.out) {
     const dir = path.resolve(app.cwd, options.out);
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, "findings.json"), `${JSON.stringify(findings, null, 2)}\n`);
+    await writeFindingsJson(findings, path.join(dir, "findings.json"));
     app.out.info(`wrote ${path.join(dir, "findings.json")}`);
   }
   if (app.out.json) app.out.result(findings);

@@ -33,3 +33,21 @@ export function parseDate(option: string, value: string, upperBound = false): Da
   if (dateOnly && upperBound) date.setUTCDate(date.getUTCDate() + 1);
   return date;
 }
+
+/** The help text of --accounts-per-batch (evaluate and report). */
+export const ACCOUNTS_PER_BATCH_HELP =
+  "accounts evaluated together: each batch's evidence is read, judged and dropped before the next, so memory follows the batch, not the organisation (default 1; 'all' for the whole scope at once, the same findings)";
+
+/** --accounts-per-batch: a whole number of accounts, 1 or more, or "all". */
+export function parseAccountsPerBatch(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === "all") return Number.POSITIVE_INFINITY;
+  if (!/^[1-9]\d*$/.test(value))
+    throw new UsageError(
+      `--accounts-per-batch: "${value}" is not a whole number of accounts (1 or more) or "all"`,
+      {
+        hint: "e.g. --accounts-per-batch 4",
+      },
+    );
+  return Number(value);
+}

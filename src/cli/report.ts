@@ -1,13 +1,17 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { loadCatalog } from "../catalog/load.js";
 import type { Catalog } from "../catalog/types.js";
 import { getCheck, hasCheck } from "../checks/registry.js";
+import { S3StoreSchema } from "../config/schema.js";
 import { UsageError, VerificationError } from "../errors.js";
 import { evaluate } from "../evaluate/evaluate.js";
+import { mergeFromPartials } from "../evaluate/merge.js";
+import { parsePartialsLocation } from "../evaluate/partial.js";
 import { parsePeriod } from "../evaluate/period.js";
 import { describeScope, resolveScope } from "../evaluate/scope.js";
+import type { Findings } from "../evaluate/types.js";
 import { defaultWaiversPath, loadWaivers } from "../evaluate/waivers.js";
 import { ignoredWarning } from "../evidence/vouched.js";
 import type { CheckInfo } from "../report/model.js";
@@ -23,9 +27,12 @@ import {
 } from "../report/package.js";
 import { PACKAGE_PDFS, verifyCommands } from "../report/verify-text.js";
 import { writeSelfSignedP12File } from "../signing/certificate.js";
+import { FsStore } from "../store/fs.js";
+import { openStore } from "../store/open.js";
+import type { EvidenceStore } from "../store/types.js";
 import type { CliApp } from "./app.js";
 import { printIgnored } from "./evaluate.js";
-import { commaList } from "./options.js";
+import { ACCOUNTS_PER_BATCH_HELP, commaList, parseAccountsPerBatch } from "./options.js";
 import type { Output } from "./output.js";
 import { action, examples } from "./program.js";
 import { requireTrustAnchors } from "./trust.js";
@@ -44,6 +51,8 @@ interface ReportCliOptions {
   zip: boolean;
   force: boolean;
   withEvidence: boolean;
+  accountsPerBatch?: string;
+  fromPartials?: string;
 }
 
 export function registerReport(program: Command): void {
@@ -80,8 +89,13 @@ export function registerReport(program: Command): void {
     .option("--force", "replace an existing package at --out", false)
     .option(
       "--with-evidence",
-      "copy every cited evidence record into the package's evidence/ folder (report.html links them)",
+      "copy every evidence record the evaluation read into the package's evidence/ folder (report.html links them)",
       false,
+    )
+    .option("--accounts-per-batch <n>", ACCOUNTS_PER_BATCH_HELP)
+    .option(
+      "--from-partials <location>",
+      "build the package from an evaluation's findings partials (the AWS evaluate Map's output) instead of evaluating: s3://<bucket>/evaluations/<id>/partials/ or a directory; they must be of --framework and --period",
     )
     .action(action<ReportCliOptions>(async (app, options) => runReport(app, options)));
   cmd.addHelpText(
@@ -102,6 +116,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
   // Options are checked before the store or the keys are touched.
   const period = parsePeriod(options.period);
   const formats = formatsFor(parseAudience(options.audience), options.format?.split(","));
+  const accountsPerBatch = parseAccountsPerBatch(options.accountsPerBatch);
   const catalog = loadCatalog(options.framework, { notify: app.out.notice });
   const requirements = commaList(options.requirements);
   if (options.requirements !== undefined && (requirements?.length ?? 0) === 0) {
@@ -117,25 +132,51 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     ? loadWaivers(path.resolve(app.cwd, options.waivers), { explicit: true, catalog })
     : loadWaivers(defaultWaiversPath(app.config.baseDir), { explicit: false, catalog });
 
-  app.out.info(`evaluating ${catalog.framework.id} over ${period.label}`);
-  // The same scope resolution as `evaluate` and the library: config's scope, else the store's.
-  const scope = await resolveScope({
-    store: app.store(),
-    config: app.config.config,
-    configFile: app.config.file,
-  });
-  app.out.info(describeScope(scope));
-  const findings = await evaluate({
-    store: app.store(),
-    catalog,
-    ...(requirements ? { requirements } : {}),
-    period,
-    waivers,
-    now: new Date(),
-    scope: { accounts: scope.accounts, regions: scope.regions },
-    ...(app.config.config.assessment ? { assessment: app.config.config.assessment } : {}),
-    trustedKeys: await requireTrustAnchors(app),
-  });
+  const trustedKeys = await requireTrustAnchors(app);
+  const assessment = app.config.config.assessment ? { assessment: app.config.config.assessment } : {};
+  let findings: Findings;
+  if (options.fromPartials) {
+    if (options.requirements !== undefined || accountsPerBatch !== undefined)
+      throw new UsageError(
+        "--from-partials takes the requirements and scope of the evaluation that made the partials",
+        { hint: "leave out --requirements and --accounts-per-batch" },
+      );
+    const partials = partialsSource(app, options.fromPartials);
+    app.out.info(`merging the findings partials in ${partials.where}`);
+    findings = await mergeFromPartials({
+      store: app.store(),
+      partials,
+      expect: { framework: catalog.framework.id, period: period.label },
+      catalog,
+      waivers,
+      ...assessment,
+      trustedKeys,
+    });
+    app.out.info(
+      `scope: accounts ${findings.scope.accounts.join(", ")}; regions ${findings.scope.regions.join(", ")} (from the partials' evaluation ${partials.where})`,
+    );
+  } else {
+    app.out.info(`evaluating ${catalog.framework.id} over ${period.label}`);
+    // The same scope resolution as `evaluate` and the library: config's scope, else the store's.
+    const scope = await resolveScope({
+      store: app.store(),
+      config: app.config.config,
+      configFile: app.config.file,
+    });
+    app.out.info(describeScope(scope));
+    findings = await evaluate({
+      store: app.store(),
+      catalog,
+      ...(requirements ? { requirements } : {}),
+      period,
+      waivers,
+      now: new Date(),
+      scope: { accounts: scope.accounts, regions: scope.regions },
+      ...assessment,
+      trustedKeys,
+      ...(accountsPerBatch ? { accountsPerBatch } : {}),
+    });
+  }
   const ledger = findings.ledger;
   if (ledger && !ledger.verified) {
     printIgnored(app.out, findings);
@@ -238,4 +279,29 @@ export function printBuilt(out: Output, built: BuiltReport, catalog: Catalog): v
   const pdfs = PACKAGE_PDFS.filter((name) => built.files.some((f) => f.name === name));
   for (const c of verifyCommands(built.algorithm, pdfs)) out.info(`  ${c.command}`);
   out.info(`  auditpack verify-report ${built.dir}`);
+}
+
+/** The store and prefix --from-partials names: an S3 location (the configured store's connection), or a directory. */
+function partialsSource(app: CliApp, value: string): { store: EvidenceStore; prefix: string; where: string } {
+  const location = parsePartialsLocation(value);
+  if (location.kind === "dir") {
+    const dir = path.resolve(app.cwd, location.dir);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new UsageError(`--from-partials: ${dir} is not a directory`, {
+        hint: "give the directory holding <account>_<sha256>.json partials, or an s3:// URL",
+      });
+    return { store: new FsStore(dir), prefix: "", where: dir };
+  }
+  const configured = app.config.config.store;
+  const connection =
+    configured.type === "s3" ? configured : S3StoreSchema.parse({ type: "s3", bucket: location.bucket });
+  return {
+    store: openStore(
+      { ...connection, bucket: location.bucket, prefix: location.prefix },
+      app.config.baseDir,
+      app.config.config.aws,
+    ),
+    prefix: "",
+    where: value,
+  };
 }

@@ -55,8 +55,21 @@ export function roleSightings(
             .filter((s): s is StateBase => s !== undefined);
           const last = states.at(-1);
           if (!last) continue;
-          const subject = last as unknown as RoleSubject;
-          if (!roleKindOf(type, subject)) continue;
+          const state = last as unknown as RoleSubject;
+          if (!roleKindOf(type, state)) continue;
+          // Only what roles are matched on: a sighting travels in a findings partial.
+          const subject: RoleSubject = JSON.parse(
+            JSON.stringify({
+              id: state.id,
+              name: state.name,
+              arn: state.arn,
+              tags: state.tags,
+              userPoolId: state.userPoolId,
+              userPoolName: state.userPoolName,
+              resourceType: state.resourceType,
+              resourceId: state.resourceId,
+            }),
+          );
           // A Config rule evaluation stands for the resource it evaluated (one bucket, many rules).
           const resourceId = subject.resourceId ?? last.arn ?? last.id;
           const name = subject.resourceId ?? last.name;

@@ -4,10 +4,10 @@ import { getCheck } from "../checks/registry.js";
 import type { AnyCheck } from "../checks/types.js";
 import { collectorsFor, historyCollectorIds, stateAdapters } from "../collectors/registry.js";
 import type { AssessmentConfig } from "../config/assessment.js";
-import { UsageError } from "../errors.js";
+import { UsageError, VerificationError } from "../errors.js";
 import { canonicalJson } from "../evidence/canonical.js";
 import { resolveTrust, type TrustAnchor, type TrustSet } from "../evidence/trust.js";
-import { type IgnoredRecord, ignoredWarning, loadVouched } from "../evidence/vouched.js";
+import { type IgnoredRecord, ignoredWarning, loadVouched, type VouchedRecords } from "../evidence/vouched.js";
 import { buildHistories, type LoadedRecord } from "../state/build.js";
 import type { Histories } from "../state/history.js";
 import { RESOURCE_NOUNS, type ResourceType, type StateBase } from "../state/types.js";
@@ -18,16 +18,19 @@ import { notApplicableFor, type RoleSighting, roleSightings, scopeStatement } fr
 import { listAttachments } from "./attach.js";
 import { coverageOf } from "./coverage.js";
 import { annotateFindings, indexActivityEvents } from "./edge-events.js";
-import { relatedAccounts } from "./related-accounts.js";
 import { judgeHistory, summarize, worst } from "./intervals.js";
+import { type EvaluationHeader, evaluationId, type FindingsPartial, PARTIAL_SCHEMA } from "./partial.js";
 import { isoSeconds, type Period } from "./period.js";
 import { inPopulation, type RoleSubject, roleKindOf } from "./population.js";
 import { discoverScope, readEvidence } from "./read.js";
+import { relatedAccounts } from "./related-accounts.js";
 import { type RollupNode, rollUp } from "./rollup.js";
 import {
   type CheckResult,
   type CoverageEntry,
   type EvidenceRef,
+  type EvidenceTableEntry,
+  FINDINGS_SCHEMA,
   type Findings,
   type RequirementResult,
   type ResourceFinding,
@@ -103,8 +106,27 @@ function resolveCheck(
   return { check, params: parsed.data as Record<string, unknown> };
 }
 
-/** Evaluate a framework's requirements over a period into Findings (DESIGN.md section 4). */
-export async function evaluate(options: EvaluateOptions): Promise<Findings> {
+/** What every batch of one evaluation shares: its resolved checks, window, trust and scope. */
+export interface EvaluationPlan {
+  header: EvaluationHeader;
+  options: EvaluateOptions;
+  selected: CatalogRequirement[];
+  resolved: Map<string, ResolvedCheck[]>;
+  /** Each distinct check once, by its key (check id, parameters, population). */
+  distinct: Map<string, ResolvedCheck>;
+  keyOf: Map<ResolvedCheck, string>;
+  window: { start: number; end: number };
+  now: number;
+  trust: TrustSet;
+  scope: { accounts: string[]; regions: string[] };
+  collectors: string[];
+  holdMs: (collector: string) => number;
+  /** The ledger's vouching, read once when a batch first needs it (a merge never does). */
+  vouched: () => Promise<VouchedRecords>;
+}
+
+/** Resolve what an evaluation needs before any account is read: checks, window, trust, scope. */
+export async function planEvaluation(options: EvaluateOptions): Promise<EvaluationPlan> {
   const { catalog, period } = options;
   const framework = catalog.framework;
   const selected =
@@ -133,93 +155,205 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
     );
   }
   const allChecks = [...resolved.values()].flat();
+  const keyOf = new Map<ResolvedCheck, string>();
+  const distinct = new Map<string, ResolvedCheck>();
+  for (const rc of allChecks) {
+    const key = `${rc.check.id}|${canonicalJson(rc.params)}|${rc.population ?? ""}`;
+    keyOf.set(rc, key);
+    if (!distinct.has(key)) distinct.set(key, rc);
+  }
 
   const now = options.now.getTime();
   const start = period.start.getTime();
   // An evaluation during the period stops at now: the rest has not happened yet.
   const end = !period.pointInTime && now > start && now < period.end.getTime() ? now : period.end.getTime();
-  const window = { start, end };
 
   const trust =
     options.trust ??
     (await resolveTrust(options.store, options.trustedKeys ? { anchors: options.trustedKeys } : {}));
-  const vouched = await loadVouched(options.store, trust);
-  const ignored: IgnoredRecord[] = [];
+  let vouching: Promise<VouchedRecords> | undefined;
+  const vouched = () => {
+    vouching ??= loadVouched(options.store, trust);
+    return vouching;
+  };
   const scope =
     options.scope && options.scope.accounts.length > 0 && options.scope.regions.length > 0
       ? options.scope
-      : await discoverScope(options.store, vouched);
-  const collectors = [
-    ...new Set(allChecks.flatMap((c) => collectorsFor(c.check.resourceType as ResourceType))),
-  ].sort();
+      : await discoverScope(options.store, await vouched());
   const schedule = options.schedule ?? {};
-  const holdMs = (collector: string) =>
-    ((schedule.collectors?.[collector] ?? schedule.intervalHours ?? 24) + (schedule.slackHours ?? 2)) *
-    HOUR_MS;
-  // One batch of accounts at a time (issue 11): read its records (and those of the accounts its
-  // findings depend on), build its histories, run every check over it, keep the findings, drop the
-  // rest. Peak memory follows the largest batch, not the organisation.
+  const headerBody = {
+    framework: framework.id,
+    requirements: options.requirements ?? [],
+    period: {
+      start: period.start.toISOString(),
+      end: period.end.toISOString(),
+      label: period.label,
+      pointInTime: period.pointInTime,
+    },
+    scope: { accounts: scope.accounts, regions: scope.regions },
+    now: options.now.toISOString(),
+    toolVersion: VERSION,
+  };
+  return {
+    header: { id: evaluationId(headerBody), ...headerBody },
+    options,
+    selected,
+    resolved,
+    distinct,
+    keyOf,
+    window: { start, end },
+    now,
+    trust,
+    scope,
+    collectors: [
+      ...new Set(allChecks.flatMap((c) => collectorsFor(c.check.resourceType as ResourceType))),
+    ].sort(),
+    holdMs: (collector) =>
+      ((schedule.collectors?.[collector] ?? schedule.intervalHours ?? 24) + (schedule.slackHours ?? 2)) *
+      HOUR_MS,
+    vouched,
+  };
+}
+
+/** The cross-account index for a plan (related-accounts.ts); empty when one batch holds every account. */
+export async function planRelatedAccounts(plan: EvaluationPlan): Promise<Map<string, Set<string>>> {
+  if (plan.collectors.length === 0) return new Map();
+  return relatedAccounts(plan.options.store, {
+    ...plan.scope,
+    window: plan.window,
+    now: plan.now,
+    vouched: await plan.vouched(),
+  });
+}
+
+/**
+ * Evaluate one batch of accounts: read its records (and those of the accounts its findings depend
+ * on), build its histories, run every check over it. What it returns is all that is kept.
+ */
+export async function evaluateBatch(
+  plan: EvaluationPlan,
+  batch: string[],
+  related: ReadonlyMap<string, ReadonlySet<string>>,
+): Promise<FindingsPartial> {
+  const { scope, window, now, collectors } = plan;
+  const own = new Set(batch);
+  const needed = new Set(batch.flatMap((a) => [a, ...(related.get(a) ?? [])]));
+  const records: LoadedRecord[] = [];
+  const ignored: IgnoredRecord[] = [];
+  const scratch: IgnoredRecord[] = []; // a related account's ignored records are its own batch's to report
+  const vouched = collectors.length > 0 ? await plan.vouched() : undefined;
+  // In scope order, account by account, as a whole-scope read would list them.
+  for (const account of scope.accounts.filter((a) => needed.has(a))) {
+    if (collectors.length === 0) break;
+    const read = await readEvidence(plan.options.store, {
+      accounts: [account],
+      regions: scope.regions,
+      collectors,
+      window,
+      now,
+      vouched,
+      ignored: own.has(account) ? ignored : scratch,
+    });
+    for (const loaded of read) records.push(loaded);
+  }
+  const evidence: EvidenceTableEntry[] = [];
+  const sources = new Set<string>();
+  const scenarios = new Set<string>();
+  const mine = records.filter((l) => own.has(l.record.account));
+  for (const l of mine) {
+    const { collector, account, region, collectedAt } = l.record;
+    evidence.push({ key: l.ref.key, sha256: l.ref.sha256, collector, account, region, collectedAt });
+    sources.add(l.record.source);
+    if (l.record.scenario) scenarios.add(l.record.scenario);
+  }
+  const histories = buildHistories(records, { holdMs: plan.holdMs, window, adapters: stateAdapters });
+  const batchScope = { accounts: batch, regions: scope.regions };
+  const events = indexActivityEvents(records);
+  const checks: Record<string, ResourceFinding[]> = {};
+  for (const [key, rc] of plan.distinct) {
+    const list = checkFindings(
+      rc,
+      histories,
+      batchScope,
+      window,
+      plan.options.period.pointInTime,
+      plan.options.assessment,
+    );
+    annotateFindings(list, events);
+    checks[key] = list;
+  }
+  return {
+    schema: PARTIAL_SCHEMA,
+    evaluation: plan.header,
+    accounts: batch,
+    checks,
+    coverage: coverageOf(mine, batchScope, window),
+    sightings: plan.options.assessment ? roleSightings(histories, batchScope) : [],
+    evidence,
+    sources: [...sources].sort(),
+    scenarios: [...scenarios].sort(),
+    ignored,
+  };
+}
+
+/**
+ * Evaluate a framework's requirements over a period into Findings (DESIGN.md section 4): one batch
+ * of accounts at a time (issue 11), so peak memory follows the largest batch, not the organisation,
+ * then one merge. The findings are the same for any batch size.
+ */
+export async function evaluate(options: EvaluateOptions): Promise<Findings> {
   const perBatch = options.accountsPerBatch ?? 1;
   if (!(perBatch >= 1) || (!Number.isInteger(perBatch) && perBatch !== Number.POSITIVE_INFINITY))
     throw new UsageError(`accountsPerBatch must be a whole number of accounts, 1 or more (got ${perBatch})`);
+  const plan = await planEvaluation(options);
   const batches: string[][] = [];
-  for (let i = 0; i < scope.accounts.length; i += perBatch)
-    batches.push(scope.accounts.slice(i, i + perBatch));
-  const related =
-    batches.length > 1 && collectors.length > 0
-      ? await relatedAccounts(options.store, { ...scope, window, now, vouched })
-      : new Map<string, Set<string>>();
-  const checkIds = new Map<ResolvedCheck, string>();
+  for (let i = 0; i < plan.scope.accounts.length; i += perBatch)
+    batches.push(plan.scope.accounts.slice(i, i + perBatch));
+  const related = batches.length > 1 ? await planRelatedAccounts(plan) : new Map<string, Set<string>>();
+  const partials: FindingsPartial[] = [];
+  for (const batch of batches) partials.push(await evaluateBatch(plan, batch, related));
+  return mergePartials(plan, partials);
+}
+
+/**
+ * The findings of an evaluation from its partials (in scope order, every account once: see
+ * orderPartials): each check's findings joined, then waivers, attachments, the roll-up and the
+ * standard's vocabulary, once. Both the single-machine path and the AWS evaluate Map end here.
+ */
+export async function mergePartials(
+  plan: EvaluationPlan,
+  partials: readonly FindingsPartial[],
+): Promise<Findings> {
+  const { options, selected, resolved, scope, trust } = plan;
+  const { period } = options;
+  const framework = options.catalog.framework;
+  const start = plan.window.start;
+  const end = plan.window.end;
+  for (const p of partials) {
+    if (p.evaluation.id !== plan.header.id)
+      throw new VerificationError(
+        `a partial of evaluation ${p.evaluation.id} cannot be merged into evaluation ${plan.header.id}`,
+      );
+    for (const key of plan.distinct.keys())
+      if (!p.checks[key])
+        throw new VerificationError(
+          `the partial of ${p.accounts.join(", ")} has no findings for check ${key}`,
+        );
+  }
   const found = new Map<string, ResourceFinding[]>();
-  for (const rc of allChecks) {
-    const id = `${rc.check.id}|${canonicalJson(rc.params)}|${rc.population ?? ""}`;
-    checkIds.set(rc, id);
-    found.set(id, []);
-  }
-  const distinct = [...new Map(allChecks.map((rc) => [checkIds.get(rc)!, rc])).entries()];
-  const coverage: CoverageEntry[] = [];
-  const sightings: RoleSighting[] = [];
-  const sources = new Set<string>();
-  const scenarioNames = new Set<string>();
-  let recordCount = 0;
-  for (const batch of batches) {
-    const own = new Set(batch);
-    const needed = new Set(batch.flatMap((a) => [a, ...(related.get(a) ?? [])]));
-    const records: LoadedRecord[] = [];
-    const scratch: IgnoredRecord[] = []; // a related account's ignored records are its own batch's to report
-    // In scope order, account by account, as a whole-scope read would list them.
-    for (const account of scope.accounts.filter((a) => needed.has(a))) {
-      if (collectors.length === 0) break;
-      const read = await readEvidence(options.store, {
-        accounts: [account],
-        regions: scope.regions,
-        collectors,
-        window,
-        now,
-        vouched,
-        ignored: own.has(account) ? ignored : scratch,
-      });
-      for (const loaded of read) records.push(loaded);
-    }
-    const mine = records.filter((l) => own.has(l.record.account));
-    recordCount += mine.length;
-    for (const l of mine) {
-      sources.add(l.record.source);
-      if (l.record.scenario) scenarioNames.add(l.record.scenario);
-    }
-    const histories = buildHistories(records, { holdMs, window, adapters: stateAdapters });
-    const batchScope = { accounts: batch, regions: scope.regions };
-    const events = indexActivityEvents(records);
-    for (const [id, rc] of distinct) {
-      const list = checkFindings(rc, histories, batchScope, window, period.pointInTime, options.assessment);
-      annotateFindings(list, events);
-      found.get(id)!.push(...list);
-    }
-    coverage.push(...coverageOf(mine, batchScope, window));
-    if (options.assessment) sightings.push(...roleSightings(histories, batchScope));
-  }
+  for (const key of plan.distinct.keys())
+    found.set(
+      key,
+      partials.flatMap((p) => p.checks[key]!),
+    );
   const runCheck = (rc: ResolvedCheck): CheckResult =>
-    checkResult(rc, structuredClone(found.get(checkIds.get(rc)!)!));
+    checkResult(rc, structuredClone(found.get(plan.keyOf.get(rc)!)!));
+  const coverage = partials.flatMap((p) => p.coverage);
+  const sightings = partials.flatMap((p) => p.sightings);
+  const table = partials.flatMap((p) => p.evidence);
+  const ignored = partials.flatMap((p) => p.ignored);
+  const sources = new Set(partials.flatMap((p) => p.sources));
+  const scenarioNames = new Set(partials.flatMap((p) => p.scenarios));
 
   const requirements: RequirementResult[] = [];
   const nodes: RollupNode[] = [];
@@ -307,7 +441,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
     STATUSES.map((s) => [s, requirements.filter((r) => r.status === s).length]),
   ) as Record<Status, number>;
   const findings: Findings = {
-    schema: "auditpack.findings/v1",
+    schema: FINDINGS_SCHEMA,
     framework: { id: framework.id, name: framework.name, version: framework.version },
     period: {
       start: isoSeconds(period.start),
@@ -333,11 +467,12 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
       verified: ignored.length === 0,
       trust: trust.mode,
       trustedKeys: [...trust.keys.keys()].sort(),
-      records: recordCount,
+      records: table.length,
       ...(ignored.length > 0 ? { warning: ignoredWarning(ignored.length) } : {}),
       ignored: ignored.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     },
     requirements,
+    evidence: table.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   };
   if (scenarios.length) findings.provenance.scenarios = scenarios;
   return findings;

@@ -49,6 +49,8 @@ interface Segment {
   kind: Status | "GAP" | "ABSENT" | "OUT";
   reason: string;
   evidence: EvidenceRef[];
+  /** The evidence of the last piece merged into this stretch, when more than one was. */
+  endEvidence?: EvidenceRef[];
   basis?: Basis;
 }
 
@@ -142,7 +144,9 @@ export function judgeHistory<S>(
       sameBasis(last.basis, seg.basis)
     ) {
       last.end = seg.end;
-      last.evidence = mergeEvidence(last.evidence, seg.evidence);
+      // A stretch cites what starts it and what ends it (findings v2): the snapshots in between are
+      // in the findings' evidence table, found by account, region, collector and time.
+      last.endEvidence = seg.evidence;
     } else segments.push(seg);
   });
   const intervals: StatusInterval[] = [];
@@ -172,7 +176,7 @@ export function judgeHistory<S>(
         s.kind === "NOT_COVERED"
           ? `no evidence for ${isoSeconds(s.start)} to ${isoSeconds(s.end)}: ${s.reason}`
           : withCause(s.reason, s.basis, s.start),
-      evidence: s.evidence,
+      evidence: s.endEvidence ? mergeEvidence(s.evidence, s.endEvidence) : s.evidence,
     };
     if (s.basis) interval.basis = s.basis;
     intervals.push(interval);

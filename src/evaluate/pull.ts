@@ -7,6 +7,7 @@ import { KEYS_PREFIX, MANIFESTS_PREFIX, type RunManifest, SEALS_PREFIX } from ".
 import type { TrustAnchor } from "../evidence/trust.js";
 import type { EvidenceStore } from "../store/types.js";
 import { type EvaluateOptions, evaluate, type Schedule } from "./evaluate.js";
+import { uncitedEvidence } from "./evidence-table.js";
 import type { Period } from "./period.js";
 import type { EvidenceRef, Findings } from "./types.js";
 
@@ -83,6 +84,17 @@ export async function pullControl(options: PullOptions): Promise<PullResult> {
       if (!used.has(a.key))
         used.set(a.key, { key: a.key, sha256: a.sha256, requirement: r.id, check: "(attachment)" });
     }
+  }
+  // The snapshots inside a stretch (findings v2 cites what starts and ends it) are in the table.
+  for (const { entry, citedBy } of uncitedEvidence(findings)) {
+    const by = citedBy[0];
+    if (by && !used.has(entry.key))
+      used.set(entry.key, {
+        key: entry.key,
+        sha256: entry.sha256,
+        requirement: by.requirement,
+        check: by.check,
+      });
   }
   await mkdir(options.out, { recursive: true });
   const sums: Array<[string, string]> = [];

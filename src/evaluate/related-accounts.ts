@@ -49,7 +49,12 @@ export async function relatedAccounts(
   const collectors = collectorsFor("cloudtrail_trail").filter((c) => !historyCollectorIds.has(c));
   const scratch: IgnoredRecord[] = []; // the evaluation itself reports ignored records
   for (const account of options.accounts) {
-    const records = await readEvidence(store, { ...options, accounts: [account], collectors, ignored: scratch });
+    const records = await readEvidence(store, {
+      ...options,
+      accounts: [account],
+      collectors,
+      ignored: scratch,
+    });
     for (const { record } of records) {
       for (const trail of trailsIn(record.payload)) {
         const owner = trailOwner(trail.TrailARN) ?? account;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { STATUSES } from "./types.js";
+import { FINDINGS_SCHEMA, FINDINGS_SCHEMA_V1, STATUSES } from "./types.js";
 
 /** zod schema of Findings (src/evaluate/types.ts); exported as schemas/findings.schema.json. */
 const status = z.enum(STATUSES as unknown as [string, ...string[]]);
@@ -113,7 +113,7 @@ const attachment = z.object({
 });
 
 export const FindingsSchema = z.object({
-  schema: z.literal("auditpack.findings/v1"),
+  schema: z.enum([FINDINGS_SCHEMA, FINDINGS_SCHEMA_V1]),
   framework: z.object({ id: z.string(), name: z.string(), version: z.string() }),
   period: z.object({ start: iso, end: iso, label: z.string() }),
   generatedAt: z.string(),
@@ -168,12 +168,24 @@ export const FindingsSchema = z.object({
       applicability: z.string().optional(),
     }),
   ),
+  evidence: z
+    .array(
+      z.object({
+        key: z.string(),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        collector: z.string(),
+        account: z.string(),
+        region: z.string(),
+        collectedAt: iso,
+      }),
+    )
+    .optional(),
 });
 
 export function findingsJsonSchema(): Record<string, unknown> {
   return {
     $id: "https://github.com/auditpack/auditpack/schemas/findings.schema.json",
-    title: "auditpack findings (auditpack.findings/v1)",
+    title: `auditpack findings (${FINDINGS_SCHEMA}; ${FINDINGS_SCHEMA_V1} is still read)`,
     ...(z.toJSONSchema(FindingsSchema, { target: "draft-2020-12" }) as Record<string, unknown>),
   };
 }

@@ -160,8 +160,26 @@ export interface CoverageEntry {
   summary: string;
 }
 
+/** Every record an evaluation read, once (findings v2): what intervals cite by key, and the rest. */
+export interface EvidenceTableEntry {
+  key: string;
+  sha256: string;
+  collector: string;
+  account: string;
+  region: string;
+  collectedAt: string;
+}
+
+export const FINDINGS_SCHEMA = "auditpack.findings/v2";
+/** The schema before the evidence table: still read (report --findings), never written. */
+export const FINDINGS_SCHEMA_V1 = "auditpack.findings/v1";
+
 export interface Findings {
-  schema: "auditpack.findings/v1";
+  /**
+   * v2: intervals cite only the evidence that starts, ends or supports them; every record read is in
+   * `evidence`, where the snapshots inside a stretch are found by account, region, collector and time.
+   */
+  schema: typeof FINDINGS_SCHEMA | typeof FINDINGS_SCHEMA_V1;
   framework: { id: string; name: string; version: string };
   period: { start: string; end: string; label: string };
   generatedAt: string;
@@ -175,6 +193,8 @@ export interface Findings {
   /** What the ledger vouched for: evaluation reads only records a trusted, signed manifest lists. */
   ledger?: LedgerVouching;
   requirements: RequirementResult[];
+  /** Every record read, sorted by key (v2; absent in v1 findings). */
+  evidence?: EvidenceTableEntry[];
 }
 
 export interface LedgerVouching {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Catalog } from "../catalog/types.js";
+import { uncitedEvidence } from "../evaluate/evidence-table.js";
 import type {
   Attachment,
   CoverageEntry,
@@ -466,7 +467,7 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
       days: days.map((d) => new Date(d).toISOString().slice(0, 10)),
     },
     groups: groupSections(sections, template.layout),
-    evidenceIndex: [...evidence.values()].sort(byKey),
+    evidenceIndex: withStretchEvidence(evidence, findings),
     waivers: allWaivers,
     ...(findings.scope.assessment ? { scopeStatement: findings.scope.assessment } : {}),
     coverage: findings.coverage ?? [],
@@ -593,6 +594,18 @@ function markDays(ranks: Uint8Array, firstDay: number, start: string, end: strin
   // An interval ending exactly at midnight does not touch the next day; an instant still marks its own.
   const to = Math.min(n - 1, Math.max(Math.ceil(e / DAY_MS) - 1, Math.floor(s / DAY_MS)) - firstDay);
   for (let d = from; d <= to; d++) if (ranks[d]! < rank) ranks[d] = rank;
+}
+
+/**
+ * Every record the evaluation read: the cited ones, then the snapshots inside stretches that only
+ * the findings' evidence table lists (v2), under the requirements whose stretches they sit in.
+ */
+function withStretchEvidence(cited: Map<string, EvidenceEntry>, findings: Findings): EvidenceEntry[] {
+  const all = [...cited.values()];
+  for (const { entry, citedBy } of uncitedEvidence(findings)) {
+    all.push({ ...entry, requirements: [...new Set(citedBy.map((c) => c.requirement))] });
+  }
+  return all.sort(byKey);
 }
 
 function evidenceEntry(ref: EvidenceRef): EvidenceEntry {

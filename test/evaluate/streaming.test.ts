@@ -1,5 +1,5 @@
-import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { createHash, generateKeyPairSync } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,17 +9,82 @@ import { loadCatalog } from "../../src/catalog/load.js";
 import { DEMO_FRAMEWORK, DEMO_PERIOD, DEMO_REQUIREMENTS } from "../../src/cli/demo.js";
 import { replayScenario } from "../../src/collectors/replay-scenario.js";
 import { parseConfig } from "../../src/config/load.js";
-import { type EvaluateOptions, evaluate } from "../../src/evaluate/evaluate.js";
+import { ObjectExistsError, UsageError, VerificationError } from "../../src/errors.js";
+import {
+  type EvaluateOptions,
+  evaluate,
+  evaluateBatch,
+  planEvaluation,
+  planRelatedAccounts,
+} from "../../src/evaluate/evaluate.js";
+import { mergeFromPartials } from "../../src/evaluate/merge.js";
+import { partialsPrefix, writePartial } from "../../src/evaluate/partial.js";
 import { parsePeriod } from "../../src/evaluate/period.js";
 import { relatedAccounts } from "../../src/evaluate/related-accounts.js";
 import type { Findings } from "../../src/evaluate/types.js";
-import { canonicalJson } from "../../src/evidence/canonical.js";
+import { canonicalBytes, canonicalJson } from "../../src/evidence/canonical.js";
 import { Ed25519Signer } from "../../src/signing/ed25519.js";
 import { FsStore } from "../../src/store/fs.js";
+import { runCliInProcess } from "../helpers/cli-in-process.js";
 import { putAll, record, tempStore } from "./helpers.js";
 
 /** Findings as bytes: the same for any batch size, or streaming changed a verdict. */
 const bytesOf = (f: Findings) => canonicalJson(f);
+
+const MANAGEMENT = "999988887777";
+const MEMBER = "111122223333";
+const CENTRAL = "222233334444";
+const WINDOW = { start: "2026-08-01T00:00:00Z", end: "2026-08-02T00:00:00Z" };
+
+/** A DescribeTrails entry (CloudTrail API reference, Trail type). */
+function trail(account: string, name: string, opts: { org?: boolean; logsIn?: string } = {}) {
+  const home = "us-east-1";
+  return {
+    Name: name,
+    S3BucketName: "audit-logs",
+    IncludeGlobalServiceEvents: true,
+    IsMultiRegionTrail: true,
+    HomeRegion: home,
+    TrailARN: `arn:aws:cloudtrail:${home}:${account}:trail/${name}`,
+    LogFileValidationEnabled: false,
+    CloudWatchLogsLogGroupArn: `arn:aws:logs:${home}:${opts.logsIn ?? account}:log-group:/aws/cloudtrail/${name}:*`,
+    HasCustomEventSelectors: false,
+    HasInsightSelectors: false,
+    IsOrganizationTrail: opts.org ?? false,
+  };
+}
+const status = { IsLogging: true, LatestDeliveryTime: "2026-08-01T05:58:00.000Z" };
+const trailsRecords = (account: string, entries: unknown[]) =>
+  ["2026-07-31T06:00:00.000Z", "2026-08-01T06:00:00.000Z"].map((at) =>
+    record(
+      "cloudtrail_trails",
+      at,
+      { trails: entries.map((t) => ({ trail: t, status })) },
+      { account, region: "us-east-1" },
+    ),
+  );
+
+/** An organisation: a management account's organisation trail, a member that sees it, a member delivering to it. */
+async function orgStore() {
+  const store = tempStore();
+  const orgTrail = trail(MANAGEMENT, "org-audit", { org: true });
+  await putAll(store, [
+    ...trailsRecords(MANAGEMENT, [orgTrail]),
+    // A member sees the organisation trail as a shadow trail homed in the management account.
+    ...trailsRecords(MEMBER, [orgTrail]),
+    // Another member's own trail delivers to a log group in the management account.
+    ...trailsRecords(CENTRAL, [trail(CENTRAL, "central", { logsIn: MANAGEMENT })]),
+  ]);
+  return store;
+}
+
+const orgOptions = (store: EvaluateOptions["store"]): EvaluateOptions => ({
+  store,
+  catalog: loadCatalog("pci-dss-4.0.1"),
+  period: parsePeriod("2026-08-01..2026-08-01"),
+  now: new Date("2026-08-03T00:00:00Z"),
+  scope: { accounts: [CENTRAL, MANAGEMENT, MEMBER], regions: ["us-east-1"] },
+});
 
 describe("streaming evaluation (one account at a time) gives the findings of a whole-scope evaluation", () => {
   it("on the demo cloned to 4 accounts", async () => {
@@ -57,68 +122,18 @@ describe("streaming evaluation (one account at a time) gives the findings of a w
     const failing = (f: Findings, account: string) =>
       f.requirements.flatMap((r) =>
         r.checks.flatMap((c) =>
-          c.findings.filter((x) => x.account === account && x.status === "FAIL").map((x) => `${r.id}|${c.id}`),
+          c.findings
+            .filter((x) => x.account === account && x.status === "FAIL")
+            .map((x) => `${r.id}|${c.id}`),
         ),
       );
     expect(failing(streamed, accounts[2]!)).toEqual(failing(streamed, accounts[0]!));
     expect(failing(streamed, accounts[0]!).length).toBeGreaterThan(0);
   }, 600_000);
 
-  const MANAGEMENT = "999988887777";
-  const MEMBER = "111122223333";
-  const CENTRAL = "222233334444";
-  const WINDOW = { start: "2026-08-01T00:00:00Z", end: "2026-08-02T00:00:00Z" };
-
-  /** A DescribeTrails entry (CloudTrail API reference, Trail type). */
-  function trail(account: string, name: string, opts: { org?: boolean; logsIn?: string } = {}) {
-    const home = "us-east-1";
-    return {
-      Name: name,
-      S3BucketName: "audit-logs",
-      IncludeGlobalServiceEvents: true,
-      IsMultiRegionTrail: true,
-      HomeRegion: home,
-      TrailARN: `arn:aws:cloudtrail:${home}:${account}:trail/${name}`,
-      LogFileValidationEnabled: false,
-      CloudWatchLogsLogGroupArn: `arn:aws:logs:${home}:${opts.logsIn ?? account}:log-group:/aws/cloudtrail/${name}:*`,
-      HasCustomEventSelectors: false,
-      HasInsightSelectors: false,
-      IsOrganizationTrail: opts.org ?? false,
-    };
-  }
-  const status = { IsLogging: true, LatestDeliveryTime: "2026-08-01T05:58:00.000Z" };
-  const trailsRecords = (account: string, entries: unknown[]) =>
-    ["2026-07-31T06:00:00.000Z", "2026-08-01T06:00:00.000Z"].map((at) =>
-      record(
-        "cloudtrail_trails",
-        at,
-        { trails: entries.map((t) => ({ trail: t, status })) },
-        { account, region: "us-east-1" },
-      ),
-    );
-
-  async function orgStore() {
-    const store = tempStore();
-    const orgTrail = trail(MANAGEMENT, "org-audit", { org: true });
-    await putAll(store, [
-      ...trailsRecords(MANAGEMENT, [orgTrail]),
-      // A member sees the organisation trail as a shadow trail homed in the management account.
-      ...trailsRecords(MEMBER, [orgTrail]),
-      // Another member's own trail delivers to a log group in the management account.
-      ...trailsRecords(CENTRAL, [trail(CENTRAL, "central", { logsIn: MANAGEMENT })]),
-    ]);
-    return store;
-  }
-
   it("across accounts: an organisation trail is judged from the management account's evidence", async () => {
     const store = await orgStore();
-    const options: EvaluateOptions = {
-      store,
-      catalog: loadCatalog("pci-dss-4.0.1"),
-      period: parsePeriod("2026-08-01..2026-08-01"),
-      now: new Date("2026-08-03T00:00:00Z"),
-      scope: { accounts: [CENTRAL, MANAGEMENT, MEMBER], regions: ["us-east-1"] },
-    };
+    const options = orgOptions(store);
     const streamed = await evaluate(options);
     const whole = await evaluate({ ...options, accountsPerBatch: Number.POSITIVE_INFINITY });
     expect(bytesOf(streamed)).toBe(bytesOf(whole));
@@ -162,5 +177,146 @@ describe("streaming evaluation (one account at a time) gives the findings of a w
           accountsPerBatch: bad,
         }),
       ).rejects.toThrow(/accountsPerBatch must be a whole number/);
+  });
+});
+
+describe("findings partials: per-account evaluation, written, read back and merged", () => {
+  async function partialsOf(store: FsStore) {
+    const options = orgOptions(store);
+    const plan = await planEvaluation(options);
+    const related = await planRelatedAccounts(plan);
+    const out = tempStore();
+    const written: Array<{ key: string; sha256: string }> = [];
+    for (const account of plan.scope.accounts)
+      written.push(await writePartial(out, await evaluateBatch(plan, [account], related)));
+    return { options, plan, out, written, prefix: partialsPrefix(plan.header.id) };
+  }
+
+  it("merged, they equal the single-pass findings", async () => {
+    const store = await orgStore();
+    const { options, out, written, prefix } = await partialsOf(store);
+    expect(written).toHaveLength(3);
+    for (const w of written) expect(w.key).toMatch(new RegExp(`^${prefix}\\d{12}_${w.sha256}\\.json$`));
+    const merged = await mergeFromPartials({ store, partials: { store: out, prefix, where: "(test)" } });
+    expect(bytesOf(merged)).toBe(bytesOf(await evaluate(options)));
+    // A partial is create-only: the same account's partial again is refused.
+    const plan = await planEvaluation(options);
+    await expect(
+      writePartial(out, await evaluateBatch(plan, [MEMBER], await planRelatedAccounts(plan))),
+    ).rejects.toThrow(ObjectExistsError);
+  });
+
+  it("an altered partial is named and fails the merge", async () => {
+    const store = await orgStore();
+    const { out, written, prefix } = await partialsOf(store);
+    const file = path.join(out.root, ...written[1]!.key.split("/"));
+    writeFileSync(file, readFileSync(file, "utf8").replace('"FAIL"', '"PASS"'));
+    const error = await mergeFromPartials({ store, partials: { store: out, prefix, where: "(test)" } }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(VerificationError);
+    expect(error.message).toContain(written[1]!.key);
+    expect(error.exitCode).toBe(1);
+  });
+
+  it("a missing partial names its account", async () => {
+    const store = await orgStore();
+    const { out, written, prefix } = await partialsOf(store);
+    rmSync(path.join(out.root, ...written[2]!.key.split("/")));
+    await expect(
+      mergeFromPartials({ store, partials: { store: out, prefix, where: "(test)" } }),
+    ).rejects.toThrow(new RegExp(`no partial for account ${MEMBER}`));
+  });
+
+  it("partials of two evaluations are refused", async () => {
+    const store = await orgStore();
+    const first = await partialsOf(store);
+    const later = await planEvaluation({ ...orgOptions(store), now: new Date("2026-08-04T00:00:00Z") });
+    const other = await evaluateBatch(later, [MEMBER], await planRelatedAccounts(later));
+    // Put the other evaluation's partial under the first one's prefix.
+    const bytes = canonicalBytes(other);
+    const sha = createHash("sha256").update(bytes).digest("hex");
+    await first.out.put(`${first.prefix}${MEMBER}x_${sha}.json`, bytes, { sha256: sha });
+    await expect(
+      mergeFromPartials({ store, partials: { store: first.out, prefix: first.prefix, where: "(test)" } }),
+    ).rejects.toThrow(/partials of two evaluations cannot be merged/);
+  });
+
+  it("an empty prefix is bad input (exit 2)", async () => {
+    const store = await orgStore();
+    const error = await mergeFromPartials({
+      store,
+      partials: {
+        store: tempStore(),
+        prefix: "evaluations/0000000000000000/partials/",
+        where: "s3://b/empty/",
+      },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(/s3:\/\/b\/empty\/ holds no findings partial/);
+  });
+
+  it("report --from-partials builds a package that verify-report accepts; bad input exits 2 and writes nothing", async () => {
+    const store = await orgStore();
+    const { out, prefix } = await partialsOf(store);
+    const dir = path.join(out.root, ...prefix.split("/"));
+    const work = mkdtempSync(path.join(os.tmpdir(), "auditpack-from-partials-"));
+    const base = ["--store", store.root, "report", "--framework", "pci-dss-4.0.1", "--no-sign"];
+    for (const [args, message] of [
+      [
+        ["--period", "2026-Q3", "--from-partials", dir],
+        /holds partials of period 2026-08-01\.\.2026-08-01, not --period 2026-Q3/,
+      ],
+      [["--period", "2026-08-01..2026-08-01", "--from-partials", work], /holds no findings partial/],
+      [
+        ["--period", "2026-08-01..2026-08-01", "--from-partials", path.join(work, "nope")],
+        /is not a directory/,
+      ],
+      [
+        ["--period", "2026-08-01..2026-08-01", "--from-partials", "s3://Not_A_Bucket/x"],
+        /is not an s3:\/\/<bucket>\/<prefix> URL/,
+      ],
+    ] as const) {
+      const target = path.join(work, "pkg-bad");
+      const r = await runCliInProcess([...base, ...args, "--out", target]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(existsSync(target)).toBe(false);
+    }
+    const wrongFramework = await runCliInProcess([
+      "--store",
+      store.root,
+      "report",
+      "--framework",
+      "nist-800-53-r5",
+      "--no-sign",
+      "--period",
+      "2026-08-01..2026-08-01",
+      "--from-partials",
+      dir,
+      "--out",
+      path.join(work, "pkg-nist"),
+    ]);
+    expect(wrongFramework.code).toBe(2);
+    expect(wrongFramework.stderr).toMatch(
+      /holds partials of pci-dss-4\.0\.1, not --framework nist-800-53-r5/,
+    );
+
+    const target = path.join(work, "pkg");
+    const r = await runCliInProcess([
+      ...base,
+      "--period",
+      "2026-08-01..2026-08-01",
+      "--from-partials",
+      dir,
+      "--out",
+      target,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const findings = JSON.parse(readFileSync(path.join(target, "findings.json"), "utf8")) as Findings;
+    expect(findings.schema).toBe("auditpack.findings/v2");
+    expect(findings.scope.accounts).toEqual([CENTRAL, MANAGEMENT, MEMBER]);
+    const verified = await runCliInProcess(["verify-report", target, "--allow-unsigned"]);
+    expect(verified.code, verified.stderr).toBe(0);
   });
 });

@@ -1,0 +1,36 @@
+import { parseEvidenceKey } from "../evidence/record.js";
+import type { EvidenceTableEntry, Findings } from "./types.js";
+
+const placeOf = (e: { account: string; region: string; collector: string }) =>
+  `${e.account}|${e.region}|${e.collector}`;
+
+/**
+ * The records of the findings' evidence table that no finding cites (findings v2: a stretch cites
+ * what starts and ends it, so the snapshots inside it are only in the table), each with the
+ * requirements and checks that cite records of the same collector, account and region: the ones
+ * whose stretches those snapshots sit in. A record no requirement uses that way has an empty list.
+ */
+export function uncitedEvidence(
+  findings: Findings,
+): Array<{ entry: EvidenceTableEntry; citedBy: Array<{ requirement: string; check: string }> }> {
+  const cited = new Set<string>();
+  const byPlace = new Map<string, Map<string, { requirement: string; check: string }>>();
+  for (const r of findings.requirements) {
+    for (const c of r.checks) {
+      for (const f of c.findings) {
+        for (const e of [...f.evidence, ...f.intervals.flatMap((i) => i.evidence)]) {
+          cited.add(e.key);
+          const parsed = parseEvidenceKey(e.key);
+          if (!parsed) continue;
+          const place = placeOf(parsed);
+          const users = byPlace.get(place) ?? new Map<string, { requirement: string; check: string }>();
+          byPlace.set(place, users);
+          users.set(`${r.id}|${c.id}`, { requirement: r.id, check: c.id });
+        }
+      }
+    }
+  }
+  return (findings.evidence ?? [])
+    .filter((entry) => !cited.has(entry.key))
+    .map((entry) => ({ entry, citedBy: [...(byPlace.get(placeOf(entry))?.values() ?? [])] }));
+}
