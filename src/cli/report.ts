@@ -3,7 +3,6 @@ import path from "node:path";
 import type { Command } from "commander";
 import { loadCatalog } from "../catalog/load.js";
 import type { Catalog } from "../catalog/types.js";
-import { getCheck, hasCheck } from "../checks/registry.js";
 import { S3StoreSchema } from "../config/schema.js";
 import { UsageError, VerificationError } from "../errors.js";
 import { evaluate } from "../evaluate/evaluate.js";
@@ -14,7 +13,7 @@ import { describeScope, resolveScope } from "../evaluate/scope.js";
 import type { Findings } from "../evaluate/types.js";
 import { defaultWaiversPath, loadWaivers } from "../evaluate/waivers.js";
 import { ignoredWarning } from "../evidence/vouched.js";
-import type { CheckInfo } from "../report/model.js";
+import { checkInfoFromRegistry } from "../report/check-info.js";
 import {
   type BuiltReport,
   buildReport,
@@ -212,11 +211,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
   return 0;
 }
 
-export function checkInfoFromRegistry(checkId: string): CheckInfo | undefined {
-  if (!hasCheck(checkId)) return undefined;
-  const check = getCheck(checkId);
-  return { title: check.title, description: check.description, severity: check.severity };
-}
+export { checkInfoFromRegistry };
 
 /**
  * The PKCS#12 for the embedded PDF signature: signing.p12File from the config, or pdf-signing.p12

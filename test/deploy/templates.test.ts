@@ -197,7 +197,7 @@ describe("templates/deploy", () => {
 
     it("keeps each function's logs in its own log group, with a retention", () => {
       const functions = resourcesOfType(t, "AWS::Lambda::Function");
-      expect(functions.length).toBe(3);
+      expect(functions.length).toBe(6);
       expect(t.Parameters.LogRetentionDays).toMatchObject({ Type: "Number", Default: 90 });
       for (const [name, fn] of functions) {
         const groupName = fn.LoggingConfig?.LogGroup?.Ref;
@@ -321,7 +321,12 @@ describe("templates/deploy", () => {
       const [, machine] = only(t, "AWS::StepFunctions::StateMachine");
       const text = machine.DefinitionString["Fn::Sub"] as string;
       const asl = JSON.parse(
-        substitute(text, { MaxConcurrency: "40", ToleratedFailurePercentage: "5", WorkBucket: "work" }),
+        substitute(text, {
+          MaxConcurrency: "40",
+          ToleratedFailurePercentage: "5",
+          EvaluateConcurrency: "20",
+          WorkBucket: "work",
+        }),
       );
       const states = asl.States as Record<string, Json>;
       expect(states[asl.StartAt]).toBeDefined();
@@ -348,6 +353,41 @@ describe("templates/deploy", () => {
       const seal = states[map.Next];
       expect(seal.Parameters.FunctionName).toContain("SealFunction.Arn");
       expect(states[map.Catch[0].Next].Parameters.FunctionName).toContain("SealFunction.Arn");
+
+      // Then, when asked: one evaluation per account at bounded concurrency, and one merge.
+      const choice = states[seal.Next];
+      expect(choice.Type).toBe("Choice");
+      expect(choice.Choices[0]).toMatchObject({ Variable: "$.evaluate", IsPresent: true });
+      expect(states[choice.Default].Type).toBe("Succeed");
+      const evalPlan = states[choice.Choices[0].Next];
+      expect(evalPlan.Parameters.FunctionName).toContain("EvaluatePlanFunction.Arn");
+      expect(evalPlan.Retry.length).toBeGreaterThan(0);
+      const evalMap = states[evalPlan.Next];
+      expect(evalMap.Type).toBe("Map");
+      expect(evalMap.ItemProcessor.ProcessorConfig.Mode).toBe("DISTRIBUTED");
+      expect(evalMap.MaxConcurrency).toBe(20);
+      expect(text).toContain('"MaxConcurrency": ${EvaluateConcurrency}');
+      expect(t.Parameters.EvaluateConcurrency).toMatchObject({ Type: "Number", MinValue: 1 });
+      expect(evalMap.ItemSelector).toMatchObject({
+        "evaluation.$": "$.evaluatePlan.evaluation",
+        "account.$": "$$.Map.Item.Value.account",
+      });
+      const evalTask = evalMap.ItemProcessor.States[evalMap.ItemProcessor.StartAt];
+      expect(evalTask.Parameters.FunctionName).toContain("EvaluateFunction.Arn");
+      expect(evalTask.Retry.flatMap((r: Json) => r.ErrorEquals)).toEqual(
+        expect.arrayContaining(["Lambda.TooManyRequestsException", "StoreError"]),
+      );
+      const merge = states[evalMap.Next];
+      expect(merge.Parameters.FunctionName).toContain("MergeFunction.Arn");
+      expect(merge.Parameters.Payload["evaluationId.$"]).toBe("$.evaluatePlan.evaluationId");
+      expect(merge.Retry.length).toBeGreaterThan(0);
+      expect(merge.End).toBe(true);
+      for (const [name, handler] of [
+        ["EvaluatePlanFunction", "dist/lambda.evaluatePlanHandler"],
+        ["EvaluateFunction", "dist/lambda.evaluateAccountHandler"],
+        ["MergeFunction", "dist/lambda.mergeHandler"],
+      ])
+        expect(t.Resources[name!]!.Properties.Handler).toBe(handler);
     });
 
     it("starts the state machine from EventBridge Scheduler", () => {
