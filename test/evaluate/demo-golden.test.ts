@@ -12,11 +12,12 @@ import { writeFindingsJson } from "../../src/report/csv.js";
 import { demoStore } from "./demo-store.js";
 
 /**
- * sha256 of the findings.json `auditpack demo` writes (trusted key ids masked), as measured after the
- * merge of issues 10-17. A refactor must leave it unchanged; a change to the demo's verdicts on purpose
+ * sha256 of the findings.json `auditpack demo` writes (trusted key ids masked), as measured after
+ * findings v2 (issue 11: an evidence table; stretches cite what starts and ends them). Streaming and
+ * whole-scope evaluation give this same hash. A refactor must leave it unchanged; a change to the demo's verdicts on purpose
  * updates it (and says so in the commit). Fixture replays derive their run ids from the scenario.
  */
-const DEMO_FINDINGS_SHA256 = "b19c757c6c181f97c00cb5bf3846f6abc9ec053071f6e91bdce89e626d600a50";
+const DEMO_FINDINGS_SHA256 = "edcd8acc6acf6fc50a505dc21420bab66ff96903c7860df237475df9c6df4133";
 
 let file: string;
 

@@ -50,7 +50,13 @@ describe("evaluate over a period", () => {
     expect(finding.intervals).toEqual([
       expect.objectContaining({ start: "2026-07-01T00:00:00Z", end: "2026-10-01T00:00:00Z", status: "PASS" }),
     ]);
-    expect(finding.evidence.length).toBe(93);
+    // Findings v2: the stretch cites the snapshots that start and end it; all 93 are in the table.
+    expect(finding.evidence.length).toBe(2);
+    expect(f.evidence).toHaveLength(93);
+    expect(f.ledger?.records).toBe(93);
+    const cited = new Set(finding.evidence.map((e) => e.key));
+    expect(f.evidence!.filter((e) => cited.has(e.key))).toHaveLength(2);
+    expect(f.evidence!.every((e) => e.collector === "cognito_user_pools")).toBe(true);
     expect(finding.evidence[0]).toMatchObject({
       key: expect.stringMatching(/^evidence\//),
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
@@ -70,7 +76,15 @@ describe("evaluate over a period", () => {
     ]);
     expect(finding.reason).toContain("has MFA OFF");
     expect(finding.reason).toContain("failing for 5d in 1 interval");
-    expect(finding.intervals[1]!.evidence).toHaveLength(5);
+    // The first and the last of the five snapshots that saw it; all five are in the table.
+    const failing = new Set(finding.intervals[1]!.evidence.map((e) => e.key));
+    expect(f.evidence!.filter((e) => failing.has(e.key)).map((e) => e.collectedAt)).toEqual([
+      "2026-07-11T12:00:00.000Z",
+      "2026-07-15T12:00:00.000Z",
+    ]);
+    expect(
+      f.evidence!.filter((e) => e.collectedAt >= "2026-07-11T12" && e.collectedAt < "2026-07-16T12"),
+    ).toHaveLength(5);
   });
 
   it("turns a gap longer than the schedule into NOT_COVERED naming it, never PASS", async () => {
