@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Catalog } from "../catalog/types.js";
 import type {
   Attachment,
-  CoverageEntry,
+  Basis,
   EvidenceRef,
   Findings,
   RequirementResult,
@@ -13,6 +13,7 @@ import type {
 import { STATUSES } from "../evaluate/types.js";
 import { parseEvidenceKey } from "../evidence/record.js";
 import type { SignatureAlgorithm } from "../signing/types.js";
+import { type CoverageSection, coverageSection } from "./coverage.js";
 import { type Incident, incidentsOf, type Problem, problemsOf } from "./incidents.js";
 import {
   type Branding,
@@ -81,6 +82,8 @@ export interface FindingRow {
   reason: string;
   waiverId?: string;
   evidence: EvidenceRef[];
+  /** How this interval is known (absent for NOT_COVERED and ERROR stretches, and older findings). */
+  basis?: Basis;
 }
 
 /** A list shown in full in Excel and capped in the PDF: `rows` is what the PDF shows of `total`. */
@@ -228,8 +231,11 @@ export interface ReportModel {
   waivers: WaiverRow[];
   /** The assessment's stated scope (config `assessment`), when given. */
   scopeStatement?: Findings["scope"]["assessment"];
-  /** What the evidence could prove, per account and region (findings.coverage; empty for older findings). */
-  coverage: CoverageEntry[];
+  /**
+   * How each part of the period is known, per account and region: observed, reconstructed from AWS
+   * Config or CloudTrail history, not covered, not read (from the intervals and findings.coverage).
+   */
+  coverage: CoverageSection;
   /** Incident cards: every failing stretch, merged, with the events and evidence of its edges. */
   incidents: Incident[];
   /** The root-cause view: failing findings grouped by check and resource, with every requirement affected. */
@@ -469,7 +475,7 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
     evidenceIndex: [...evidence.values()].sort(byKey),
     waivers: allWaivers,
     ...(findings.scope.assessment ? { scopeStatement: findings.scope.assessment } : {}),
-    coverage: findings.coverage ?? [],
+    coverage: coverageSection(findings),
     incidents: incidentsOf(findings, { severityOf: (id) => input.checkInfo?.(id)?.severity }),
     problems: problemsOf(findings, { severityOf: (id) => input.checkInfo?.(id)?.severity }),
     findingRows: () => allFindingRows(findings),
@@ -525,6 +531,7 @@ function findingRow(
     status: i.status,
     reason: i.reason,
     evidence: i.evidence,
+    ...(i.basis ? { basis: i.basis } : {}),
   };
 }
 
