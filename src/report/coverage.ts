@@ -102,11 +102,12 @@ export function percentText(p: number): string {
   return `${p.toFixed(1)}%`;
 }
 
-/** "2026-10-01T00:00:00Z" -> "2026-10-01 00:00 UTC"; midnight prints as the day alone. */
+/** "2026-10-28T09:26:51Z" -> "2026-10-28 09:26:51 UTC"; whole minutes drop the seconds, midnight prints the day alone. */
 export function whenText(iso: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?/.exec(iso);
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::(\d{2}))?/.exec(iso);
   if (!m) return iso;
-  return m[2] === "00:00" && (m[3] ?? ":00") === ":00" ? m[1]! : `${m[1]} ${m[2]} UTC`;
+  const seconds = m[3] && m[3] !== "00" ? `:${m[3]}` : "";
+  return m[2] === "00:00" && !seconds ? m[1]! : `${m[1]} ${m[2]}${seconds} UTC`;
 }
 
 const RESOURCE_TYPE_WORDS: Record<string, string> = {

@@ -495,12 +495,15 @@ function spans(list: ReadonlyArray<{ start: string; end: string }>): string {
   return list.map((s) => `${t(s.start)} to ${t(s.end)}`).join("\n");
 }
 
-/** A finding row's basis in words: "CloudTrail history: StopLogging 2026-11-12T20:14:09Z". */
+/** A finding row's basis in words: "CloudTrail history (events complete ...): StopLogging <at> by <who>". */
 function basisText(basis: Basis | undefined, status: Status): string {
   if (!basis) return status === "NOT_COVERED" ? "Not covered" : status === "ERROR" ? "Not read" : "";
-  const events = (basis.events ?? []).map((e) => `${e.name} ${e.at}`).join(", ");
+  const events = (basis.events ?? [])
+    .map((e) => `${e.name} ${e.at}${e.principal ? ` by ${e.principal}` : e.id ? ` (${e.id})` : ""}`)
+    .join("; ");
+  const over = basis.coverage ? ` (events complete ${spans([basis.coverage])})` : "";
   const detail = [events, basis.note ?? ""].filter(Boolean).join("; ");
-  return cut(`${KNOWN_BY_LABEL[basis.kind]}${detail ? `: ${detail}` : ""}`);
+  return cut(`${KNOWN_BY_LABEL[basis.kind]}${over}${detail ? `: ${detail}` : ""}`);
 }
 
 function toDate(iso: string | undefined): Date | null {
