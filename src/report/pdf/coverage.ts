@@ -140,37 +140,36 @@ function rowsTable(kit: Kit, max: number, withText: boolean): Content[] {
         widths: w,
         body: [
           cells(row),
-          ...(withText
-            ? [
-                [
-                  { text: row.text, fontSize: 7, colSpan: w.length, margin: [0, 0, 0, 2] },
-                  ...w.slice(1).map(() => ({ text: "" })),
-                ] as TableCell[],
-              ]
-            : []),
+          [
+            { text: row.text, fontSize: 7, colSpan: w.length, margin: [0, 0, 0, 2] },
+            ...w.slice(1).map(() => ({ text: "" })),
+          ] as TableCell[],
         ],
       },
       layout,
       style: "table",
     } as Content);
-  const header = kit.table({
+  const spec = {
     title: "Finding time by how it is known, per account and region",
     widths,
     header: ["Account / region", "Share of the period", ...kinds.map((k) => KNOWN_BY_LABEL[k])],
-    rows: () => [],
-  });
+  };
+  const note = capped.rest
+    ? [
+        kit.note(
+          `Showing the ${capped.rows.length} account/region pair(s) with the most time not covered or not read; the other ${capped.rest.pairs} are summed in the last line, and every pair is in report.xlsx, sheet Coverage.`,
+        ),
+      ]
+    : [];
+  // Figures alone: one table, its header repeated on every page it spans.
+  if (!withText) return [kit.table({ ...spec, rows: () => all.map(cells) }), ...note];
   const [first, ...rest] = all;
+  const header = kit.table({ ...spec, rows: () => [] });
   return [
     kit.keep({ ...(header as object), margin: [0, 2, 0, 0] } as Content, ...(first ? [pair(first)] : [])),
     ...rest.map(pair),
     { text: "", margin: [0, 0, 0, 6] },
-    ...(capped.rest
-      ? [
-          kit.note(
-            `Showing the ${capped.rows.length} account/region pair(s) with the most time not covered or not read; the other ${capped.rest.pairs} are summed in the last line, and every pair is in report.xlsx, sheet Coverage.`,
-          ),
-        ]
-      : []),
+    ...note,
   ];
 }
 
