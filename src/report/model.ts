@@ -3,7 +3,7 @@ import type { Catalog } from "../catalog/types.js";
 import { uncitedEvidence } from "../evaluate/evidence-table.js";
 import type {
   Attachment,
-  CoverageEntry,
+  Basis,
   EvidenceRef,
   Findings,
   RequirementResult,
@@ -14,6 +14,7 @@ import type {
 import { STATUSES } from "../evaluate/types.js";
 import { parseEvidenceKey } from "../evidence/record.js";
 import type { SignatureAlgorithm } from "../signing/types.js";
+import { type CoverageSection, coverageSection } from "./coverage.js";
 import { type Incident, incidentsOf, type Problem, problemsOf } from "./incidents.js";
 import {
   type Branding,
@@ -82,6 +83,8 @@ export interface FindingRow {
   reason: string;
   waiverId?: string;
   evidence: EvidenceRef[];
+  /** How this interval is known (absent for NOT_COVERED and ERROR stretches, and older findings). */
+  basis?: Basis;
 }
 
 /** A list shown in full in Excel and capped in the PDF: `rows` is what the PDF shows of `total`. */
@@ -229,8 +232,11 @@ export interface ReportModel {
   waivers: WaiverRow[];
   /** The assessment's stated scope (config `assessment`), when given. */
   scopeStatement?: Findings["scope"]["assessment"];
-  /** What the evidence could prove, per account and region (findings.coverage; empty for older findings). */
-  coverage: CoverageEntry[];
+  /**
+   * How each part of the period is known, per account and region: observed, reconstructed from AWS
+   * Config or CloudTrail history, not covered, not read (from the intervals and findings.coverage).
+   */
+  coverage: CoverageSection;
   /** Incident cards: every failing stretch, merged, with the events and evidence of its edges. */
   incidents: Incident[];
   /** The root-cause view: failing findings grouped by check and resource, with every requirement affected. */
@@ -470,7 +476,7 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
     evidenceIndex: withStretchEvidence(evidence, findings),
     waivers: allWaivers,
     ...(findings.scope.assessment ? { scopeStatement: findings.scope.assessment } : {}),
-    coverage: findings.coverage ?? [],
+    coverage: coverageSection(findings),
     incidents: incidentsOf(findings, { severityOf: (id) => input.checkInfo?.(id)?.severity }),
     problems: problemsOf(findings, { severityOf: (id) => input.checkInfo?.(id)?.severity }),
     findingRows: () => allFindingRows(findings),
@@ -526,6 +532,7 @@ function findingRow(
     status: i.status,
     reason: i.reason,
     evidence: i.evidence,
+    ...(i.basis ? { basis: i.basis } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
-import type { EvidenceRef, Status } from "../evaluate/types.js";
+import type { Basis, EvidenceRef, Status } from "../evaluate/types.js";
+import { KNOWN_BY, KNOWN_BY_LABEL, KNOWN_BY_MEANING, resourceTypeWords } from "./coverage.js";
 import { DAY_STATUSES, type DayStatus, type ReportModel } from "./model.js";
 import { EvidenceReferences } from "./references.js";
 import { spreadsheetSafeValue } from "./spreadsheet-safe.js";
@@ -39,6 +40,7 @@ export const SHEETS = [
   "Requirements",
   "Findings",
   "Timeline",
+  "Coverage",
   "Evidence",
   "Waivers",
   "Legend",
@@ -49,7 +51,10 @@ const STATUS_MEANING: Record<string, string> = {
   PASS: "Every resource met the check for the whole interval.",
   FAIL: "At least one resource did not meet the check during the interval.",
   "FAIL (waived)": "A failure covered by an approved waiver (sheet Waivers); shown, never dropped.",
-  ERROR: "The evidence could not be read or evaluated (e.g. access denied): not assessed.",
+  ERROR:
+    "Evidence that should exist could not be read (access denied, throttling, a failed page): not assessed.",
+  NOT_COVERED:
+    "No evidence exists for the stretch and none can be obtained: auditpack was not yet collecting and AWS keeps no history of the setting. Never counted as a pass (sheet Coverage).",
   MANUAL: "Assessed by a person from attached evidence, not by an automated check.",
   NOT_APPLICABLE: "No resource the check applies to exists in scope.",
   WAIVED: "A failing day covered by a waiver (status strips).",
@@ -144,6 +149,7 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         ["Confidentiality", model.branding.confidentiality, null],
         ["Finding rows (sheet Findings)", model.summary.findingRows, null],
         ["Waived findings", model.summary.waivedFindings, null],
+        ["How the period is known (sheet Coverage)", model.coverage.statement, null],
         [null, null, null],
         ["Status", "Requirements", "Resource findings"],
         ...(["PASS", "FAIL", "ERROR", "NOT_COVERED", "MANUAL", "NOT_APPLICABLE"] as Status[]).map(counts),
@@ -193,6 +199,7 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         { header: "Reason", width: 50, kind: "wrap" },
         { header: "Evidence (sheet Evidence)", width: 30, kind: "link" },
         { header: "Records", width: 9, kind: "int" },
+        { header: "How known", width: 40, kind: "wrap" },
       ],
       rows: mapIterable(model.findingRows(), (r) => [
         ...placeOf(r),
@@ -203,6 +210,7 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         cut(r.reason),
         evidenceLink(r.evidence),
         r.evidence.length,
+        basisText(r.basis, r.status),
       ]),
     },
     {
@@ -215,6 +223,43 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         { header: "Reason", width: 50, kind: "wrap" },
       ],
       rows: mapIterable(model.timeline(), (t) => [toDate(t.at), ...placeOf(t), t.from, t.to, cut(t.reason)]),
+    },
+    {
+      name: "Coverage",
+      columns: [
+        { header: "Account", width: 14 },
+        { header: "Region", width: 13 },
+        { header: "Check/resource pairs", width: 11, kind: "int" },
+        ...KNOWN_BY.map((k): Column => ({ header: `${KNOWN_BY_LABEL[k]} (% of finding time)`, width: 13 })),
+        { header: "Snapshot records", width: 11, kind: "int" },
+        { header: "First snapshot (UTC)", width: 20, kind: "date" },
+        { header: "Last snapshot (UTC)", width: 20, kind: "date" },
+        { header: "CloudTrail activity complete (UTC)", width: 30, kind: "wrap" },
+        { header: "AWS Config history (UTC)", width: 30, kind: "wrap" },
+        { header: "AWS Config resource types", width: 30, kind: "wrap" },
+        { header: "Records with a collection error", width: 11, kind: "int" },
+        { header: "Not covered stretches (UTC): checks (resources)", width: 60, kind: "wrap" },
+        { header: "How it is known", width: 80, kind: "wrap" },
+      ],
+      rows: model.coverage.rows.map((r) => [
+        r.account,
+        r.region,
+        r.findings,
+        ...KNOWN_BY.map((k) => Math.round(r.percent[k] * 10) / 10),
+        r.sources?.snapshots.count ?? null,
+        toDate(r.sources?.snapshots.first),
+        toDate(r.sources?.snapshots.last),
+        r.sources ? spans(r.sources.activity) : "",
+        r.sources ? spans(r.sources.configTimeline.spans) : "",
+        r.sources ? resourceTypeWords(r.sources.configTimeline.resourceTypes) : "",
+        r.sources?.failedRecords ?? null,
+        cut(
+          r.gaps
+            .map((g) => `${spans([g])}: ${g.checks.map((c) => `${c.checkId} (${c.resources})`).join(", ")}`)
+            .join("\n"),
+        ),
+        cut(r.text),
+      ]),
     },
     {
       name: "Evidence",
@@ -264,10 +309,14 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         { header: "Status", width: 18, kind: "status" },
         { header: "Meaning", width: 90, kind: "wrap" },
       ],
-      rows: [...DAY_STATUSES.flatMap((s) => (s === "FAIL" ? [s, "FAIL (waived)"] : [s]))].map((s) => [
-        s,
-        STATUS_MEANING[s] ?? s,
-      ]),
+      rows: [
+        ...[...DAY_STATUSES.flatMap((s) => (s === "FAIL" ? [s, "FAIL (waived)"] : [s]))].map((s) => [
+          s,
+          STATUS_MEANING[s] ?? s,
+        ]),
+        // How an interval is known (sheet Findings, column How known; sheet Coverage).
+        ...KNOWN_BY.map((k) => [KNOWN_BY_LABEL[k], KNOWN_BY_MEANING[k]]),
+      ],
     },
   ];
 }
@@ -438,6 +487,23 @@ interface SheetRels {
 
 function* mapIterable<T, U>(items: Iterable<T>, fn: (item: T) => U): Iterable<U> {
   for (const item of items) yield fn(item);
+}
+
+/** "2026-10-01 00:00:00 to 2026-11-16 09:00:00", one span a line. */
+function spans(list: ReadonlyArray<{ start: string; end: string }>): string {
+  const t = (iso: string) => iso.replace("T", " ").replace(/(\.\d+)?Z$/, "");
+  return list.map((s) => `${t(s.start)} to ${t(s.end)}`).join("\n");
+}
+
+/** A finding row's basis in words: "CloudTrail history (events complete ...): StopLogging <at> by <who>". */
+function basisText(basis: Basis | undefined, status: Status): string {
+  if (!basis) return status === "NOT_COVERED" ? "Not covered" : status === "ERROR" ? "Not read" : "";
+  const events = (basis.events ?? [])
+    .map((e) => `${e.name} ${e.at}${e.principal ? ` by ${e.principal}` : e.id ? ` (${e.id})` : ""}`)
+    .join("; ");
+  const over = basis.coverage ? ` (events complete ${spans([basis.coverage])})` : "";
+  const detail = [events, basis.note ?? ""].filter(Boolean).join("; ");
+  return cut(`${KNOWN_BY_LABEL[basis.kind]}${over}${detail ? `: ${detail}` : ""}`);
 }
 
 function toDate(iso: string | undefined): Date | null {

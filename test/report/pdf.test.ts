@@ -125,6 +125,39 @@ describe.skipIf(missing.length > 0)("PDF page budgets on the demo", () => {
       expect(t).toContain(phrase);
   });
 
+  it("both PDFs say how each part of the period is known, per account and region, with NOT COVERED counted", () => {
+    const report = text(file("report.pdf"));
+    const methodology = report.slice(report.lastIndexOf("Appendix B: Methodology"));
+    for (const phrase of [
+      "How each part of the period is known",
+      "Finding time by how it is known, per account and region",
+      "AWS Config history",
+      "CloudTrail history",
+      "Not covered",
+      "Not read",
+      "NOT_COVERED (no evidence exists for the stretch",
+      model.coverage.statement.slice(0, 60),
+    ])
+      expect(methodology).toContain(phrase);
+    // Every account/region pair of the demo has its line, and the demo's period is covered throughout.
+    expect(model.coverage.rows).toHaveLength(4);
+    for (const row of model.coverage.rows) {
+      expect(methodology).toContain(`${row.account}\n${row.region}`);
+      expect(row.text).toContain("auditpack collected 558 snapshot record(s) here");
+    }
+    expect(methodology).toContain("Every second of the period is covered by evidence.");
+    expect(methodology).not.toContain("Stretches no evidence covers");
+    // The executive summary counts NOT COVERED beside the other statuses.
+    expect(report.slice(0, report.indexOf("Status across the period"))).toMatch(/NOT COVERED/);
+    const summary = text(file("summary.pdf"));
+    for (const phrase of [
+      "How the period is known",
+      "Not covered for part of the period: none.",
+      "NOT COVERED",
+    ])
+      expect(summary).toContain(phrase);
+  });
+
   it("renders the summary's first three pages to PNG for review", () => {
     const prefix = path.join(work, "summary-page");
     run("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "3", file("summary.pdf"), prefix]);

@@ -69,6 +69,7 @@ describe("report.xlsx at 32 accounts", () => {
       "Requirements",
       "Findings",
       "Timeline",
+      "Coverage",
       "Evidence",
       "Waivers",
       "Legend",
@@ -134,6 +135,7 @@ describe("report.xlsx at 32 accounts", () => {
     () => {
       const csv = xlsxSheetsAsCsv(file);
       expect(Object.keys(csv).sort()).toEqual([
+        "Coverage",
         "Evidence",
         "Findings",
         "Legend",

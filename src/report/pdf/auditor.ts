@@ -2,6 +2,7 @@ import type { Content, TableCell, TDocumentDefinitions } from "pdfmake/interface
 import type { Status } from "../../evaluate/types.js";
 import { type FindingRow, lastDayOf, type ReportModel, type RequirementSection } from "../model.js";
 import { EvidenceReferences } from "../references.js";
+import { coverageMethodology } from "./coverage.js";
 import { CONTENT_WIDTH, day, Kit, mono, time } from "./kit.js";
 
 /**
@@ -123,6 +124,14 @@ function executiveSummary(kit: Kit): Content[] {
     kit.h1("Executive summary"),
     ...kit.paragraphs(model.text.introduction),
     countsTable(kit),
+    ...(model.coverage.rows.length > 0
+      ? [
+          {
+            text: `How the period is known: ${model.coverage.statement} Per account and region in Appendix B.`,
+            margin: [0, 0, 0, 4],
+          } as Content,
+        ]
+      : []),
     kit.note(
       `${model.summary.waivedFindings} finding(s) are covered by waivers and shown as waived. ${model.summary.findingRows} finding rows (resource, check and interval) are in report.xlsx and report.html; ${model.evidenceIndex.length} evidence records are cited as E1 to E${model.evidenceIndex.length}.`,
     ),
@@ -382,6 +391,7 @@ function appendices(kit: Kit): Content[] {
     },
     kit.h1("Appendix B: Methodology", true),
     ...kit.paragraphs(model.text.methodology),
+    ...coverageMethodology(kit),
     kit.keep(kit.h3("Attestation"), ...kit.paragraphs(model.text.attestation)),
     kit.h1("Appendix C: How to verify this package", true),
     ...kit.verification(),

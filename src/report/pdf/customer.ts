@@ -4,7 +4,8 @@ import { type WeeklyDrift, weeklyDrift } from "../drift.js";
 import type { ReportModel, RequirementSection } from "../model.js";
 import { type OpenProblem, openProblems, problemsByCheck } from "../problems.js";
 import { countsTable, periodText } from "./auditor.js";
-import { day, Kit, mono } from "./kit.js";
+import { coverageSummary } from "./coverage.js";
+import { day, Kit, mix, mono } from "./kit.js";
 
 /**
  * summary.pdf for customers: scope and what was not assessed, results by requirement in the
@@ -23,6 +24,7 @@ const PCI_VOCABULARY: Record<string, string> = {
   NOT_APPLICABLE: "Not Applicable",
   MANUAL: "Not Tested (manual)",
   ERROR: "Not Tested (unreadable)",
+  NOT_COVERED: "Not Tested (not covered)",
 };
 
 export function resultTerm(model: ReportModel, status: string): string {
@@ -37,6 +39,7 @@ export function customerDocument(model: ReportModel, findings: Findings): TDocum
   return kit.frame(`${model.framework.name} v${model.framework.version} compliance summary`, [
     ...opening(kit, sections, problems),
     ...scope(kit, sections),
+    ...coverageSummary(kit),
     ...results(kit, sections),
     ...openProblemsSection(kit, problems),
     ...driftSection(kit, weeklyDrift(findings)),
@@ -84,6 +87,7 @@ function scope(kit: Kit, sections: RequirementSection[]): Content[] {
   const principal = new Set(model.groups.map((g) => g.id));
   const manual = sections.filter((s) => s.status === "MANUAL").map((s) => s.id);
   const errors = sections.filter((s) => s.status === "ERROR").map((s) => s.id);
+  const notCovered = sections.filter((s) => s.status === "NOT_COVERED").map((s) => s.id);
   const notApplicable = sections.filter((s) => s.status === "NOT_APPLICABLE").map((s) => s.id);
   const item = (label: string, ids: string[], why: string): Content => ({
     text: [{ text: `${label}: `, bold: true }, ids.length > 0 ? `${ids.join(", ")}. ${why}` : "none."],
@@ -110,7 +114,12 @@ function scope(kit: Kit, sections: RequirementSection[]): Content[] {
     item(
       "Not assessed: evidence could not be read",
       errors,
-      "Access was denied or the evidence was missing.",
+      "Access was denied, a call was throttled or a page of results failed.",
+    ),
+    item(
+      "Not covered for part of the period",
+      notCovered,
+      "No evidence exists for part of the period: auditpack was not yet collecting and AWS keeps no history of those settings (see How the period is known).",
     ),
     item("Not applicable", notApplicable, "No resource in scope is of the kind these requirements cover."),
   ];
@@ -121,7 +130,7 @@ function results(kit: Kit, sections: RequirementSection[]): Content[] {
   return [
     kit.h1("Results by requirement", true, false),
     kit.note(
-      `Results in the standard's terms: ${["PASS", "FAIL", "NOT_APPLICABLE", "MANUAL", "ERROR"].map((s) => `${resultTerm(model, s)} = auditpack ${s.replace(/_/g, " ")}`).join("; ")}. Failing days: days with an unwaived failure.`,
+      `Results in the standard's terms: ${["PASS", "FAIL", "NOT_APPLICABLE", "MANUAL", "ERROR", "NOT_COVERED"].map((s) => `${resultTerm(model, s)} = auditpack ${s.replace(/_/g, " ")}`).join("; ")}. Failing days: days with an unwaived failure.`,
     ),
     kit.table({
       widths: [48, "*", 110, 40],
@@ -229,16 +238,4 @@ function driftSection(kit: Kit, drift: WeeklyDrift): Content[] {
       "Requirements assessed only manually have no weekly status and are left out. Week columns are labelled by their first day (MM-DD, UTC).",
     ),
   ];
-}
-
-/** `colour` blended with white: share 0 is nearly white, share 1 the full colour. */
-function mix(colour: string, share: number): string {
-  const t = 0.2 + 0.8 * Math.min(1, Math.max(0, share));
-  const channel = (i: number) => {
-    const v = Number.parseInt(colour.slice(1 + 2 * i, 3 + 2 * i), 16);
-    return Math.round(255 + (v - 255) * t)
-      .toString(16)
-      .padStart(2, "0");
-  };
-  return `#${channel(0)}${channel(1)}${channel(2)}`;
 }

@@ -442,6 +442,18 @@ function runs(days: DayStatus[]): Array<{ start: number; length: number; status:
   return out;
 }
 
+/** `colour` blended with white: share 0 is nearly white, share 1 the full colour. */
+export function mix(colour: string, share: number): string {
+  const t = 0.2 + 0.8 * Math.min(1, Math.max(0, share));
+  const channel = (i: number) => {
+    const v = Number.parseInt(colour.slice(1 + 2 * i, 3 + 2 * i), 16);
+    return Math.round(255 + (v - 255) * t)
+      .toString(16)
+      .padStart(2, "0");
+  };
+  return `#${channel(0)}${channel(1)}${channel(2)}`;
+}
+
 export const MONO_SIZE = 6.5;
 /** Roboto's widest digit or lowercase hex letter is 0.562 em; 0.6 em per character keeps lines inside their cell. */
 const MONO_CHAR_EM = 0.6;
