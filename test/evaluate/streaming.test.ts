@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cloneScenario } from "../../bench/clone-scenario.js";
 import { loadScenario } from "../../src/aws/fixtures.js";
 import { loadCatalog } from "../../src/catalog/load.js";
 import { DEMO_FRAMEWORK, DEMO_PERIOD, DEMO_REQUIREMENTS } from "../../src/cli/demo.js";
@@ -26,6 +25,7 @@ import { canonicalBytes, canonicalJson } from "../../src/evidence/canonical.js";
 import { Ed25519Signer } from "../../src/signing/ed25519.js";
 import { FsStore } from "../../src/store/fs.js";
 import { runCliInProcess } from "../helpers/cli-in-process.js";
+import { cloneScenario } from "../helpers/clone-scenario.js";
 import { putAll, record, tempStore } from "./helpers.js";
 
 /** Findings as bytes: the same for any batch size, or streaming changed a verdict. */
