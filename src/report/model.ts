@@ -14,6 +14,7 @@ import type {
 import { STATUSES } from "../evaluate/types.js";
 import { parseEvidenceKey } from "../evidence/record.js";
 import type { SignatureAlgorithm } from "../signing/types.js";
+import { type AccountRow, accountRows } from "./accounts.js";
 import { type CoverageSection, coverageSection } from "./coverage.js";
 import { type Incident, incidentsOf, type Problem, problemsOf } from "./incidents.js";
 import {
@@ -237,6 +238,8 @@ export interface ReportModel {
    * Config or CloudTrail history, not covered, not read (from the intervals and findings.coverage).
    */
   coverage: CoverageSection;
+  /** Results by account, worst first (every account: the PDF shows rowsPerTable of them). */
+  accounts: AccountRow[];
   /** Incident cards: every failing stretch, merged, with the events and evidence of its edges. */
   incidents: Incident[];
   /** The root-cause view: failing findings grouped by check and resource, with every requirement affected. */
@@ -477,6 +480,7 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
     waivers: allWaivers,
     ...(findings.scope.assessment ? { scopeStatement: findings.scope.assessment } : {}),
     coverage: coverageSection(findings),
+    accounts: accountRows(findings),
     incidents: incidentsOf(findings, { severityOf: (id) => input.checkInfo?.(id)?.severity }),
     problems: problemsOf(findings, { severityOf: (id) => input.checkInfo?.(id)?.severity }),
     findingRows: () => allFindingRows(findings),

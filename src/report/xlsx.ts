@@ -3,6 +3,9 @@ import type { Basis, EvidenceRef, Status } from "../evaluate/types.js";
 import { KNOWN_BY, KNOWN_BY_LABEL, KNOWN_BY_MEANING, resourceTypeWords } from "./coverage.js";
 import { DAY_STATUSES, type DayStatus, type ReportModel } from "./model.js";
 import { EvidenceReferences } from "./references.js";
+
+const ACCOUNT_STATUSES: Status[] = ["FAIL", "ERROR", "NOT_COVERED", "PASS", "NOT_APPLICABLE"];
+
 import { spreadsheetSafeValue } from "./spreadsheet-safe.js";
 
 /**
@@ -37,6 +40,7 @@ const DATE_FORMAT = "yyyy-mm-dd hh:mm:ss";
 
 export const SHEETS = [
   "Summary",
+  "Accounts",
   "Requirements",
   "Findings",
   "Timeline",
@@ -154,6 +158,32 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         ["Status", "Requirements", "Resource findings"],
         ...(["PASS", "FAIL", "ERROR", "NOT_COVERED", "MANUAL", "NOT_APPLICABLE"] as Status[]).map(counts),
       ],
+    },
+    {
+      name: "Accounts",
+      columns: [
+        { header: "Account", width: 14 },
+        { header: "Regions", width: 24, kind: "wrap" },
+        ...ACCOUNT_STATUSES.map((st): Column => ({ header: st.replace(/_/g, " "), width: 11, kind: "int" })),
+        { header: "Failing intervals", width: 11, kind: "int" },
+        { header: "Failing time (hours)", width: 12 },
+        { header: "Worst resources (check: hours failing)", width: 90, kind: "wrap" },
+      ],
+      rows: model.accounts.map((a) => [
+        a.account,
+        a.regions.join(", "),
+        ...ACCOUNT_STATUSES.map((st) => a.counts[st]),
+        a.failingIntervals,
+        Math.round((a.failingSeconds / 3600) * 10) / 10,
+        cut(
+          a.worst
+            .map(
+              (w) =>
+                `${w.name ?? w.resource} (${w.checkId}: ${Math.round((w.failingSeconds / 3600) * 10) / 10} h)`,
+            )
+            .join("\n"),
+        ),
+      ]),
     },
     {
       name: "Requirements",

@@ -313,6 +313,7 @@ describe.skipIf(toolsMissing.length > 0)("real clients read the package", () => 
   it("LibreOffice reads report.xlsx: every sheet, and one Findings row per finding interval", () => {
     const sheets = xlsxSheetsAsCsv(file(signed, "report.xlsx"));
     expect(Object.keys(sheets).sort()).toEqual([
+      "Accounts",
       "Coverage",
       "Evidence",
       "Findings",

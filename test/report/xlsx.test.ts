@@ -66,6 +66,7 @@ describe("report.xlsx at 32 accounts", () => {
   it("has no cell over 8,000 characters, and sheet Evidence holds one key per cell", () => {
     expect(Object.keys(sheets)).toEqual([
       "Summary",
+      "Accounts",
       "Requirements",
       "Findings",
       "Timeline",
@@ -135,6 +136,7 @@ describe("report.xlsx at 32 accounts", () => {
     () => {
       const csv = xlsxSheetsAsCsv(file);
       expect(Object.keys(csv).sort()).toEqual([
+        "Accounts",
         "Coverage",
         "Evidence",
         "Findings",

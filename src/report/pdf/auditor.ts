@@ -1,4 +1,5 @@
 import type { Content, TableCell, TDocumentDefinitions } from "pdfmake/interfaces.js";
+import { duration } from "../../evaluate/intervals.js";
 import type { Status } from "../../evaluate/types.js";
 import { type FindingRow, lastDayOf, type ReportModel, type RequirementSection } from "../model.js";
 import { EvidenceReferences } from "../references.js";
@@ -89,6 +90,52 @@ export function countsTable(kit: Kit): Content {
   });
 }
 
+/**
+ * Results by account, worst first, up to the table cap (issue 11): at 500 accounts the summary still
+ * fits a few pages, and report.xlsx (sheet Accounts) holds every account.
+ */
+function accountsTable(kit: Kit): Content[] {
+  const all = kit.model.accounts;
+  if (all.length < 2) return [];
+  const rows = all.slice(0, kit.model.rowsPerTable);
+  const statuses: Status[] = ["FAIL", "ERROR", "NOT_COVERED", "PASS"];
+  return [
+    kit.table({
+      title: `Results by account (${all.length}), most failing time first`,
+      widths: [70, 30, 30, 30, 30, 45, 50, "*"],
+      header: [
+        "Account",
+        ...statuses.map((s) => s.replace(/_/g, " ")),
+        "Failing intervals",
+        "Failing time",
+        "Worst resources",
+      ],
+      rows: (widths) =>
+        rows.map((a) => [
+          mono(a.account, widths[0]!),
+          ...statuses.map(
+            (s): TableCell => ({
+              text: String(a.counts[s]),
+              alignment: "center",
+              color: kit.colour(s),
+              bold: a.counts[s] > 0,
+            }),
+          ),
+          { text: String(a.failingIntervals), alignment: "center" },
+          { text: a.failingSeconds > 0 ? duration(a.failingSeconds * 1000) : "-", fontSize: 7.5 },
+          {
+            text:
+              a.worst
+                .map((w) => `${w.name ?? w.resource} (${w.checkId}, ${duration(w.failingSeconds * 1000)})`)
+                .join("\n") || "-",
+            fontSize: 7,
+          },
+        ]),
+    }),
+    ...cappedNote(kit, { rows, total: all.length }, "Accounts"),
+  ];
+}
+
 /** One drift strip per requirement, with its status and failing days. */
 export function driftPicture(kit: Kit, sections: RequirementSection[]): Content[] {
   const stripWidth = CONTENT_WIDTH - 150;
@@ -124,6 +171,7 @@ function executiveSummary(kit: Kit): Content[] {
     kit.h1("Executive summary"),
     ...kit.paragraphs(model.text.introduction),
     countsTable(kit),
+    ...accountsTable(kit),
     ...(model.coverage.rows.length > 0
       ? [
           {
