@@ -71,6 +71,7 @@ describe("report.xlsx at 32 accounts", () => {
       "Timeline",
       "Evidence",
       "Waivers",
+      "Attachments",
       "Legend",
     ]);
     let longest = 0;
@@ -134,6 +135,7 @@ describe("report.xlsx at 32 accounts", () => {
     () => {
       const csv = xlsxSheetsAsCsv(file);
       expect(Object.keys(csv).sort()).toEqual([
+        "Attachments",
         "Evidence",
         "Findings",
         "Legend",
