@@ -15,7 +15,7 @@
  * account ids through the real ledger (a signed manifest per clone), which is what `collect
  * --fixtures` of a cloned scenario stores, in a fraction of the time.
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -84,13 +84,14 @@ interface Measure {
 
 /** Run the CLI under GNU time: elapsed seconds and maximum resident set size. */
 function timed(argv: string[]): Measure {
-  const out = execFileSync("/usr/bin/time", ["-f", "BENCH %e %M", "node", CLI, ...argv, "--quiet"], {
+  const run = spawnSync("/usr/bin/time", ["-f", "BENCH %e %M", "node", CLI, ...argv, "--quiet"], {
     encoding: "utf8",
     stdio: ["ignore", "ignore", "pipe"],
     maxBuffer: 64 * 1024 * 1024,
   });
-  const m = /BENCH ([\d.]+) (\d+)/.exec(out);
-  if (!m) throw new Error(`no timing from ${argv.join(" ")}: ${out.slice(-500)}`);
+  const m = /BENCH ([\d.]+) (\d+)/.exec(run.stderr ?? "");
+  if (run.status !== 0 || !m)
+    throw new Error(`${argv.join(" ")} exited ${run.status}: ${(run.stderr ?? "").slice(-800)}`);
   return { wallS: Number(m[1]), rssMB: Math.round(Number(m[2]) / 1024) };
 }
 

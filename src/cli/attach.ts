@@ -12,6 +12,7 @@ interface AttachCliOptions {
   note?: string;
   validFrom?: string;
   validTo?: string;
+  attachedBy?: string;
 }
 
 export function registerAttach(program: Command): void {
@@ -23,6 +24,10 @@ export function registerAttach(program: Command): void {
     .option("--note <text>", 'what it is, e.g. "Q3 external ASV scan, passing"')
     .option("--valid-from <date>", "start of the period it covers (default: when attached)")
     .option("--valid-to <date>", "end of the period it covers, inclusive (default: open)")
+    .option(
+      "--attached-by <name>",
+      "who attaches it, recorded in the evidence and shown beside the attachment (default: the login name)",
+    )
     .action(
       action<AttachCliOptions>(async (app, options) => {
         const { catalog, requirement } = resolveControlId(options.control, { notify: app.out.notice });
@@ -42,10 +47,12 @@ export function registerAttach(program: Command): void {
           note: options.note,
           validFrom,
           validTo,
+          ...(options.attachedBy !== undefined ? { attachedBy: options.attachedBy } : {}),
         });
         app.out.info(
           `attached ${path.basename(file)} (sha256 ${result.sha256}, ${result.size} bytes) to ${control}`,
         );
+        app.out.info(`  by:     ${result.attachedBy} at ${result.attachedAt}`);
         app.out.info(`  file:   ${result.fileKey}${result.fileStored ? "" : " (already stored)"}`);
         app.out.info(`  record: ${result.recordKey}`);
         app.out.result({ ok: true, control, ...result });
@@ -55,5 +62,6 @@ export function registerAttach(program: Command): void {
   examples(cmd, [
     'auditpack attach --control pci-dss-4.0.1:11.3.2 --file asv-scan-2026-q3.pdf --note "external ASV scan, passing"',
     "auditpack attach --control pci-dss-4.0.1:11.4.1 --file pentest.pdf --valid-from 2026-07-01 --valid-to 2026-09-30",
+    'auditpack attach --control pci-dss-4.0.1:11.3.1 --file internal-scan-q3.pdf --attached-by "Alex Morgan (CISO)"',
   ]);
 }

@@ -13,7 +13,9 @@ import { describeScope, resolveScope } from "../evaluate/scope.js";
 import type { Findings } from "../evaluate/types.js";
 import { defaultWaiversPath, loadWaivers } from "../evaluate/waivers.js";
 import { ignoredWarning } from "../evidence/vouched.js";
+import { checkAttestationDates } from "../report/attestation.js";
 import { checkInfoFromRegistry } from "../report/check-info.js";
+import { type CheckInfo, lastDayOf } from "../report/model.js";
 import {
   type BuiltReport,
   buildReport,
@@ -114,6 +116,7 @@ export function registerReport(program: Command): void {
 async function runReport(app: CliApp, options: ReportCliOptions): Promise<number> {
   // Options are checked before the store or the keys are touched.
   const period = parsePeriod(options.period);
+  checkAttestationDates(app.config.config.attestation, lastDayOf(period.end.toISOString()));
   const formats = formatsFor(parseAudience(options.audience), options.format?.split(","));
   const accountsPerBatch = parseAccountsPerBatch(options.accountsPerBatch);
   const catalog = loadCatalog(options.framework, { notify: app.out.notice });
@@ -200,6 +203,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     force: options.force,
     organisation: app.config.config.organization.name,
     checkInfo: checkInfoFromRegistry,
+    ...(app.config.config.attestation ? { attestation: app.config.config.attestation } : {}),
     ...(options.withEvidence ? { withEvidence: app.store() } : {}),
     ...(options.template ? { template: path.resolve(app.cwd, options.template) } : {}),
     log: (line) => app.out.detail(line),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AssessmentSchema } from "./assessment.js";
+import { AttestationSchema } from "./attestation.js";
 
 /**
  * The auditpack.config.yaml schema. Every object is strict: an unknown key is an error that names
@@ -111,6 +112,8 @@ export const ConfigSchema = z.strictObject({
   schedules: z.array(ScheduleSchema).default([]),
   /** The assessment's scope as data: entity type, CDE, reasons, resource roles (config/assessment.ts). */
   assessment: AssessmentSchema.optional(),
+  /** Who attests the report package: management's assertion and the assessor (config/attestation.ts). */
+  attestation: AttestationSchema.optional(),
 });
 
 export type AuditpackConfig = z.infer<typeof ConfigSchema>;

@@ -80,6 +80,19 @@ export interface AttachResult {
   size: number;
   /** false when the same file bytes were attached before (the file object is shared). */
   fileStored: boolean;
+  /** Who attached it and when (the record's attachedBy and collectedAt). */
+  attachedBy: string;
+  attachedAt: string;
+}
+
+/** --attached-by: a name on one line, so the record and every listing show it as given. */
+function checkAttachedBy(value: string): string {
+  const name = value.trim();
+  if (name.length === 0) throw new UsageError("--attached-by is empty: name who attaches the file");
+  if (name.length > 200 || /[\r\n\t]/.test(name)) {
+    throw new UsageError("--attached-by must be one line of at most 200 characters");
+  }
+  return name;
 }
 
 /**
@@ -100,6 +113,7 @@ export async function attachFile(options: AttachOptions): Promise<AttachResult> 
   if (options.validFrom && options.validTo && options.validTo <= options.validFrom) {
     throw new UsageError("--valid-to must be after --valid-from");
   }
+  const attachedBy = options.attachedBy !== undefined ? checkAttachedBy(options.attachedBy) : whoAmI();
   if (info.size === 0) {
     throw new UsageError(`--file ${options.file} is empty (0 bytes): there is nothing to attach as evidence`);
   }
@@ -128,7 +142,7 @@ export async function attachFile(options: AttachOptions): Promise<AttachResult> 
     mediaType,
     size,
     sha256,
-    attachedBy: options.attachedBy ?? whoAmI(),
+    attachedBy,
   };
   if (options.note) payload.note = options.note;
   if (options.validFrom) payload.validFrom = options.validFrom.toISOString();
@@ -148,7 +162,15 @@ export async function attachFile(options: AttachOptions): Promise<AttachResult> 
   });
   const entry = await run.writeRecord(record);
   await run.finish();
-  return { fileKey, recordKey: entry.key, sha256, size, fileStored };
+  return {
+    fileKey,
+    recordKey: entry.key,
+    sha256,
+    size,
+    fileStored,
+    attachedBy,
+    attachedAt: record.collectedAt,
+  };
 }
 
 async function sha256OfFile(file: string): Promise<string> {

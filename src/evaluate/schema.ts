@@ -112,6 +112,33 @@ const attachment = z.object({
   attachedAt: z.string(),
 });
 
+const signatory = z.object({
+  statement: z.string(),
+  name: z.string().optional(),
+  role: z.string().optional(),
+  organisation: z.string().optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+});
+
+const packageAttestation = z.object({
+  management: signatory,
+  assessor: signatory,
+  signingCertificate: z
+    .object({
+      subject: z.string(),
+      issuer: z.string(),
+      serialNumber: z.string(),
+      notBefore: z.string(),
+      notAfter: z.string(),
+      sha256Fingerprint: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+      selfSigned: z.boolean(),
+    })
+    .optional(),
+});
+
 export const FindingsSchema = z.object({
   schema: z.enum([FINDINGS_SCHEMA, FINDINGS_SCHEMA_V1]),
   framework: z.object({ id: z.string(), name: z.string(), version: z.string() }),
@@ -180,6 +207,7 @@ export const FindingsSchema = z.object({
       }),
     )
     .optional(),
+  attestation: packageAttestation.optional(),
 });
 
 export function findingsJsonSchema(): Record<string, unknown> {

@@ -195,6 +195,36 @@ export interface Findings {
   requirements: RequirementResult[];
   /** Every record read, sorted by key (v2; absent in v1 findings). */
   evidence?: EvidenceTableEntry[];
+  /** Who attests the package and which certificate signs its PDFs: added by the report builder. */
+  attestation?: PackageAttestation;
+}
+
+/** One signatory of the package (config `attestation`); fields not given are left to fill by hand. */
+export interface AttestationSignatory {
+  /** The statement they sign, placeholders filled; paragraphs separated by a blank line. */
+  statement: string;
+  name?: string;
+  role?: string;
+  organisation?: string;
+  /** YYYY-MM-DD, once they sign. */
+  date?: string;
+}
+
+/** findings.json `attestation` (src/report/attestation.ts). */
+export interface PackageAttestation {
+  management: AttestationSignatory;
+  assessor: AttestationSignatory;
+  /** The X.509 certificate of the PDFs' embedded signatures; absent when the package is unsigned. */
+  signingCertificate?: {
+    subject: string;
+    issuer: string;
+    serialNumber: string;
+    notBefore: string;
+    notAfter: string;
+    /** As `openssl x509 -noout -fingerprint -sha256` prints it (AB:CD:...). */
+    sha256Fingerprint: string;
+    selfSigned: boolean;
+  };
 }
 
 export interface LedgerVouching {

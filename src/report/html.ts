@@ -137,6 +137,21 @@ function* pageChunks(findings: Findings, model: ReportModel, options: HtmlOption
   }
   yield `</tbody></table>\n`;
 
+  // Manual evidence: who attached each file, when, and for which dates.
+  const attached = model.groups.flatMap((g) =>
+    g.requirements.flatMap((s) => s.attachments.map((a) => ({ s, a }))),
+  );
+  yield `<h2 id="attachments">Attached evidence</h2>`;
+  if (attached.length === 0)
+    yield `<p class="muted">Nothing is attached to the requirements of this report.</p>\n`;
+  else {
+    yield `<table id="attachment-table"><thead><tr><th>Requirement</th><th>File</th><th>Note</th><th>Attached by</th><th>Attached at (UTC)</th><th>Valid</th><th>Evidence</th></tr></thead><tbody>\n`;
+    for (const { s, a } of attached) {
+      yield `<tr><td class="id">${escapeHtml(s.id)}</td><td>${escapeHtml(a.fileName)}</td><td>${escapeHtml(a.note ?? "")}</td><td>${escapeHtml(a.attachedBy)}</td><td class="mono">${escapeHtml(a.attachedAt)}</td><td class="mono">${escapeHtml(`${a.validFrom ?? a.attachedAt} to ${a.validTo ?? "(open)"}`)}</td>${evidenceCell(refs, [{ key: a.key, sha256: a.sha256 }])}</tr>\n`;
+    }
+    yield `</tbody></table>\n`;
+  }
+
   // Findings: one row per resource and check, its intervals folded underneath.
   const statuses = Object.keys(model.summary.findingCounts);
   yield `<h2 id="findings-heading">Findings</h2><div class="controls"><input id="q" type="search" placeholder="Filter: requirement, check, resource, account, reason..." aria-label="Filter findings"><select id="status" aria-label="Status"><option value="">all statuses</option>${statuses

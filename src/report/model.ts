@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Catalog } from "../catalog/types.js";
+import type { AttestationConfig } from "../config/attestation.js";
 import { uncitedEvidence } from "../evaluate/evidence-table.js";
 import type {
   Attachment,
@@ -13,8 +14,10 @@ import type {
 } from "../evaluate/types.js";
 import { STATUSES } from "../evaluate/types.js";
 import { parseEvidenceKey } from "../evidence/record.js";
+import type { CertificateInfo } from "../signing/certificate.js";
 import type { SignatureAlgorithm } from "../signing/types.js";
 import { type AccountRow, accountRows } from "./accounts.js";
+import { type ReportAttestation, resolveAttestation } from "./attestation.js";
 import { type CoverageSection, coverageSection } from "./coverage.js";
 import { type Incident, incidentsOf, type Problem, problemsOf } from "./incidents.js";
 import {
@@ -244,6 +247,8 @@ export interface ReportModel {
   incidents: Incident[];
   /** The root-cause view: failing findings grouped by check and resource, with every requirement affected. */
   problems: Problem[];
+  /** Who attests the package, and the certificate that signs its PDFs (attestation.ts). */
+  attestation: ReportAttestation;
   findingRows(): Iterable<FindingRow>;
   timeline(): Iterable<TimelineChange>;
 }
@@ -265,6 +270,12 @@ export interface ReportModelInput {
   verification?: { algorithm?: SignatureAlgorithm; keyId?: string; pdfSigned?: boolean };
   /** Which outputs the package holds, for the verification commands. */
   hasPdf?: boolean | readonly string[];
+  /** The config's `attestation`: who signs the assertions. */
+  attestation?: AttestationConfig;
+  /** The certificate that signs the PDFs (signing/certificate.ts p12Certificate). */
+  certificate?: CertificateInfo;
+  /** The PDF signature's signing time (ISO 8601 UTC). */
+  signingTime?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -483,6 +494,14 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
     accounts: accountRows(findings),
     incidents: incidentsOf(findings, { severityOf: (id) => input.checkInfo?.(id)?.severity }),
     problems: problemsOf(findings, { severityOf: (id) => input.checkInfo?.(id)?.severity }),
+    attestation: resolveAttestation({
+      ...(input.attestation ? { config: input.attestation } : {}),
+      text: template.text,
+      placeholders,
+      lastDay: lastDayOf(findings.period.end),
+      ...(input.certificate ? { certificate: input.certificate } : {}),
+      ...(input.signingTime ? { signedAt: input.signingTime } : {}),
+    }),
     findingRows: () => allFindingRows(findings),
     timeline: () => timelineOf(findings),
   };

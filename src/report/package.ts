@@ -2,11 +2,18 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Catalog } from "../catalog/types.js";
+import type { AttestationConfig } from "../config/attestation.js";
 import { UsageError, VerificationError } from "../errors.js";
 import type { Findings } from "../evaluate/types.js";
-import { createSelfSignedP12 } from "../signing/certificate.js";
+import {
+  CertificateError,
+  type CertificateInfo,
+  createSelfSignedP12,
+  p12Certificate,
+} from "../signing/certificate.js";
 import type { SignatureAlgorithm, Signer } from "../signing/types.js";
 import { verifySignature } from "../signing/verify.js";
+import { attestationJson } from "./attestation.js";
 import { formatChecksums, listFiles, sha256File } from "./checksums.js";
 import { copyEvidence } from "./copy-evidence.js";
 import { writeFindingsCsv, writeFindingsJson } from "./csv.js";
@@ -93,6 +100,10 @@ export interface BuildReportOptions {
   log?: (line: string) => void;
   /** Copy every cited evidence record into the package's evidence/ folder (checked against its SHA-256). */
   withEvidence?: EvidenceSource;
+  /** The config's `attestation`: who signs management's assertion and the assessor's statement. */
+  attestation?: AttestationConfig;
+  /** The PDF signature's signing time (default: now); the attestation page states it. */
+  signingTime?: Date;
 }
 
 /** Where --with-evidence reads records from: the evidence store. */
@@ -136,6 +147,14 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
   const sign = options.sign || undefined;
   const algorithm = sign?.signer.algorithm;
   const keyId = sign ? await sign.signer.keyId() : undefined;
+  // The certificate is known before rendering: the PDFs print its fingerprint on their cover.
+  const signsPdf = sign !== undefined && pdfNames(formats).length > 0;
+  const signingTime = options.signingTime ?? new Date();
+  const organisation = template.branding.organisation || options.organisation || "Unnamed organisation";
+  const p12: PdfCertificate | undefined = signsPdf
+    ? (sign.p12 ?? { data: createSelfSignedP12({ commonName: organisation }).p12 })
+    : undefined;
+  const certificate = p12 ? describeCertificate(p12, signingTime) : undefined;
   const model = buildReportModel({
     findings: options.findings,
     ...(options.catalog ? { catalog: options.catalog } : {}),
@@ -148,6 +167,9 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
       pdfSigned: Boolean(sign),
     },
     hasPdf: pdfNames(formats),
+    ...(options.attestation ? { attestation: options.attestation } : {}),
+    ...(certificate ? { certificate } : {}),
+    signingTime: signingTime.toISOString(),
   });
 
   const tmp = await mkdir(path.dirname(out), { recursive: true })
@@ -160,7 +182,10 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
     const file = (name: string) => path.join(tmp, name);
     if (formats.includes("json")) {
       log(`writing ${PACKAGE_FILES.json}`);
-      await writeFindingsJson(options.findings, file(PACKAGE_FILES.json));
+      await writeFindingsJson(
+        { ...options.findings, attestation: attestationJson(model.attestation) },
+        file(PACKAGE_FILES.json),
+      );
     }
     if (formats.includes("csv")) {
       log(`writing ${PACKAGE_FILES.csv}`);
@@ -174,20 +199,19 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
       ["pdf", PACKAGE_FILES.pdf, () => renderPdf(model)],
       ["summary", PACKAGE_FILES.summaryPdf, () => renderSummaryPdf(model, options.findings)],
     ];
-    let p12: PdfCertificate | undefined;
     for (const [format, name, render] of pdfs) {
       if (!formats.includes(format)) continue;
       log(`rendering ${name}`);
       let pdf = await render();
-      if (sign) {
+      if (p12) {
         log(`signing ${name} (embedded CAdES signature)`);
-        p12 ??= sign.p12 ?? { data: createSelfSignedP12({ commonName: model.organisation }).p12 };
         pdf = await signPdf(pdf, {
           p12: p12.data,
           ...(p12.passphrase !== undefined ? { passphrase: p12.passphrase } : {}),
           name: model.organisation,
           reason: `auditpack report ${model.reportId}: ${model.title}, ${model.period.label}`,
           contactInfo: "",
+          signingTime,
         });
       }
       await writeFile(file(name), pdf, { flag: "wx" });
@@ -221,6 +245,7 @@ export async function buildReport(options: BuildReportOptions): Promise<BuiltRep
         ...(keyId ? { keyId } : {}),
         hasPdf: pdfNames(formats),
         demonstration: model.demonstration !== undefined,
+        ...(certificate ? { certificate } : {}),
       }),
       { flag: "wx" },
     );
@@ -316,6 +341,33 @@ async function moveIntoPlace(tmp: string, out: string): Promise<void> {
     throw error;
   }
   if (previous) await rm(previous, { recursive: true, force: true });
+}
+
+/**
+ * The PDF signing certificate, refused when it cannot sign: unreadable, not RSA, or outside its
+ * validity at the signing time (a PDF reader would report the signature invalid).
+ */
+export function describeCertificate(p12: PdfCertificate, signingTime: Date): CertificateInfo {
+  let info: CertificateInfo;
+  try {
+    info = p12Certificate(p12.data, p12.passphrase ?? "");
+  } catch (cause) {
+    if (!(cause instanceof CertificateError)) throw cause;
+    throw new UsageError(`cannot sign the PDF with the configured PKCS#12: ${cause.message}`, {
+      hint: "check signing.p12File and signing.p12Passphrase in the config (README: Signing with a certificate from a CA)",
+      cause,
+    });
+  }
+  const at = signingTime.toISOString();
+  if (at < info.notBefore || at > info.notAfter) {
+    throw new UsageError(
+      `the PDF signing certificate (${info.subject}) is valid from ${info.notBefore} to ${info.notAfter}, not at the signing time ${at}`,
+      {
+        hint: "renew it and point signing.p12File at the new PKCS#12, or delete the self-signed pdf-signing.p12 beside the key to have a new one made",
+      },
+    );
+  }
+  return info;
 }
 
 /** Read a PKCS#12 file for PDF signing. */

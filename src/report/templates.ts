@@ -44,6 +44,9 @@ export const BrandingSchema = z.strictObject({
 export const TextSchema = z.strictObject({
   introduction: z.string().min(1),
   methodology: z.string().min(1),
+  /** The statements signed on the attestation page (src/report/attestation.ts). */
+  managementAssertion: z.string().min(1),
+  assessorStatement: z.string().min(1),
   attestation: z.string().min(1),
   verification: z.string().min(1),
 });

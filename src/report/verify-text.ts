@@ -1,3 +1,4 @@
+import type { CertificateInfo } from "../signing/certificate.js";
 import type { SignatureAlgorithm } from "../signing/types.js";
 
 /** File names inside a report package. */
@@ -71,6 +72,38 @@ export interface VerifyTextOptions {
   keyId?: string;
   hasPdf: boolean | readonly string[];
   demonstration: boolean;
+  /** The certificate of the PDFs' embedded signatures. */
+  certificate?: CertificateInfo;
+}
+
+/**
+ * Prints the SHA-256 fingerprint of the certificate embedded in `pdf`'s signature, leaving no file
+ * in the package (pdfsig -dump writes <name>.sig0 into the current directory, so it runs in a
+ * temporary one). The first certificate printed is the signer's when the PKCS#12 lists it first.
+ */
+export function certificateFingerprintCommand(pdf: string): string {
+  return `p="$PWD/${pdf}"; d=$(mktemp -d); (cd "$d" && pdfsig -dump "$p" >/dev/null) && openssl pkcs7 -inform DER -in "$d/${pdf}.sig0" -print_certs | openssl x509 -noout -fingerprint -sha256`;
+}
+
+/** The certificate block of VERIFY.txt. */
+export function certificateLines(cert: CertificateInfo, pdfs: readonly string[]): string[] {
+  return [
+    `PDF signing certificate (embedded in the signature of ${pdfs.join(" and ")}):`,
+    `  subject:  ${cert.subject}`,
+    `  issuer:   ${cert.selfSigned ? `${cert.issuer} (self-signed: no certificate authority vouches for it)` : cert.issuer}`,
+    `  serial:   ${cert.serialNumber}`,
+    `  valid:    ${cert.notBefore} to ${cert.notAfter}`,
+    "  SHA-256 fingerprint of the DER certificate (as `openssl x509 -noout -fingerprint -sha256` prints it):",
+    `  ${cert.sha256Fingerprint}`,
+    "",
+    `# prints the fingerprint of the certificate inside ${pdfs[0]}: it must equal the one above`,
+    certificateFingerprintCommand(pdfs[0]!),
+    "",
+    cert.selfSigned
+      ? "A self-signed certificate proves the PDF is unchanged since signing, not who signed it: compare its fingerprint with one the publisher gave you through another channel."
+      : "Check that a certificate authority you trust issued it: PDF readers show the chain, and `pdfsig` reports whether it is trusted on this machine.",
+    "",
+  ];
 }
 
 /** VERIFY.txt: how to check the package with standard tools. */
@@ -83,6 +116,8 @@ export function verifyText(options: VerifyTextOptions): string {
   for (const c of verifyCommands(options.algorithm, options.hasPdf)) {
     lines.push(`# ${c.purpose}`, c.command, "");
   }
+  const pdfs = options.hasPdf === true ? [PACKAGE_FILES.pdf] : options.hasPdf === false ? [] : options.hasPdf;
+  if (options.certificate && pdfs.length > 0) lines.push(...certificateLines(options.certificate, pdfs));
   if (options.algorithm) {
     lines.push(
       `Signing key fingerprint (SHA-256 of the DER public key): ${options.keyId ?? "(unknown)"}`,

@@ -47,6 +47,7 @@ export const SHEETS = [
   "Coverage",
   "Evidence",
   "Waivers",
+  "Attachments",
   "Legend",
 ] as const;
 
@@ -151,6 +152,13 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
           null,
         ],
         ["Confidentiality", model.branding.confidentiality, null],
+        [
+          "PDF signing certificate (SHA-256)",
+          model.attestation.signingCertificate?.sha256Fingerprint ?? "none (PDFs not signed)",
+          null,
+        ],
+        ["Management assertion", signatoryText(model.attestation.management), null],
+        ["Assessor", signatoryText(model.attestation.assessor), null],
         ["Finding rows (sheet Findings)", model.summary.findingRows, null],
         ["Waived findings", model.summary.waivedFindings, null],
         ["How the period is known (sheet Coverage)", model.coverage.statement, null],
@@ -332,6 +340,34 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         w.approver,
         toDate(w.expires) ?? w.expires,
       ]),
+    },
+    {
+      // Manual evidence: who attached each file and when, beside what it covers.
+      name: "Attachments",
+      columns: [
+        { header: "Requirement", width: 12 },
+        { header: "File", width: 36 },
+        { header: "Note", width: 40, kind: "wrap" },
+        { header: "Attached by", width: 22 },
+        { header: "Attached at (UTC)", width: 20, kind: "date" },
+        { header: "Valid from (UTC)", width: 20, kind: "date" },
+        { header: "Valid to (UTC)", width: 20, kind: "date" },
+        { header: "Evidence (sheet Evidence)", width: 14, kind: "link" },
+        { header: "SHA-256 of the record", width: 66 },
+      ],
+      rows: sections.flatMap((s) =>
+        s.attachments.map((a): CellValue[] => [
+          s.id,
+          a.fileName,
+          a.note ?? "",
+          a.attachedBy,
+          toDate(a.attachedAt),
+          toDate(a.validFrom) ?? "",
+          toDate(a.validTo) ?? "",
+          evidenceLink([{ key: a.key, sha256: a.sha256 }]),
+          a.sha256,
+        ]),
+      ),
     },
     {
       name: "Legend",
@@ -554,4 +590,9 @@ export function columnLetter(n: number): string {
   let s = "";
   for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
   return s;
+}
+
+function signatoryText(s: ReportModel["attestation"]["management"]): string {
+  if (s.name === undefined) return "not completed: sign the attestation page of report.pdf";
+  return `${s.name}, ${s.role}, ${s.organisation}${s.date ? `, dated ${s.date}` : ", not yet dated"}`;
 }

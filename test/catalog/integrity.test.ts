@@ -270,4 +270,49 @@ describe("PCI DSS v4.0.1 assessment data", () => {
     }
     expect(pciReq("8.3.6")!.checks!.some((c) => c.supporting)).toBe(false);
   });
+
+  it("holds 8.2.8 to token lifetime only as a supporting proxy, beside a manual part for the idle timeout", () => {
+    const r = pciReq("8.2.8")!;
+    expect(r.checks).toEqual([
+      { id: "cognito_user_pool_client_token_lifetime", supporting: true, params: { maxIdleMinutes: 15 } },
+    ]);
+    expect(r.manual?.rationale).toMatch(/idle timeout/i);
+    expect(r.manual?.evidenceHint).toMatch(/15 idle minutes/);
+  });
+
+  it("says in 10.5.1's manual part what no check covers: the S3 log archive's retention", () => {
+    const r = pciReq("10.5.1")!;
+    expect(r.checks!.map((c) => c.id)).toContain("logs_log_group_retention_min");
+    expect(r.manual?.rationale).toMatch(/S3 log archive/);
+    expect(r.manual?.rationale).toMatch(/GetBucketLifecycleConfiguration/);
+    expect(r.manual?.evidenceHint).toMatch(/12 months/);
+  });
+
+  it("numbers every testing procedure as PCI DSS v4.0.1 does: the requirement's id, or it plus .a, .b, ... in order", () => {
+    const requirementId = /^(\d{1,2}|A[1-3])(\.\d{1,2}){1,3}$/;
+    const procedureId = /^(?<req>(\d{1,2}|A[1-3])(\.\d{1,2}){1,3})(\.(?<letter>[a-z]))?$/;
+    const problems: string[] = [];
+    for (const r of assessed) {
+      const procedures = r.testingProcedures ?? [];
+      if (!requirementId.test(r.id)) problems.push(`${r.id}: not a requirement id`);
+      const parsed = procedures.map((p) => ({ p, m: procedureId.exec(p)?.groups }));
+      for (const { p, m } of parsed) {
+        if (!m) problems.push(`${r.id}: ${p} is not a testing procedure id`);
+        else if (m.req !== r.id) problems.push(`${r.id}: ${p} belongs to ${m.req}`);
+      }
+      const letters = parsed.map(({ m }) => m?.letter);
+      if (letters.some((l) => l === undefined)) {
+        // An unlettered procedure is the requirement's only one (8.2.8 is tested by 8.2.8).
+        if (procedures.length !== 1)
+          problems.push(`${r.id}: ${procedures.join(", ")} mixes lettered and not`);
+      } else {
+        const expected = letters.map((_, i) => String.fromCharCode(97 + i));
+        if (letters.join() !== expected.join())
+          problems.push(`${r.id}: letters ${letters.join()} skip or repeat`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(pciReq("8.2.8")!.testingProcedures).toEqual(["8.2.8"]);
+    expect(pciReq("10.5.1")!.testingProcedures).toEqual(["10.5.1.a", "10.5.1.b", "10.5.1.c"]);
+  });
 });

@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -258,6 +259,40 @@ describe("attach", () => {
 
   it("refuses a directory", async () => {
     expectRefused(await attach(dir), 2, "is not a regular file");
+  });
+
+  it("records --attached-by, which findings.json then lists with the time; an empty or multi-line one exits 2", async () => {
+    const scan = path.join(dir, "scan-q3.pdf");
+    writeFileSync(scan, "%PDF-1.4 scan report");
+    const args = [
+      "attach",
+      "--control",
+      "pci-dss-4.0.1:11.3.2",
+      "--file",
+      scan,
+      "--valid-from",
+      "2026-07-01",
+    ];
+    expectRefused(await cli(...args, "--attached-by", "  "), 2, "--attached-by is empty");
+    expectRefused(await cli(...args, "--attached-by", "Alex\nMorgan"), 2, "--attached-by must be one line");
+    const ok = await cli(...args, "--attached-by", "Alex Morgan (CISO)");
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout + ok.stderr).toMatch(/by: {5}Alex Morgan \(CISO\) at \d{4}-\d{2}-\d{2}T/);
+    const out = path.join(dir, "attached-report");
+    const built = await cli(
+      ...["report", "--framework", "pci-dss-4.0.1", "--period", "2026-Q3", "--requirements", "11.3.2"],
+      ...["--format", "json", "--no-sign", "--out", out],
+    );
+    expect(built.code, built.stderr).toBe(0);
+    const findings = JSON.parse(readFileSync(path.join(out, "findings.json"), "utf8"));
+    const attached = findings.requirements.find((r: { id: string }) => r.id === "11.3.2").attachments;
+    expect(attached).toEqual([
+      expect.objectContaining({
+        fileName: "scan-q3.pdf",
+        attachedBy: "Alex Morgan (CISO)",
+        attachedAt: expect.any(String),
+      }),
+    ]);
   });
 
   it("streams a large (sparse) file into the store with flat memory", { timeout: 120_000 }, () => {

@@ -56,6 +56,15 @@ describe("config loading", () => {
       tempFile(text.replace(assessment, assessment.replace(/^# ?/gm, ""))).file,
     );
     expect(assessed.assessment?.entityType).toBe("merchant");
+    // So is the attestation block.
+    expect(config.attestation).toBeUndefined();
+    const from = text.indexOf("# attestation:\n");
+    const attestation = text.slice(from, text.indexOf("\n\n", from));
+    const { config: attested } = loadConfig(
+      tempFile(text.replace(attestation, attestation.replace(/^# ?/gm, ""))).file,
+    );
+    expect(attested.attestation?.management).toMatchObject({ name: "Alex Morgan", date: "2026-10-05" });
+    expect(attested.attestation?.assessor?.role).toBe("Qualified Security Assessor");
   });
 
   it("rejects timeouts that are not a positive number of seconds, naming the field", () => {

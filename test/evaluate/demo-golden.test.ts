@@ -14,10 +14,10 @@ import { demoStore } from "./demo-store.js";
 /**
  * sha256 of the findings.json `auditpack demo` writes (trusted key ids masked), as measured after
  * findings v2 (issue 11: an evidence table; stretches cite what starts and ends them). Streaming and
- * whole-scope evaluation give this same hash. A refactor must leave it unchanged; a change to the demo's verdicts on purpose
+ * whole-scope evaluation give this same hash; re-pinned after issue 13 added attestation and 8.2.8/10.5.1 manual parts. A refactor must leave it unchanged; a change to the demo's verdicts on purpose
  * updates it (and says so in the commit). Fixture replays derive their run ids from the scenario.
  */
-const DEMO_FINDINGS_SHA256 = "edcd8acc6acf6fc50a505dc21420bab66ff96903c7860df237475df9c6df4133";
+const DEMO_FINDINGS_SHA256 = "2269f93e5eb4165f953f132d136d504d00598e7d76690a40757f78c9af70c1b2";
 
 let file: string;
 

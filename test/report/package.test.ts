@@ -87,8 +87,14 @@ describe("the package", () => {
     expect(signed.zip && existsSync(signed.zip)).toBe(true);
   });
 
-  it("findings.json is the Findings object", () => {
-    expect(JSON.parse(readFileSync(file(signed, "findings.json"), "utf8"))).toEqual(findings);
+  it("findings.json is the Findings object, with the package's attestation", () => {
+    const { attestation, ...rest } = JSON.parse(readFileSync(file(signed, "findings.json"), "utf8"));
+    expect(rest).toEqual(findings);
+    expect(attestation.signingCertificate).toMatchObject({
+      selfSigned: true,
+      subject: "CN=Example Payments Ltd",
+    });
+    expect(attestation.management.statement).toContain("The management of Example Payments Ltd asserts");
   });
 
   it("findings.csv has one RFC 4180 row per finding interval", () => {
@@ -314,6 +320,7 @@ describe.skipIf(toolsMissing.length > 0)("real clients read the package", () => 
     const sheets = xlsxSheetsAsCsv(file(signed, "report.xlsx"));
     expect(Object.keys(sheets).sort()).toEqual([
       "Accounts",
+      "Attachments",
       "Coverage",
       "Evidence",
       "Findings",

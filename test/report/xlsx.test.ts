@@ -73,6 +73,7 @@ describe("report.xlsx at 32 accounts", () => {
       "Coverage",
       "Evidence",
       "Waivers",
+      "Attachments",
       "Legend",
     ]);
     let longest = 0;
@@ -137,6 +138,7 @@ describe("report.xlsx at 32 accounts", () => {
       const csv = xlsxSheetsAsCsv(file);
       expect(Object.keys(csv).sort()).toEqual([
         "Accounts",
+        "Attachments",
         "Coverage",
         "Evidence",
         "Findings",

@@ -3,6 +3,7 @@ import { duration } from "../../evaluate/intervals.js";
 import type { Status } from "../../evaluate/types.js";
 import { type FindingRow, lastDayOf, type ReportModel, type RequirementSection } from "../model.js";
 import { EvidenceReferences } from "../references.js";
+import { attestationPage, coverAttestationRows } from "./attestation.js";
 import { coverageMethodology } from "./coverage.js";
 import { CONTENT_WIDTH, day, Kit, mono, time } from "./kit.js";
 
@@ -22,6 +23,7 @@ export function auditorDocument(model: ReportModel): TDocumentDefinitions {
   const refs = new EvidenceReferences(model.evidenceIndex);
   return kit.frame(model.title, [
     ...cover(kit),
+    ...attestationPage(kit),
     { toc: { title: { text: "Contents", style: "h1" }, numberStyle: { bold: true } }, pageBreak: "before" },
     { text: "", pageBreak: "after" },
     ...executiveSummary(kit),
@@ -66,6 +68,7 @@ function cover(kit: Kit): Content[] {
       ["Generated at", model.generatedAt],
       ["Tool version", `auditpack ${model.toolVersion}`],
       ["Report id", model.reportId],
+      ...coverAttestationRows(model),
     ]),
     { text: model.branding.confidentiality, style: "note", margin: [0, 40, 0, 0] },
   ];

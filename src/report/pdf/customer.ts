@@ -3,6 +3,7 @@ import type { Findings } from "../../evaluate/types.js";
 import { type WeeklyDrift, weeklyDrift } from "../drift.js";
 import type { ReportModel, RequirementSection } from "../model.js";
 import { type OpenProblem, openProblems, problemsByCheck } from "../problems.js";
+import { certificateRow } from "./attestation.js";
 import { countsTable, periodText } from "./auditor.js";
 import { coverageSummary } from "./coverage.js";
 import { day, Kit, mix, mono } from "./kit.js";
@@ -70,6 +71,7 @@ function opening(kit: Kit, sections: RequirementSection[], problems: OpenProblem
         ["Regions", model.scope.regions.join(", ") || "(none)"],
         ["Report id", model.reportId],
         ["Generated at", `${model.generatedAt} by auditpack ${model.toolVersion}`],
+        certificateRow(model),
       ],
       [0, 14, 0, 10],
     ),
