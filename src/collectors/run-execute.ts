@@ -1,5 +1,5 @@
 import type { ClientFactory } from "../aws/clients.js";
-import { runBounded } from "../concurrency.js";
+import { mapBounded } from "../concurrency.js";
 import type { ErrorInfo } from "../errors.js";
 import type { RunWriter } from "../evidence/ledger.js";
 import { lastManifestedPeriodEnd } from "../evidence/positions.js";
@@ -28,8 +28,13 @@ export interface RunContext {
 export async function runCollectors(run: RunContext): Promise<CollectorResult[]> {
   const { plan } = run;
   const pairs = plan.accounts.flatMap((account) => plan.regions.map((region) => ({ account, region })));
-  const settled = await runBounded(pairs, run.options.config.aws.concurrency, ({ account, region }) =>
-    Promise.all(plan.collectors.map((entry) => runCollector(entry, run, account, region))),
+  // Settle: every pair runs even if one rejects; the first rejection in pair order is rethrown.
+  const settled = await mapBounded(
+    pairs,
+    run.options.config.aws.concurrency,
+    ({ account, region }) =>
+      Promise.all(plan.collectors.map((entry) => runCollector(entry, run, account, region))),
+    { failure: "settle" },
   );
   const results: CollectorResult[] = [];
   for (const s of settled) {

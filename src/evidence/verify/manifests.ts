@@ -1,5 +1,11 @@
+import { mapBounded } from "../../concurrency.js";
 import { sha256Hex } from "../canonical.js";
-import { MANIFESTS_PREFIX, parseManifestKey, type RunManifest } from "../ledger-format.js";
+import {
+  MANIFESTS_PREFIX,
+  type ManifestEntry,
+  parseManifestKey,
+  type RunManifest,
+} from "../ledger-format.js";
 import { manifestShapeError } from "../ledger-shapes.js";
 import { parseEvidenceKey } from "../record.js";
 import { checkRecord, checkRecordSync, keyDigest } from "./records.js";
@@ -12,8 +18,23 @@ import { parseJson, type VerifyState, WHOLE_READ_LIMIT } from "./state.js";
  * to the seal it saw; and every record it lists in range re-hashed (`concurrency` at a time).
  */
 export async function checkManifests(state: VerifyState): Promise<void> {
+  // Nothing is kept per record: a listing of any size streams through in bounded memory.
+  await mapBounded(
+    recordsToHash(state),
+    state.options.concurrency ?? 16,
+    ({ entry, manifest }) => checkRecord(state, entry, manifest),
+    { results: false },
+  );
+}
+
+/**
+ * Checks each manifest as it is listed, and yields the records that need an async read. It is
+ * pulled only when a hashing slot is free, so listing waits for hashing (back-pressure).
+ */
+async function* recordsToHash(
+  state: VerifyState,
+): AsyncGenerator<{ entry: ManifestEntry; manifest: string }> {
   const { store } = state;
-  const pool = new TaskPool(state.options.concurrency ?? 16);
   for await (const info of store.list(MANIFESTS_PREFIX)) {
     const parsedKey = parseManifestKey(info.key);
     if (!parsedKey) {
@@ -57,11 +78,10 @@ export async function checkManifests(state: VerifyState): Promise<void> {
       state.referenced.add(keyDigest(entry.key));
       // A local store's small records are read inline: a task per record costs more than the read.
       if (store.readSync && entry.size <= WHOLE_READ_LIMIT) checkRecordSync(state, entry, info.key);
-      else await pool.submit(() => checkRecord(state, entry, info.key));
+      else yield { entry, manifest: info.key };
     }
     state.progress();
   }
-  await pool.drain();
 }
 
 /** Recovery manifests and interrupted runs are warnings: what they list is evidence, but say so. */
@@ -94,28 +114,5 @@ function reportUnsealed(state: VerifyState, key: string, manifest: RunManifest):
     );
   } else {
     state.problem("unsealed", key, `manifest ${key} is not sealed yet`, "warning");
-  }
-}
-
-/** Runs async tasks with at most `limit` in flight; submit() waits for a free slot. */
-class TaskPool {
-  private readonly running = new Set<Promise<void>>();
-  private failure: unknown;
-  constructor(private readonly limit: number) {}
-
-  async submit(task: () => Promise<void>): Promise<void> {
-    while (this.running.size >= this.limit) await Promise.race(this.running);
-    if (this.failure) throw this.failure;
-    const p: Promise<void> = task()
-      .catch((error) => {
-        this.failure ??= error;
-      })
-      .finally(() => this.running.delete(p));
-    this.running.add(p);
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all(this.running);
-    if (this.failure) throw this.failure;
   }
 }
