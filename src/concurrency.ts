@@ -6,33 +6,47 @@
  * failure "stop" (default): the first error stops new work, waits for calls in flight, and is
  * rethrown unchanged (its `cause` chain intact). "settle": every item runs; each result is a
  * PromiseSettledResult, as Promise.allSettled gives.
+ *
+ * results false (with "stop"): nothing is kept per item, for work done for its effect over a
+ * stream of any length (the ledger verifier re-hashing every record).
  */
 export interface BoundedOptions {
   failure?: "stop" | "settle";
+  results?: boolean;
   signal?: AbortSignal;
 }
 
+type Items<T> = Iterable<T> | AsyncIterable<T>;
+type Fn<T, R> = (item: T, index: number) => Promise<R>;
+
 export function mapBounded<T, R>(
-  items: Iterable<T> | AsyncIterable<T>,
+  items: Items<T>,
   limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-  options: BoundedOptions & { failure: "settle" },
+  fn: Fn<T, R>,
+  options: BoundedOptions & { failure: "settle"; results?: true },
 ): Promise<PromiseSettledResult<R>[]>;
 export function mapBounded<T, R>(
-  items: Iterable<T> | AsyncIterable<T>,
+  items: Items<T>,
   limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-  options?: BoundedOptions & { failure?: "stop" },
+  fn: Fn<T, R>,
+  options: BoundedOptions & { failure?: "stop"; results: false },
+): Promise<undefined>;
+export function mapBounded<T, R>(
+  items: Items<T>,
+  limit: number,
+  fn: Fn<T, R>,
+  options?: BoundedOptions & { failure?: "stop"; results?: true },
 ): Promise<R[]>;
 export async function mapBounded<T, R>(
-  items: Iterable<T> | AsyncIterable<T>,
+  items: Items<T>,
   limit: number,
-  fn: (item: T, index: number) => Promise<R>,
+  fn: Fn<T, R>,
   options: BoundedOptions = {},
-): Promise<R[] | PromiseSettledResult<R>[]> {
+): Promise<R[] | PromiseSettledResult<R>[] | undefined> {
   if (!Number.isInteger(limit) || limit < 1)
     throw new RangeError("concurrency limit must be a positive integer");
   const settle = options.failure === "settle";
+  const keep = options.results !== false;
   const source =
     Symbol.asyncIterator in items
       ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
@@ -62,13 +76,15 @@ export async function mapBounded<T, R>(
       const next = await pull();
       if (!next) return;
       try {
-        settled[next.index] = { status: "fulfilled", value: await fn(next.item, next.index) };
+        const value = await fn(next.item, next.index);
+        if (keep) settled[next.index] = { status: "fulfilled", value };
       } catch (reason) {
-        settled[next.index] = { status: "rejected", reason };
-        if (!settle) {
-          failed ??= { error: reason };
-          return;
+        if (settle) {
+          settled[next.index] = { status: "rejected", reason };
+          continue;
         }
+        failed ??= { error: reason };
+        return;
       }
     }
   };
@@ -78,24 +94,7 @@ export async function mapBounded<T, R>(
   // A failing listing (or an abort) ends the run like a failing item.
   const broken = outcomes.find((o) => o.status === "rejected");
   if (broken) throw (broken as PromiseRejectedResult).reason;
+  if (!keep) return undefined;
   if (settle) return settled;
   return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
-}
-
-/** Every item, each result settled (one failure does not stop the others). */
-export function runBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> {
-  return mapBounded(items, limit, fn, { failure: "settle" });
-}
-
-/** Fail fast: the first error stops new work and is rethrown. */
-export function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  return mapBounded(items, limit, fn);
 }

@@ -2,7 +2,6 @@ import { CloudTrailClient, DescribeTrailsCommand, LookupEventsCommand } from "@a
 import { describe, expect, it } from "vitest";
 import { applyRateLimit, RateLimiter, TokenBucket } from "../../src/aws/rate-limit.js";
 import { ReplayHandler } from "../../src/aws/replay.js";
-import { runBounded } from "../../src/concurrency.js";
 
 describe("TokenBucket", () => {
   it("lets a burst through, then spaces callers at the rate, in order", () => {
@@ -63,31 +62,5 @@ describe("rate limiting as SDK middleware", () => {
     const waiting = limiter.acquire("a", "r", "x", "Op");
     controller.abort(new Error("stop"));
     await expect(waiting).rejects.toThrow("stop");
-  });
-});
-
-describe("runBounded", () => {
-  it("never exceeds the limit, runs every item even after failures, and keeps order", async () => {
-    let active = 0;
-    let peak = 0;
-    const results = await runBounded([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
-      active++;
-      peak = Math.max(peak, active);
-      await new Promise((r) => setTimeout(r, 10));
-      active--;
-      if (n === 2) throw new Error("two");
-      return n * 10;
-    });
-    expect(peak).toBe(3);
-    expect(results.map((r) => (r.status === "fulfilled" ? r.value : (r.reason as Error).message))).toEqual([
-      10,
-      "two",
-      30,
-      40,
-      50,
-      60,
-      70,
-    ]);
-    await expect(runBounded([1], 0, async () => 1)).rejects.toThrow(RangeError);
   });
 });

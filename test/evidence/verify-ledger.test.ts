@@ -67,6 +67,27 @@ describe("verifyLedger on a disk store's fast paths", () => {
     expect(fast.summary.records).toBe(4); // six listed, one deleted, one moved
   });
 
+  it("re-hashes at most `concurrency` records at once on a store without readSync", async () => {
+    const { store } = await sealedStore();
+    const slow = plain(store);
+    let reading = 0;
+    let peak = 0;
+    const counted: EvidenceStore = {
+      ...slow,
+      get: async (key) => {
+        if (!key.startsWith("evidence/")) return slow.get(key);
+        peak = Math.max(peak, ++reading);
+        await new Promise((r) => setTimeout(r, 5));
+        reading--;
+        return slow.get(key);
+      },
+    };
+    const summary = await verifyLedger(counted, { concurrency: 2 });
+    expect(summary.ok).toBe(true);
+    expect(summary.records).toBe(6);
+    expect(peak).toBe(2);
+  });
+
   it("names a record grown past the read buffer as altered, with its true size", async () => {
     const { store, records } = await sealedStore();
     const target = store.pathOf(records[4]!);

@@ -8,7 +8,7 @@ import {
   paginateListUserPools,
   type UserPoolType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { mapLimit } from "../../concurrency.js";
+import { mapBounded } from "../../concurrency.js";
 import { defineCollector } from "../define.js";
 import { DAILY } from "../types.js";
 import { CallLog, toEvidence } from "../util.js";
@@ -55,7 +55,7 @@ export const collector = defineCollector({
     );
 
     let done = 0;
-    const described = await mapLimit(listed, POOL_CONCURRENCY, async (summary) => {
+    const described = await mapBounded(listed, POOL_CONCURRENCY, async (summary) => {
       const UserPoolId = summary.Id!;
       // A log per pool keeps `calls` in pool order although pools are read concurrently.
       const poolLog = new CallLog("cognito-idp", ctx.signal);
