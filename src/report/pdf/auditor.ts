@@ -105,13 +105,13 @@ function accountsTable(kit: Kit): Content[] {
   return [
     kit.table({
       title: `Results by account (${all.length}), most failing time first`,
-      widths: [70, 30, 30, 30, 30, 45, 50, "*"],
+      widths: [70, 28, 32, 42, 28, 42, 52, "*"],
       header: [
         "Account",
         ...statuses.map((s) => s.replace(/_/g, " ")),
         "Failing intervals",
-        "Failing time",
-        "Worst resources",
+        "Failing, summed over resources",
+        "Worst resources (check, time failing)",
       ],
       rows: (widths) =>
         rows.map((a) => [
