@@ -158,6 +158,20 @@ describe.skipIf(missing.length > 0)("PDF page budgets on the demo", () => {
       expect(summary).toContain(phrase);
   });
 
+  it("report.pdf lists results by account in the executive summary, worst first, with each account's worst resources", () => {
+    const report = text(file("report.pdf"), true);
+    const summary = report.slice(
+      report.indexOf("Executive summary"),
+      report.indexOf("Status across the period"),
+    );
+    expect(summary).toContain(`Results by account (${model.accounts.length}), most failing time first`);
+    const worst = model.accounts[0]!;
+    const other = model.accounts[1]!;
+    expect(worst.failingSeconds).toBeGreaterThanOrEqual(other.failingSeconds);
+    expect(summary.indexOf(worst.account)).toBeLessThan(summary.indexOf(other.account));
+    expect(summary).toContain(worst.worst[0]!.checkId.slice(0, 20));
+  });
+
   it("renders the summary's first three pages to PNG for review", () => {
     const prefix = path.join(work, "summary-page");
     run("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "3", file("summary.pdf"), prefix]);
