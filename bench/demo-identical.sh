@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Behaviour unchanged: run `auditpack demo` and compare its findings.json, report.xlsx sheets and
-# report.pdf text (pdftotext, poppler) with the hashes in bench/demo-hashes.txt. The PDF's signing-key
-# fingerprint line is masked: every demo run generates a fresh key. Needs `npm run build` first.
+# report.pdf text (pdftotext, poppler) with the hashes in bench/demo-hashes.txt. What a fresh demo key
+# and PDF certificate change is masked in all three (every demo run generates both): the signing-key
+# fingerprint, findings.json's trusted key ids, the certificate's SHA-256 fingerprint, serial number,
+# validity and signing time. Needs `npm run build` first.
 # Update the hashes (after a deliberate change of the demo's verdicts) with: bench/demo-identical.sh --update
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -10,10 +12,20 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 node "$root/dist/cli/main.js" demo --out "$out" >/dev/null
 pkg="$out/reports/pci-dss-4.0.1_2026-Q3"
+today="$(date -u +%F)"
+fingerprint='([0-9A-F]{2}:){7,}[0-9A-F]{2}:?'
+mask_text() {
+  sed -E -e 's/^(Signing key fingerprint[^:]*:).*/\1 (masked)/' -e "s/$fingerprint/(masked)/g" \
+    -e 's/^[0-9A-F]{32}$/(serial masked)/' -e "s/^$today [0-9:]{8}( to [0-9-]{10} [0-9:]{8})? UTC$/(time masked)/"
+}
 {
-  echo "findings.json $(sha256sum <"$pkg/findings.json" | cut -c1-64)"
-  echo "report.xlsx-sheets $(unzip -p "$pkg/report.xlsx" 'xl/worksheets/*.xml' | sha256sum | cut -c1-64)"
-  echo "report.pdf-text $(pdftotext "$pkg/report.pdf" - | sed -E 's/^(Signing key fingerprint[^:]*:).*/\1 (masked)/' | sha256sum | cut -c1-64)"
+  echo "findings.json $(node -e '
+    const f = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    if (f.ledger) f.ledger.trustedKeys = ["(masked)"];
+    if (f.attestation?.signingCertificate) f.attestation.signingCertificate = "(masked)";
+    process.stdout.write(JSON.stringify(f));' "$pkg/findings.json" | sha256sum | cut -c1-64)"
+  echo "report.xlsx-sheets $(unzip -p "$pkg/report.xlsx" 'xl/worksheets/*.xml' | sed -E "s/$fingerprint/(masked)/g" | sha256sum | cut -c1-64)"
+  echo "report.pdf-text $(pdftotext "$pkg/report.pdf" - | mask_text | sha256sum | cut -c1-64)"
 } >"$out/hashes.txt"
 if [[ "${1:-}" == "--update" ]]; then
   cp "$out/hashes.txt" "$here/demo-hashes.txt"
