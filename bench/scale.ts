@@ -17,7 +17,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -96,7 +96,21 @@ function timed(argv: string[]): Measure {
 }
 
 const size = (file: string) => Math.round((statSync(file).size / 1024 ** 2) * 10) / 10;
-const COMMON = ["--framework", "pci-dss-4.0.1", "--requirements", "8,10,11", "--period", "2026-Q3"];
+// The bench signer's public key is the config's trust anchor, as an auditor's config names the key.
+const pub = path.join(work, "bench-key.pub.pem");
+writeFileSync(pub, await signer.publicKeyPem());
+const configFile = path.join(work, "auditpack.config.yaml");
+writeFileSync(configFile, `trust:\n  - ${pub}\n`);
+const COMMON = [
+  "--config",
+  configFile,
+  "--framework",
+  "pci-dss-4.0.1",
+  "--requirements",
+  "8,10,11",
+  "--period",
+  "2026-Q3",
+];
 
 const scenario = loadScenario("demo");
 const records = await demoRecords();
@@ -109,6 +123,12 @@ for (const n of SIZES) {
   const out = path.join(work, `out-${n}`);
   const streamed = timed(["evaluate", "--store", store, ...COMMON, "--out", out]);
   const findingsMB = size(path.join(out, "findings.json"));
+  // Every record read must be vouched for, or the figures measure an empty evaluation.
+  const ledger = JSON.parse(readFileSync(path.join(out, "findings.json"), "utf8")).ledger;
+  if (!ledger?.verified || !(ledger.records > 0))
+    throw new Error(
+      `${n} accounts: ${ledger?.records} records vouched for, ${ledger?.ignored?.length} ignored`,
+    );
   const whole =
     n <= BASELINE_UP_TO
       ? timed(["evaluate", "--store", store, ...COMMON, "--accounts-per-batch", "all"])
@@ -118,6 +138,7 @@ for (const n of SIZES) {
   const row = {
     accounts: n,
     "account-regions": n * scenario.regions.length,
+    "records read": ledger.records,
     "evaluate s": streamed.wallS,
     "evaluate MB": streamed.rssMB,
     "whole-scope s": whole?.wallS ?? "-",

@@ -15,7 +15,7 @@ import { defaultWaiversPath, loadWaivers } from "../evaluate/waivers.js";
 import { ignoredWarning } from "../evidence/vouched.js";
 import { checkAttestationDates } from "../report/attestation.js";
 import { checkInfoFromRegistry } from "../report/check-info.js";
-import { type CheckInfo, lastDayOf } from "../report/model.js";
+import { lastDayOf } from "../report/model.js";
 import {
   type BuiltReport,
   buildReport,

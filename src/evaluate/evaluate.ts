@@ -14,7 +14,7 @@ import { RESOURCE_NOUNS, type ResourceType, type StateBase } from "../state/type
 import type { EvidenceStore } from "../store/types.js";
 import { VERSION } from "../version.js";
 import { assessAll } from "./assessment.js";
-import { notApplicableFor, type RoleSighting, roleSightings, scopeStatement } from "./assessment-scope.js";
+import { notApplicableFor, roleSightings, scopeStatement } from "./assessment-scope.js";
 import { listAttachments } from "./attach.js";
 import { coverageOf } from "./coverage.js";
 import { annotateFindings, indexActivityEvents } from "./edge-events.js";
@@ -27,7 +27,6 @@ import { relatedAccounts } from "./related-accounts.js";
 import { type RollupNode, rollUp } from "./rollup.js";
 import {
   type CheckResult,
-  type CoverageEntry,
   type EvidenceRef,
   type EvidenceTableEntry,
   FINDINGS_SCHEMA,

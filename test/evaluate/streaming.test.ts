@@ -124,7 +124,7 @@ describe("streaming evaluation (one account at a time) gives the findings of a w
         r.checks.flatMap((c) =>
           c.findings
             .filter((x) => x.account === account && x.status === "FAIL")
-            .map((x) => `${r.id}|${c.id}`),
+            .map((_x) => `${r.id}|${c.id}`),
         ),
       );
     expect(failing(streamed, accounts[2]!)).toEqual(failing(streamed, accounts[0]!));
