@@ -279,8 +279,9 @@ class FixtureSource implements RunSource {
         if (!(error instanceof ObjectExistsError)) throw error;
       }
     }
-    throw new Error(
-      `${MAX_REPLAY_ATTEMPTS} replays of scenario ${this.scenario.name} at ${startedAt} are already in this store; use a fresh store or another --now`,
+    throw new UsageError(
+      `${MAX_REPLAY_ATTEMPTS} replays of scenario ${this.scenario.name} at ${startedAt} are already in this store`,
+      { hint: "replay into a fresh store (--store <new dir>)" },
     );
   }
 }
