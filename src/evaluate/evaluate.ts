@@ -345,8 +345,20 @@ export async function mergePartials(
       key,
       partials.flatMap((p) => p.checks[key]!),
     );
-  const runCheck = (rc: ResolvedCheck): CheckResult =>
-    checkResult(rc, structuredClone(found.get(plan.keyOf.get(rc)!)!));
+  // Each requirement gets its own findings (waivers change them per requirement); the last one to
+  // use a check takes the merged ones themselves, so a check used once is never copied.
+  const uses = new Map<string, number>();
+  for (const rc of [...resolved.values()].flat()) {
+    const key = plan.keyOf.get(rc)!;
+    uses.set(key, (uses.get(key) ?? 0) + 1);
+  }
+  const runCheck = (rc: ResolvedCheck): CheckResult => {
+    const key = plan.keyOf.get(rc)!;
+    const left = uses.get(key)! - 1;
+    uses.set(key, left);
+    const list = found.get(key)!;
+    return checkResult(rc, left === 0 ? list : structuredClone(list));
+  };
   const coverage = partials.flatMap((p) => p.coverage);
   const sightings = partials.flatMap((p) => p.sightings);
   const table = partials.flatMap((p) => p.evidence);
