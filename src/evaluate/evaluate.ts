@@ -74,7 +74,7 @@ export interface EvaluateOptions {
   trust?: TrustSet;
   /**
    * Accounts evaluated together (default 1): each batch's records are read, judged and dropped
-   * before the next, so memory follows the largest account rather than the organisation. The
+   * before the next, so the evidence in memory is the largest account's rather than the organisation's. The
    * findings are the same for any batch size.
    */
   accountsPerBatch?: number;
@@ -297,7 +297,7 @@ export async function evaluateBatch(
 
 /**
  * Evaluate a framework's requirements over a period into Findings (DESIGN.md section 4): one batch
- * of accounts at a time (issue 11), so peak memory follows the largest batch, not the organisation,
+ * of accounts at a time (issue 11), so the evidence and histories in memory are one batch's, not the organisation's,
  * then one merge. The findings are the same for any batch size.
  */
 export async function evaluate(options: EvaluateOptions): Promise<Findings> {
