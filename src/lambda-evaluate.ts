@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadCatalog } from "./catalog/load.js";
@@ -12,6 +12,7 @@ import { sha256Hex } from "./evidence/canonical.js";
 import type { TrustAnchor } from "./evidence/trust.js";
 import { type LambdaRuntime, runtime } from "./lambda-runtime.js";
 import { checkInfoFromRegistry } from "./report/check-info.js";
+import { listFiles } from "./report/checksums.js";
 import { buildReport, formatsFor } from "./report/package.js";
 
 /**
@@ -195,7 +196,7 @@ export async function mergeHandler(
     });
     const target = `reports/${catalog.framework.id}_${period.label.replace(/\.\./g, "_to_")}/${id}/`;
     let files = 0;
-    for (const name of await filesUnder(out)) {
+    for (const name of await listFiles(out)) {
       const bytes = await readFile(path.join(out, name));
       await rt.store.put(`${target}${name}`, bytes, { sha256: sha256Hex(bytes) });
       files++;
@@ -204,14 +205,4 @@ export async function mergeHandler(
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-async function filesUnder(dir: string, base = ""): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(path.join(dir, base), { withFileTypes: true })) {
-    const name = base ? `${base}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await filesUnder(dir, name)));
-    else out.push(name);
-  }
-  return out.sort();
 }

@@ -1,4 +1,5 @@
 import type { EvidenceRef } from "../evidence/ref.js";
+import type { CertificateInfo } from "../signing/certificate.js";
 
 export type { Basis, BasisEvent } from "../evidence/basis.js";
 export type { EvidenceRef };
@@ -215,16 +216,7 @@ export interface PackageAttestation {
   management: AttestationSignatory;
   assessor: AttestationSignatory;
   /** The X.509 certificate of the PDFs' embedded signatures; absent when the package is unsigned. */
-  signingCertificate?: {
-    subject: string;
-    issuer: string;
-    serialNumber: string;
-    notBefore: string;
-    notAfter: string;
-    /** As `openssl x509 -noout -fingerprint -sha256` prints it (AB:CD:...). */
-    sha256Fingerprint: string;
-    selfSigned: boolean;
-  };
+  signingCertificate?: Omit<CertificateInfo, "chain">;
 }
 
 export interface LedgerVouching {

@@ -11,10 +11,17 @@ import { FsStore } from "../../src/store/fs.js";
  * A disk store holding the `demo` fixture scenario as its schedule collected it (daily snapshots,
  * then the final run), through the real runner and ledger.
  */
-export async function demoStore(): Promise<{ store: FsStore; signer: Ed25519Signer; dir: string }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "auditpack-demo-"));
+export function demoStore(): Promise<{ store: FsStore; signer: Ed25519Signer; dir: string }> {
+  return scenarioStore("demo");
+}
+
+/** The same for any bundled fixture scenario. */
+export async function scenarioStore(
+  fixtures: string,
+): Promise<{ store: FsStore; signer: Ed25519Signer; dir: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `auditpack-${fixtures}-`));
   const store = new FsStore(dir);
   const signer = new Ed25519Signer(generateKeyPairSync("ed25519").privateKey);
-  await replayScenario({ store, signer, config: parseConfig({}, "(test)"), fixtures: "demo", seal: true });
+  await replayScenario({ store, signer, config: parseConfig({}, "(test)"), fixtures, seal: true });
   return { store, signer, dir };
 }

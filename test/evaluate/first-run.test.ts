@@ -1,17 +1,10 @@
-import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FIRST_RUN_TIMES as T } from "../../evidence-fixtures/_generator/first-run.js";
 import { loadCatalog } from "../../src/catalog/load.js";
-import { replayScenario } from "../../src/collectors/replay-scenario.js";
-import { parseConfig } from "../../src/config/load.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import { parsePeriod } from "../../src/evaluate/period.js";
 import type { Findings, StatusInterval } from "../../src/evaluate/types.js";
-import { Ed25519Signer } from "../../src/signing/ed25519.js";
-import { FsStore } from "../../src/store/fs.js";
+import { scenarioStore } from "./demo-store.js";
 
 /** An hour after the scenario's single collection (evidence-fixtures/first-run/FIRST-RUN.md). */
 const NOW = new Date("2026-11-16T10:00:00Z");
@@ -36,15 +29,7 @@ function finding(requirement: string, check: string, resource: RegExp) {
 }
 
 beforeAll(async () => {
-  const store = new FsStore(mkdtempSync(path.join(os.tmpdir(), "auditpack-first-run-")));
-  const signer = new Ed25519Signer(generateKeyPairSync("ed25519").privateKey);
-  await replayScenario({
-    store,
-    signer,
-    config: parseConfig({}, "(test)"),
-    fixtures: "first-run",
-    seal: true,
-  });
+  const { store } = await scenarioStore("first-run");
   findings = await evaluate({
     store,
     catalog: loadCatalog("pci-dss-4.0.1"),

@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,8 +5,6 @@ import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/catalog/load.js";
 import { checkInfoFromRegistry } from "../../src/cli/report.js";
-import { replayScenario } from "../../src/collectors/replay-scenario.js";
-import { parseConfig } from "../../src/config/load.js";
 import { evaluate } from "../../src/evaluate/evaluate.js";
 import { parsePeriod } from "../../src/evaluate/period.js";
 import type { Findings, Status } from "../../src/evaluate/types.js";
@@ -16,8 +13,7 @@ import { buildReportModel, type ReportModel } from "../../src/report/model.js";
 import { renderPdf, renderSummaryPdf } from "../../src/report/pdf.js";
 import { loadReportTemplate } from "../../src/report/templates.js";
 import { renderXlsx } from "../../src/report/xlsx.js";
-import { Ed25519Signer } from "../../src/signing/ed25519.js";
-import { FsStore } from "../../src/store/fs.js";
+import { scenarioStore } from "../evaluate/demo-store.js";
 import { missingTools, run } from "./tools.js";
 
 /**
@@ -38,15 +34,7 @@ let model: ReportModel;
 const workbook = new ExcelJS.Workbook();
 
 beforeAll(async () => {
-  const store = new FsStore(mkdtempSync(path.join(os.tmpdir(), "auditpack-first-run-store-")));
-  const signer = new Ed25519Signer(generateKeyPairSync("ed25519").privateKey);
-  await replayScenario({
-    store,
-    signer,
-    config: parseConfig({}, "(test)"),
-    fixtures: "first-run",
-    seal: true,
-  });
+  const { store } = await scenarioStore("first-run");
   findings = await evaluate({
     store,
     catalog: loadCatalog("pci-dss-4.0.1"),
