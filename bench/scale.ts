@@ -151,8 +151,10 @@ for (const n of SIZES) {
   };
   rows.push(row);
   console.log(JSON.stringify(row));
-  rmSync(store, { recursive: true, force: true });
-  rmSync(pkg, { recursive: true, force: true });
+  if (!args.keep) {
+    rmSync(store, { recursive: true, force: true });
+    rmSync(pkg, { recursive: true, force: true });
+  }
 }
 console.table(rows);
 const at = (n: number) => rows.find((r) => r.accounts === n);

@@ -3,12 +3,12 @@ import path from "node:path";
 import type { Command } from "commander";
 import { loadCatalog } from "../catalog/load.js";
 import { UsageError } from "../errors.js";
-import { evaluate } from "../evaluate/evaluate.js";
+import { evaluateStreaming, type StreamedFindings } from "../evaluate/evaluate.js";
 import { periodFromOptions } from "../evaluate/period.js";
 import { describeScope, resolveScope } from "../evaluate/scope.js";
 import { type Findings, STATUSES, type Status } from "../evaluate/types.js";
 import { loadWaivers } from "../evaluate/waivers.js";
-import { writeFindingsJson } from "../report/csv.js";
+import { findingsJsonChunks, writeFindingsJson } from "../report/csv.js";
 import type { CliApp } from "./app.js";
 import { ACCOUNTS_PER_BATCH_HELP, commaList, parseAccountsPerBatch } from "./options.js";
 import { action, examples } from "./program.js";
@@ -109,7 +109,7 @@ async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<nu
     regions,
   });
   app.out.info(describeScope(scope));
-  const findings = await evaluate({
+  const evaluation = {
     store,
     catalog,
     requirements,
@@ -120,20 +120,24 @@ async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<nu
     ...(app.config.config.assessment ? { assessment: app.config.config.assessment } : {}),
     trustedKeys: await requireTrustAnchors(app),
     ...(accountsPerBatch ? { accountsPerBatch } : {}),
+  };
+  // Streamed: each account's findings go to a spill file as it is judged, and are read back as
+  // findings.json is written, so memory does not grow with the organisation.
+  return evaluateStreaming(evaluation, async (findings) => {
+    if (options.out) {
+      const dir = path.resolve(app.cwd, options.out);
+      await mkdir(dir, { recursive: true });
+      await writeFindingsJson(findings, path.join(dir, "findings.json"));
+      app.out.info(`wrote ${path.join(dir, "findings.json")}`);
+    }
+    if (app.out.json) app.out.resultChunks(findingsJsonChunks(findings));
+    else printTable(app, findings);
+    const failing = findings.requirements.filter((r) => failOn.includes(r.status));
+    return failing.length > 0 ? 1 : 0;
   });
-  if (options.out) {
-    const dir = path.resolve(app.cwd, options.out);
-    await mkdir(dir, { recursive: true });
-    await writeFindingsJson(findings, path.join(dir, "findings.json"));
-    app.out.info(`wrote ${path.join(dir, "findings.json")}`);
-  }
-  if (app.out.json) app.out.result(findings);
-  else printTable(app, findings);
-  const failing = findings.requirements.filter((r) => failOn.includes(r.status));
-  return failing.length > 0 ? 1 : 0;
 }
 
-function printTable(app: CliApp, f: Findings): void {
+function printTable(app: CliApp, f: StreamedFindings): void {
   const out = app.out;
   if (f.provenance.demonstration)
     out.info("DEMONSTRATION DATA: evidence from fixture scenarios, not a real environment");
@@ -142,9 +146,12 @@ function printTable(app: CliApp, f: Findings): void {
   );
   const rows = f.requirements.map((r) => {
     const counts = new Map<Status, number>();
+    let waived = 0;
     for (const c of r.checks)
-      for (const x of c.findings) counts.set(x.status, (counts.get(x.status) ?? 0) + 1);
-    const waived = r.checks.reduce((n, c) => n + c.findings.filter((x) => x.waiver).length, 0);
+      for (const x of c.findings) {
+        counts.set(x.status, (counts.get(x.status) ?? 0) + 1);
+        if (x.waiver) waived++;
+      }
     const detail =
       r.checks.length === 0
         ? r.attachments?.length
@@ -170,7 +177,7 @@ function printTable(app: CliApp, f: Findings): void {
 }
 
 /** The warning section: records left out because no trusted manifest vouches for them. */
-export function printIgnored(out: CliApp["out"], f: Findings, limit = 20): void {
+export function printIgnored(out: CliApp["out"], f: Pick<Findings, "ledger">, limit = 20): void {
   const ledger = f.ledger;
   if (!ledger?.warning) return;
   out.warn(`${ledger.warning} (verdicts do not use them):`);

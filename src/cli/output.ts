@@ -50,6 +50,20 @@ export class Output {
     if (this.options.json) this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
+  /** A machine-readable result written in chunks (streamed findings; only under --json). */
+  resultChunks(chunks: Iterable<string>): void {
+    if (!this.options.json) return;
+    let buffer = "";
+    for (const chunk of chunks) {
+      buffer += chunk;
+      if (buffer.length >= 1 << 16) {
+        this.stdout.write(buffer);
+        buffer = "";
+      }
+    }
+    this.stdout.write(`${buffer}\n`);
+  }
+
   /** True when progress bars make sense (a terminal, not --json/--quiet). */
   get interactive(): boolean {
     return !this.options.json && !this.options.quiet && Boolean((this.stderr as { isTTY?: boolean }).isTTY);

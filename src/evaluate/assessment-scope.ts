@@ -84,7 +84,7 @@ export function roleSightings(
 export function scopeStatement(
   assessment: AssessmentConfig,
   sightings: readonly RoleSighting[],
-  requirements: readonly RequirementResult[],
+  requirements: readonly Pick<RequirementResult, "id" | "serviceProviderOnly">[],
 ): ScopeStatement {
   const roles: ScopeStatement["roles"] = [];
   const listed = new Set<string>();

@@ -19,12 +19,14 @@ import { listAttachments } from "./attach.js";
 import { coverageOf } from "./coverage.js";
 import { annotateFindings, indexActivityEvents } from "./edge-events.js";
 import { judgeHistory, summarize, worst } from "./intervals.js";
+import { Lazy } from "./lazy.js";
 import { type EvaluationHeader, evaluationId, type FindingsPartial, PARTIAL_SCHEMA } from "./partial.js";
 import { isoSeconds, type Period } from "./period.js";
 import { inPopulation, type RoleSubject, roleKindOf } from "./population.js";
 import { discoverScope, readEvidence } from "./read.js";
 import { relatedAccounts } from "./related-accounts.js";
-import { type RollupNode, rollUp } from "./rollup.js";
+import { fullyEvidenced, type RollupCheck, type RollupNode, rollUp } from "./rollup.js";
+import { type MergeSource, memorySource, SpilledPartials } from "./spill.js";
 import {
   type CheckResult,
   type EvidenceRef,
@@ -295,12 +297,8 @@ export async function evaluateBatch(
   };
 }
 
-/**
- * Evaluate a framework's requirements over a period into Findings (DESIGN.md section 4): one batch
- * of accounts at a time (issue 11), so the evidence and histories in memory are one batch's, not the organisation's,
- * then one merge. The findings are the same for any batch size.
- */
-export async function evaluate(options: EvaluateOptions): Promise<Findings> {
+/** The batches of an evaluation, in scope order, and the cross-account index they need. */
+async function planBatches(options: EvaluateOptions) {
   const perBatch = options.accountsPerBatch ?? 1;
   if (!(perBatch >= 1) || (!Number.isInteger(perBatch) && perBatch !== Number.POSITIVE_INFINITY))
     throw new UsageError(`accountsPerBatch must be a whole number of accounts, 1 or more (got ${perBatch})`);
@@ -309,9 +307,61 @@ export async function evaluate(options: EvaluateOptions): Promise<Findings> {
   for (let i = 0; i < plan.scope.accounts.length; i += perBatch)
     batches.push(plan.scope.accounts.slice(i, i + perBatch));
   const related = batches.length > 1 ? await planRelatedAccounts(plan) : new Map<string, Set<string>>();
+  return { plan, batches, related };
+}
+
+/**
+ * Evaluate a framework's requirements over a period into Findings (DESIGN.md section 4): one batch
+ * of accounts at a time (issue 11), so the evidence and histories in memory are one batch's, not the organisation's,
+ * then one merge. The findings are the same for any batch size.
+ */
+export async function evaluate(options: EvaluateOptions): Promise<Findings> {
+  const { plan, batches, related } = await planBatches(options);
   const partials: FindingsPartial[] = [];
   for (const batch of batches) partials.push(await evaluateBatch(plan, batch, related));
   return mergePartials(plan, partials);
+}
+
+/**
+ * `evaluate` in bounded memory: each batch's findings are written to a temporary folder as soon as
+ * it is judged, and `use` gets Findings whose checks' findings and evidence table are read back
+ * from there as they are iterated (writeFindingsJson streams them). The folder is removed when `use`
+ * settles. The bytes written are those of `evaluate`'s Findings.
+ */
+export async function evaluateStreaming<T>(
+  options: EvaluateOptions,
+  use: (findings: StreamedFindings) => Promise<T>,
+): Promise<T> {
+  const { plan, batches, related } = await planBatches(options);
+  const spill = new SpilledPartials(plan.distinct.keys());
+  try {
+    for (const batch of batches) spill.add(await evaluateBatch(plan, batch, related));
+    return await use(await mergeSource(plan, spill));
+  } finally {
+    spill.dispose();
+  }
+}
+
+/** Findings whose checks' findings and evidence table are read as they are iterated (lazy.ts). */
+export type StreamedFindings = Omit<Findings, "requirements" | "evidence"> & {
+  requirements: Array<
+    Omit<RequirementResult, "checks"> & {
+      checks: Array<Omit<CheckResult, "findings"> & { findings: Lazy<ResourceFinding> }>;
+    }
+  >;
+  evidence: Lazy<EvidenceTableEntry>;
+};
+
+/** Streamed findings read into memory: what `evaluate` returns. */
+export function materialize(streamed: StreamedFindings): Findings {
+  return {
+    ...streamed,
+    requirements: streamed.requirements.map((r) => ({
+      ...r,
+      checks: r.checks.map((c) => ({ ...c, findings: c.findings.toArray() })),
+    })),
+    evidence: streamed.evidence.toArray(),
+  };
 }
 
 /**
@@ -323,11 +373,6 @@ export async function mergePartials(
   plan: EvaluationPlan,
   partials: readonly FindingsPartial[],
 ): Promise<Findings> {
-  const { options, selected, resolved, scope, trust } = plan;
-  const { period } = options;
-  const framework = options.catalog.framework;
-  const start = plan.window.start;
-  const end = plan.window.end;
   for (const p of partials) {
     if (p.evaluation.id !== plan.header.id)
       throw new VerificationError(
@@ -339,62 +384,103 @@ export async function mergePartials(
           `the partial of ${p.accounts.join(", ")} has no findings for check ${key}`,
         );
   }
-  const found = new Map<string, ResourceFinding[]>();
-  for (const key of plan.distinct.keys())
-    found.set(
-      key,
-      partials.flatMap((p) => p.checks[key]!),
-    );
-  // Each requirement gets its own findings (waivers change them per requirement); the last one to
-  // use a check takes the merged ones themselves, so a check used once is never copied.
-  const uses = new Map<string, number>();
-  for (const rc of [...resolved.values()].flat()) {
-    const key = plan.keyOf.get(rc)!;
-    uses.set(key, (uses.get(key) ?? 0) + 1);
-  }
-  const runCheck = (rc: ResolvedCheck): CheckResult => {
-    const key = plan.keyOf.get(rc)!;
-    const left = uses.get(key)! - 1;
-    uses.set(key, left);
-    const list = found.get(key)!;
-    return checkResult(rc, left === 0 ? list : structuredClone(list));
-  };
-  const coverage = partials.flatMap((p) => p.coverage);
-  const sightings = partials.flatMap((p) => p.sightings);
-  const table = partials.flatMap((p) => p.evidence);
-  const ignored = partials.flatMap((p) => p.ignored);
-  const sources = new Set(partials.flatMap((p) => p.sources));
-  const scenarioNames = new Set(partials.flatMap((p) => p.scenarios));
+  return materialize(await mergeSource(plan, memorySource(partials)));
+}
 
-  const requirements: RequirementResult[] = [];
+/** The one finding of a check that had no account or region in scope at all. */
+const NO_SCOPE: ResourceFinding = {
+  resource: "(scope)",
+  account: "",
+  region: "",
+  status: "ERROR",
+  reason:
+    "no account or region in scope: configure scope.accounts and scope.regions or collect evidence first",
+  evidence: [],
+  intervals: [],
+};
+
+/**
+ * One requirement's use of a check, judged in one pass over its findings with the requirement's
+ * waivers applied (each finding copied first: a check's findings are shared by every requirement
+ * using it). The roll-up gets the findings it reads (rollup.ts trustedCheckStatus, firstReason): the
+ * first of each status and the first PASS one lacking evidence for part of the period.
+ */
+function judgeCheck(
+  rc: ResolvedCheck,
+  source: MergeSource,
+  key: string,
+  waive: (f: ResourceFinding) => ResourceFinding,
+): { result: CheckResult & { findings: Lazy<ResourceFinding> }; rollup: RollupCheck } {
+  const findings = new Lazy(function* () {
+    let any = false;
+    for (const f of source.findingsOf(key)) {
+      any = true;
+      yield waive(f);
+    }
+    if (!any) yield waive({ ...NO_SCOPE });
+  });
+  const statuses = new Set<Status>();
+  const read: ResourceFinding[] = [];
+  let gapSeen = false;
+  for (const f of findings) {
+    const first = !statuses.has(f.status);
+    statuses.add(f.status);
+    const gap = !gapSeen && f.status === "PASS" && !fullyEvidenced(f);
+    if (gap) gapSeen = true;
+    if (first || gap) read.push(f);
+  }
+  const status = worst(statuses) ?? "ERROR";
+  const result = { id: rc.check.id, status, parameters: rc.params, findings } as CheckResult & {
+    findings: Lazy<ResourceFinding>;
+  };
+  if (rc.supporting) result.supporting = true;
+  if (rc.population) result.population = rc.population;
+  return {
+    result,
+    rollup: { id: result.id, status, ...(rc.supporting ? { supporting: true } : {}), findings: read },
+  };
+}
+
+/** The merge proper, over partials in memory or spilled to disk: checks' findings stay lazy. */
+async function mergeSource(plan: EvaluationPlan, source: MergeSource): Promise<StreamedFindings> {
+  const { options, selected, resolved, scope, trust } = plan;
+  const { period } = options;
+  const framework = options.catalog.framework;
+  const start = plan.window.start;
+  const end = plan.window.end;
+  const { coverage, sightings, ignored } = source;
+  let records = 0;
+  for (const _ of source.evidence()) records++;
+  const sources = new Set(source.sources);
+  const scenarioNames = new Set(source.scenarios);
+
+  const requirements: StreamedFindings["requirements"] = [];
   const nodes: RollupNode[] = [];
   const retiredIds = Object.entries(FRAMEWORK_ALIASES)
     .filter(([, alias]) => alias.to === framework.id)
     .map(([id]) => id);
   for (const r of selected) {
     const control = `${framework.id}:${r.id}`;
-    const checks = resolved.get(r.id)!.map((rc) => {
-      const result = runCheck(rc);
-      for (const f of result.findings) {
+    const judged = resolved.get(r.id)!.map((rc) =>
+      judgeCheck(rc, source, plan.keyOf.get(rc)!, (f) => {
+        const copy = { ...f };
         applyWaivers(
-          f,
+          copy,
           { requirement: control, check: rc.check.id },
           options.waivers ?? [],
           period.end.getTime(),
         );
-      }
-      result.status = worst(result.findings.map((f) => f.status)) ?? "ERROR";
-      if (rc.supporting) result.supporting = true;
-      if (rc.population) result.population = rc.population;
-      return result;
-    });
+        return copy;
+      }),
+    );
+    const checks = judged.map((j) => j.result);
     const attachments = await listAttachments(
       options.store,
       [control, ...retiredIds.map((id) => `${id}:${r.id}`)],
       start,
       period.end.getTime(),
     );
-    const result: RequirementResult = {
+    const result: StreamedFindings["requirements"][number] = {
       id: r.id,
       title: r.title,
       description: r.description,
@@ -413,7 +499,7 @@ export async function mergePartials(
       id: r.id,
       ...(r.parent !== undefined ? { parent: r.parent } : {}),
       kind: requirementKind(r),
-      checks,
+      checks: judged.map((j) => j.rollup),
       ...(notApplicableFor(r, options.assessment)
         ? { notApplicable: notApplicableFor(r, options.assessment) }
         : {}),
@@ -451,7 +537,7 @@ export async function mergePartials(
   const summary = Object.fromEntries(
     STATUSES.map((s) => [s, requirements.filter((r) => r.status === s).length]),
   ) as Record<Status, number>;
-  const findings: Findings = {
+  const findings: StreamedFindings = {
     schema: FINDINGS_SCHEMA,
     framework: { id: framework.id, name: framework.name, version: framework.version },
     period: {
@@ -478,12 +564,12 @@ export async function mergePartials(
       verified: ignored.length === 0,
       trust: trust.mode,
       trustedKeys: [...trust.keys.keys()].sort(),
-      records: table.length,
+      records,
       ...(ignored.length > 0 ? { warning: ignoredWarning(ignored.length) } : {}),
-      ignored: ignored.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+      ignored: [...ignored].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     },
     requirements,
-    evidence: table.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    evidence: new Lazy(() => source.evidence()),
   };
   if (scenarios.length) findings.provenance.scenarios = scenarios;
   return findings;
@@ -604,24 +690,7 @@ function checkFindings(
 
 /** A check's result over all its findings; none at all means nothing was in scope. */
 function checkResult({ check, params }: ResolvedCheck, findings: ResourceFinding[]): CheckResult {
-  if (findings.length === 0) {
-    return {
-      id: check.id,
-      status: "ERROR",
-      parameters: params,
-      findings: [
-        {
-          resource: "(scope)",
-          account: "",
-          region: "",
-          status: "ERROR",
-          reason:
-            "no account or region in scope: configure scope.accounts and scope.regions or collect evidence first",
-          evidence: [],
-          intervals: [],
-        },
-      ],
-    };
-  }
+  if (findings.length === 0)
+    return { id: check.id, status: "ERROR", parameters: params, findings: [{ ...NO_SCOPE }] };
   return { id: check.id, status: worst(findings.map((f) => f.status))!, parameters: params, findings };
 }

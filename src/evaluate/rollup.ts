@@ -88,7 +88,7 @@ export interface Rolled {
  * A PASS finding must be PASS (or NOT_APPLICABLE) in every interval, with no hole between them:
  * evidence for every second.
  */
-function fullyEvidenced(f: RollupFinding): boolean {
+export function fullyEvidenced(f: RollupFinding): boolean {
   if (f.status !== "PASS" || f.intervals.length === 0) return false;
   for (let i = 0; i < f.intervals.length; i++) {
     const interval = f.intervals[i]!;

@@ -1,5 +1,7 @@
 import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
+import type { StreamedFindings } from "../evaluate/evaluate.js";
+import { Lazy } from "../evaluate/lazy.js";
 import type { Findings } from "../evaluate/types.js";
 import type { ReportModel } from "./model.js";
 import { spreadsheetSafe } from "./spreadsheet-safe.js";
@@ -66,10 +68,16 @@ export async function writeFindingsCsv(model: ReportModel, file: string): Promis
 
 /**
  * The Findings object as indented JSON, streamed finding by finding. JSON.parse of the file gives
- * back an object deep-equal to `findings`.
+ * back an object deep-equal to `findings`; streamed findings (evaluateStreaming) are read from their
+ * spill as they are written, and give the same bytes as the Findings `evaluate` returns.
  */
-export async function writeFindingsJson(findings: Findings, file: string): Promise<void> {
-  await writeLines(file, () => jsonChunks(findings, "", 0));
+export async function writeFindingsJson(findings: Findings | StreamedFindings, file: string): Promise<void> {
+  await writeLines(file, () => findingsJsonChunks(findings));
+}
+
+/** findings.json's text, in chunks (what `evaluate --json` prints). */
+export function findingsJsonChunks(findings: Findings | StreamedFindings): Iterable<string> {
+  return jsonChunks(findings, "", 0);
 }
 
 /** Depth at which values are small enough to stringify at once (a single finding). */
@@ -81,19 +89,16 @@ function* jsonChunks(value: unknown, indent: string, depth: number): Generator<s
     return;
   }
   const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      yield "[]";
-      return;
-    }
-    yield "[\n";
-    for (let i = 0; i < value.length; i++) {
-      yield inner;
+  if (Array.isArray(value) || value instanceof Lazy) {
+    // A lazy list (streamed findings) is read once, item by item.
+    let first = true;
+    for (const item of value as Iterable<unknown>) {
+      yield `${first ? "[\n" : ",\n"}${inner}`;
+      first = false;
       // JSON.stringify writes null for undefined array members.
-      yield* jsonChunks(value[i] === undefined ? null : value[i], inner, depth + 1);
-      yield i < value.length - 1 ? ",\n" : "\n";
+      yield* jsonChunks(item === undefined ? null : item, inner, depth + 1);
     }
-    yield `${indent}]`;
+    yield first ? "[]" : `\n${indent}]`;
     return;
   }
   const entries = Object.entries(value as Record<string, unknown>).filter(

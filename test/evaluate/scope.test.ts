@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -91,6 +91,12 @@ describe("auditpack evaluate after auditpack init", { timeout: 120_000 }, () => 
       "scope: accounts 123456789012 (discovered from the store); regions eu-west-1 (discovered from the store)",
     );
     expect(JSON.parse(r.stdout).scope).toEqual({ accounts: ["123456789012"], regions: ["eu-west-1"] });
+    // --json prints what --out writes (both streamed from the per-account spill).
+    const written = runAuditpack([...args, "--out", "out"], { cwd: dir });
+    expect(written.code, written.stderr).toBe(0);
+    const file = JSON.parse(readFileSync(path.join(dir, "out", "findings.json"), "utf8"));
+    expect({ ...JSON.parse(written.stdout), generatedAt: "" }).toEqual({ ...file, generatedAt: "" });
+    expect(file.requirements.length).toBeGreaterThan(0);
     // A deliberate scope in the config is used, and named.
     writeFileSync(path.join(dir, "auditpack.config.yaml"), "scope:\n  regions: [eu-west-1]\n");
     const scoped = runAuditpack([...args, "--accounts", "210987654321"], { cwd: dir });

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import {
   type EvaluateOptions,
   evaluate,
   evaluateBatch,
+  evaluateStreaming,
   planEvaluation,
   planRelatedAccounts,
 } from "../../src/evaluate/evaluate.js";
@@ -22,6 +23,7 @@ import { parsePeriod } from "../../src/evaluate/period.js";
 import { relatedAccounts } from "../../src/evaluate/related-accounts.js";
 import type { Findings } from "../../src/evaluate/types.js";
 import { canonicalBytes, canonicalJson } from "../../src/evidence/canonical.js";
+import { writeFindingsJson } from "../../src/report/csv.js";
 import { Ed25519Signer } from "../../src/signing/ed25519.js";
 import { FsStore } from "../../src/store/fs.js";
 import { runCliInProcess } from "../helpers/cli-in-process.js";
@@ -129,6 +131,35 @@ describe("streaming evaluation (one account at a time) gives the findings of a w
       );
     expect(failing(streamed, accounts[2]!)).toEqual(failing(streamed, accounts[0]!));
     expect(failing(streamed, accounts[0]!).length).toBeGreaterThan(0);
+
+    // Spilled to disk per account and streamed back (evaluate --out): the same bytes, in scope
+    // order or not (a scope out of account order is sorted where the evidence table is read back).
+    const spillRoot = mkdtempSync(path.join(os.tmpdir(), "auditpack-spill-root-"));
+    const tmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = spillRoot;
+    try {
+      const out = mkdtempSync(path.join(os.tmpdir(), "auditpack-streamed-"));
+      const fileOf = async (name: string, f: Parameters<typeof writeFindingsJson>[0]) => {
+        await writeFindingsJson(f, path.join(out, name));
+        return readFileSync(path.join(out, name));
+      };
+      const inMemory = await fileOf("memory.json", streamed);
+      const spilled = await evaluateStreaming(options, (f) => fileOf("spilled.json", f));
+      expect(spilled.equals(inMemory)).toBe(true);
+      const reversed = { ...options, scope: { ...options.scope!, accounts: [...accounts].reverse() } };
+      const reversedSpill = await evaluateStreaming(reversed, (f) => fileOf("reversed-spill.json", f));
+      expect(reversedSpill.equals(await fileOf("reversed-memory.json", await evaluate(reversed)))).toBe(true);
+      // The spill is removed when the caller is done, and when the caller fails.
+      await expect(
+        evaluateStreaming(options, async () => {
+          throw new Error("the caller failed");
+        }),
+      ).rejects.toThrow("the caller failed");
+      expect(readdirSync(spillRoot).filter((n) => n.startsWith("auditpack-evaluate-"))).toEqual([]);
+    } finally {
+      if (tmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpdir;
+    }
   }, 600_000);
 
   it("across accounts: an organisation trail is judged from the management account's evidence", async () => {
