@@ -52,10 +52,14 @@ export {
   type EvaluationPlan,
   evaluate,
   evaluateBatch,
+  evaluateStreaming,
+  materialize,
   mergePartials,
   planEvaluation,
   planRelatedAccounts,
+  type StreamedFindings,
 } from "./evaluate/evaluate.js";
+export { Lazy } from "./evaluate/lazy.js";
 export { type MergeOptions, mergeFromPartials } from "./evaluate/merge.js";
 export {
   type EvaluationHeader,
@@ -101,6 +105,7 @@ export {
   verifyLedger,
 } from "./evidence/verify-ledger.js";
 // Report views over findings
+export { writeFindingsJson } from "./report/csv.js";
 export { type Incident, incidentsOf, type Problem, problemsOf } from "./report/incidents.js";
 // Continuous collection
 export { Scheduler } from "./schedule/scheduler.js";

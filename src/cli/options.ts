@@ -36,7 +36,7 @@ export function parseDate(option: string, value: string, upperBound = false): Da
 
 /** The help text of --accounts-per-batch (evaluate and report). */
 export const ACCOUNTS_PER_BATCH_HELP =
-  "accounts evaluated together: each batch's evidence is read, judged and dropped before the next, so the evidence in memory is one batch's, not the organisation's (default 1; 'all' for the whole scope at once: the same findings, more memory)";
+  "accounts evaluated together: each batch's evidence is read and judged, its findings written to a temporary folder, before the next, so memory holds one batch, not the organisation (default 1; 'all' for the whole scope at once: the same findings, more memory)";
 
 /** --accounts-per-batch: a whole number of accounts, 1 or more, or "all". */
 export function parseAccountsPerBatch(value: string | undefined): number | undefined {

@@ -5,7 +5,7 @@ import { loadCatalog } from "../catalog/load.js";
 import type { Catalog } from "../catalog/types.js";
 import { S3StoreSchema } from "../config/schema.js";
 import { UsageError, VerificationError } from "../errors.js";
-import { evaluate } from "../evaluate/evaluate.js";
+import { evaluateStreaming, materialize } from "../evaluate/evaluate.js";
 import { mergeFromPartials } from "../evaluate/merge.js";
 import { parsePartialsLocation } from "../evaluate/partial.js";
 import { parsePeriod } from "../evaluate/period.js";
@@ -166,18 +166,23 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
       configFile: app.config.file,
     });
     app.out.info(describeScope(scope));
-    findings = await evaluate({
-      store: app.store(),
-      catalog,
-      ...(requirements ? { requirements } : {}),
-      period,
-      waivers,
-      now: new Date(),
-      scope: { accounts: scope.accounts, regions: scope.regions },
-      ...assessment,
-      trustedKeys,
-      ...(accountsPerBatch ? { accountsPerBatch } : {}),
-    });
+    // Each account's findings spill to disk while the next is read; the package's renderers then
+    // need them all at once, read back here.
+    findings = await evaluateStreaming(
+      {
+        store: app.store(),
+        catalog,
+        ...(requirements ? { requirements } : {}),
+        period,
+        waivers,
+        now: new Date(),
+        scope: { accounts: scope.accounts, regions: scope.regions },
+        ...assessment,
+        trustedKeys,
+        ...(accountsPerBatch ? { accountsPerBatch } : {}),
+      },
+      async (streamed) => materialize(streamed),
+    );
   }
   const ledger = findings.ledger;
   if (ledger && !ledger.verified) {

@@ -352,16 +352,33 @@ export type StreamedFindings = Omit<Findings, "requirements" | "evidence"> & {
   evidence: Lazy<EvidenceTableEntry>;
 };
 
-/** Streamed findings read into memory: what `evaluate` returns. */
+/**
+ * Streamed findings read into memory: what `evaluate` returns. Findings read back from a spill
+ * hold a fresh copy of each evidence reference every time it is cited; each record's reference is
+ * made one object again (and the evidence table shares its strings), which is most of their memory.
+ */
 export function materialize(streamed: StreamedFindings): Findings {
-  return {
-    ...streamed,
-    requirements: streamed.requirements.map((r) => ({
-      ...r,
-      checks: r.checks.map((c) => ({ ...c, findings: c.findings.toArray() })),
-    })),
-    evidence: streamed.evidence.toArray(),
+  const refs = new Map<string, EvidenceRef>();
+  const one = (ref: EvidenceRef) => {
+    const known = refs.get(ref.key);
+    if (known?.sha256 === ref.sha256) return known;
+    if (!known) refs.set(ref.key, ref);
+    return ref;
   };
+  const shared = (f: ResourceFinding): ResourceFinding => ({
+    ...f,
+    evidence: f.evidence.map(one),
+    intervals: f.intervals.map((i) => ({ ...i, evidence: i.evidence.map(one) })),
+  });
+  const requirements = streamed.requirements.map((r) => ({
+    ...r,
+    checks: r.checks.map((c) => ({ ...c, findings: [...c.findings].map(shared) })),
+  }));
+  const evidence = streamed.evidence.toArray().map((e) => {
+    const ref = refs.get(e.key);
+    return ref?.sha256 === e.sha256 ? { ...e, key: ref.key, sha256: ref.sha256 } : e;
+  });
+  return { ...streamed, requirements, evidence };
 }
 
 /**
