@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import type { EvidenceStore } from "../store/types.js";
+import { DigestSet } from "./digest-set.js";
 import { MANIFEST_SCHEMA, MANIFESTS_PREFIX, parseManifestKey, type RunManifest } from "./ledger-format.js";
 import { signatureVerifies } from "./signed.js";
 import type { TrustSet } from "./trust.js";
@@ -16,10 +18,11 @@ export interface IgnoredRecord {
 export class VouchedRecords {
   /**
    * Keys a trusted manifest lists with the SHA-256 the key itself ends in (every record the ledger
-   * writes): a set, which is half the memory of a map to the hash at hundreds of thousands of records.
+   * writes), as the SHA-256 of the key: 32 bytes a record in one buffer, not a string and a map
+   * entry (an organisation's store lists hundreds of thousands).
    */
-  private readonly listedAsNamed = new Set<string>();
-  /** record key -> sha256 listed by a trusted manifest, when the key does not end in that hash. */
+  private readonly listedAsNamed = new DigestSet(32, 4096);
+  /** record key -> sha256 listed by a trusted manifest, when the key does not end in that hash (the later listing wins). */
   private readonly listedOther = new Map<string, string>();
   /** record key -> why the only manifests listing it do not count. */
   private readonly untrustedListing = new Map<string, string>();
@@ -33,12 +36,9 @@ export class VouchedRecords {
   /** @internal */
   add(key: string, sha256: string): void {
     if (namedHash(key) === sha256) {
-      this.listedAsNamed.add(key);
+      this.listedAsNamed.add(keyDigest(key));
       this.listedOther.delete(key);
-    } else {
-      this.listedOther.set(key, sha256);
-      this.listedAsNamed.delete(key);
-    }
+    } else this.listedOther.set(key, sha256);
     this.untrustedListing.delete(key);
   }
 
@@ -53,11 +53,13 @@ export class VouchedRecords {
   }
 
   private listedHash(key: string): string | undefined {
-    return this.listedAsNamed.has(key) ? namedHash(key) : this.listedOther.get(key);
+    return this.listedOther.get(key) ?? (this.listedAsNamed.has(keyDigest(key)) ? namedHash(key) : undefined);
   }
 
   get size(): number {
-    return this.listedAsNamed.size + this.listedOther.size;
+    let other = 0;
+    for (const key of this.listedOther.keys()) if (!this.listedAsNamed.has(keyDigest(key))) other++;
+    return this.listedAsNamed.size + other;
   }
 
   /** Why a record is not vouched for (undefined when it is). */
@@ -68,6 +70,8 @@ export class VouchedRecords {
     return this.untrustedListing.get(key) ?? "listed in no manifest";
   }
 }
+
+const keyDigest = (key: string): Buffer => createHash("sha256").update(key).digest();
 
 /** The SHA-256 an evidence key ends in (`..._<sha256>.json`), if it ends in one. */
 function namedHash(key: string): string | undefined {
