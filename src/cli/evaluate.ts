@@ -131,7 +131,7 @@ async function runEvaluate(app: CliApp, options: EvaluateCliOptions): Promise<nu
       app.out.info(`wrote ${path.join(dir, "findings.json")}`);
     }
     if (app.out.json) app.out.resultChunks(findingsJsonChunks(findings));
-    else printTable(app, findings);
+    else if (!app.out.options.quiet) printTable(app, findings); // it reads every finding again
     const failing = findings.requirements.filter((r) => failOn.includes(r.status));
     return failing.length > 0 ? 1 : 0;
   });
