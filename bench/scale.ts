@@ -3,7 +3,7 @@
  * account ids), then `auditpack evaluate` and `auditpack report` for 2026-Q3 as a user runs them,
  * each in its own process, with wall time and peak RSS (GNU time) and the output sizes per N.
  *
- *   npm run build && npx tsx bench/scale.ts [--accounts 2,8,32,128] [--baseline-up-to 32]
+ *   npm run build && npx tsx bench/scale.ts [--accounts 2,8,32,128] [--baseline-up-to 32] [--repeat 3]
  *
  * The baseline is the whole-scope evaluation (`--accounts-per-batch all`, how evaluate read the
  * store before issue 11), run in the same script up to --baseline-up-to accounts (it needs about
@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     accounts: { type: "string", default: "2,8,32,128" },
     "baseline-up-to": { type: "string", default: "32" },
     keep: { type: "boolean", default: false },
+    repeat: { type: "string", default: "1" },
   },
 });
 const SIZES = args.accounts.split(",").map(Number);
@@ -42,6 +43,9 @@ for (const n of SIZES)
   if (!Number.isInteger(n) || n < 2 || n % 2 !== 0)
     throw new Error(`--accounts: ${n} is not an even number of accounts (the demo has 2)`);
 const BASELINE_UP_TO = Number(args["baseline-up-to"]);
+const REPEAT = Number(args.repeat);
+if (!Number.isInteger(REPEAT) || REPEAT < 1)
+  throw new Error(`--repeat: ${args.repeat} is not a whole number of runs`);
 const CLI = path.resolve("dist/cli/main.js");
 const work = mkdtempSync(path.join(tmpdir(), "auditpack-scale-"));
 const signer = new Ed25519Signer(generateKeyPairSync("ed25519").privateKey);
@@ -95,6 +99,12 @@ function timed(argv: string[]): Measure {
   return { wallS: Number(m[1]), rssMB: Math.round(Number(m[2]) / 1024) };
 }
 
+/** The median run by wall time and, separately, by peak RSS. */
+function median(runs: Measure[]): Measure {
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { wallS: mid(runs.map((r) => r.wallS)), rssMB: mid(runs.map((r) => r.rssMB)) };
+}
+
 const size = (file: string) => Math.round((statSync(file).size / 1024 ** 2) * 10) / 10;
 // The bench signer's public key is the config's trust anchor, as an auditor's config names the key.
 const pub = path.join(work, "bench-key.pub.pem");
@@ -121,7 +131,11 @@ const rows: Array<Record<string, number | string>> = [];
 for (const n of SIZES) {
   const store = await clonedStore(records, scenario.accounts, n / 2);
   const out = path.join(work, `out-${n}`);
-  const streamed = timed(["evaluate", "--store", store, ...COMMON, "--out", out]);
+  // Peak RSS moves with where V8's major collections fall: --repeat N takes the median of N runs.
+  const runs = Array.from({ length: REPEAT }, (_, i) =>
+    timed(["evaluate", "--store", store, ...COMMON, "--out", i === 0 ? out : `${out}-${i}`]),
+  );
+  const streamed = median(runs);
   const findingsMB = size(path.join(out, "findings.json"));
   // Every record read must be vouched for, or the figures measure an empty evaluation.
   const ledger = JSON.parse(readFileSync(path.join(out, "findings.json"), "utf8")).ledger;
@@ -141,6 +155,11 @@ for (const n of SIZES) {
     "records read": ledger.records,
     "evaluate s": streamed.wallS,
     "evaluate MB": streamed.rssMB,
+    ...(REPEAT > 1
+      ? {
+          "evaluate MB range": `${Math.min(...runs.map((r) => r.rssMB))}-${Math.max(...runs.map((r) => r.rssMB))}`,
+        }
+      : {}),
     "whole-scope s": whole?.wallS ?? "-",
     "whole-scope MB": whole?.rssMB ?? "-",
     "report s": report.wallS,
