@@ -53,15 +53,8 @@ export class Output {
   /** A machine-readable result written in chunks (streamed findings; only under --json). */
   resultChunks(chunks: Iterable<string>): void {
     if (!this.options.json) return;
-    let buffer = "";
-    for (const chunk of chunks) {
-      buffer += chunk;
-      if (buffer.length >= 1 << 16) {
-        this.stdout.write(buffer);
-        buffer = "";
-      }
-    }
-    this.stdout.write(`${buffer}\n`);
+    for (const chunk of chunks) this.stdout.write(chunk);
+    this.stdout.write("\n");
   }
 
   /** True when progress bars make sense (a terminal, not --json/--quiet). */

@@ -342,13 +342,12 @@ export async function evaluateStreaming<T>(
   }
 }
 
+/** A check's result whose findings are read as they are iterated. */
+export type StreamedCheck = Omit<CheckResult, "findings"> & { findings: Lazy<ResourceFinding> };
+
 /** Findings whose checks' findings and evidence table are read as they are iterated (lazy.ts). */
 export type StreamedFindings = Omit<Findings, "requirements" | "evidence"> & {
-  requirements: Array<
-    Omit<RequirementResult, "checks"> & {
-      checks: Array<Omit<CheckResult, "findings"> & { findings: Lazy<ResourceFinding> }>;
-    }
-  >;
+  requirements: Array<Omit<RequirementResult, "checks"> & { checks: StreamedCheck[] }>;
   evidence: Lazy<EvidenceTableEntry>;
 };
 
@@ -372,7 +371,7 @@ export function materialize(streamed: StreamedFindings): Findings {
   });
   const requirements = streamed.requirements.map((r) => ({
     ...r,
-    checks: r.checks.map((c) => ({ ...c, findings: [...c.findings].map(shared) })),
+    checks: r.checks.map((c) => ({ ...c, findings: c.findings.toArray().map(shared) })),
   }));
   const evidence = streamed.evidence.toArray().map((e) => {
     const ref = refs.get(e.key);
@@ -427,7 +426,7 @@ function judgeCheck(
   source: MergeSource,
   key: string,
   waive: (f: ResourceFinding) => ResourceFinding,
-): { result: CheckResult & { findings: Lazy<ResourceFinding> }; rollup: RollupCheck } {
+): { result: StreamedCheck; rollup: RollupCheck } {
   const findings = new Lazy(function* () {
     let any = false;
     for (const f of source.findingsOf(key)) {
@@ -447,9 +446,7 @@ function judgeCheck(
     if (first || gap) read.push(f);
   }
   const status = worst(statuses) ?? "ERROR";
-  const result = { id: rc.check.id, status, parameters: rc.params, findings } as CheckResult & {
-    findings: Lazy<ResourceFinding>;
-  };
+  const result: StreamedCheck = { id: rc.check.id, status, parameters: rc.params, findings };
   if (rc.supporting) result.supporting = true;
   if (rc.population) result.population = rc.population;
   return {
@@ -466,8 +463,6 @@ async function mergeSource(plan: EvaluationPlan, source: MergeSource): Promise<S
   const start = plan.window.start;
   const end = plan.window.end;
   const { coverage, sightings, ignored } = source;
-  let records = 0;
-  for (const _ of source.evidence()) records++;
   const sources = new Set(source.sources);
   const scenarioNames = new Set(source.scenarios);
 
@@ -581,7 +576,7 @@ async function mergeSource(plan: EvaluationPlan, source: MergeSource): Promise<S
       verified: ignored.length === 0,
       trust: trust.mode,
       trustedKeys: [...trust.keys.keys()].sort(),
-      records,
+      records: source.records,
       ...(ignored.length > 0 ? { warning: ignoredWarning(ignored.length) } : {}),
       ignored: [...ignored].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     },

@@ -15,6 +15,8 @@ import type { CoverageEntry, EvidenceTableEntry, ResourceFinding } from "./types
 export interface MergeSource {
   findingsOf(checkKey: string): Iterable<ResourceFinding>;
   evidence(): Iterable<EvidenceTableEntry>;
+  /** How many entries `evidence` holds (counted as batches arrive: no pass over the table). */
+  readonly records: number;
   coverage: CoverageEntry[];
   sightings: RoleSighting[];
   ignored: IgnoredRecord[];
@@ -35,6 +37,7 @@ export function memorySource(partials: readonly FindingsPartial[]): MergeSource 
       table ??= partials.flatMap((p) => p.evidence).sort(byKey);
       return table;
     },
+    records: partials.reduce((n, p) => n + p.evidence.length, 0),
     coverage: partials.flatMap((p) => p.coverage),
     sightings: partials.flatMap((p) => p.sightings),
     ignored: partials.flatMap((p) => p.ignored),
@@ -55,6 +58,7 @@ export class SpilledPartials implements MergeSource {
   readonly ignored: IgnoredRecord[] = [];
   readonly sources: string[] = [];
   readonly scenarios: string[] = [];
+  records = 0;
   private readonly files = new Map<string, string>();
   private lastKey = "";
   /** A batch's first key sorted before the previous batch's last (scope not in account order). */
@@ -85,6 +89,7 @@ export class SpilledPartials implements MergeSource {
       this.lastKey = table[table.length - 1]!.key;
     }
     appendLines(this.evidenceFile, table);
+    this.records += table.length;
     this.coverage.push(...partial.coverage);
     this.sightings.push(...partial.sightings);
     this.ignored.push(...partial.ignored);

@@ -72,12 +72,25 @@ export async function writeFindingsCsv(model: ReportModel, file: string): Promis
  * spill as they are written, and give the same bytes as the Findings `evaluate` returns.
  */
 export async function writeFindingsJson(findings: Findings | StreamedFindings, file: string): Promise<void> {
-  await writeLines(file, () => findingsJsonChunks(findings));
+  await writeLines(file, () => jsonChunks(findings, "", 0));
 }
 
-/** findings.json's text, in chunks (what `evaluate --json` prints). */
+/** findings.json's text, in chunks of at least 64 KiB (what `evaluate --json` prints). */
 export function findingsJsonChunks(findings: Findings | StreamedFindings): Iterable<string> {
-  return jsonChunks(findings, "", 0);
+  return inBatches(jsonChunks(findings, "", 0));
+}
+
+/** Small chunks joined into writes of at least `size` characters (the last may be shorter). */
+function* inBatches(chunks: Iterable<string>, size = 1 << 16): Generator<string> {
+  let buffer = "";
+  for (const chunk of chunks) {
+    buffer += chunk;
+    if (buffer.length >= size) {
+      yield buffer;
+      buffer = "";
+    }
+  }
+  if (buffer) yield buffer;
 }
 
 /** Depth at which values are small enough to stringify at once (a single finding). */
@@ -141,18 +154,9 @@ async function writeLines(file: string, chunks: () => Iterable<string>): Promise
     throw e;
   });
   failed.catch(() => {});
-  let buffer = "";
   const drainOrFail = () => Promise.race([once(out, "drain"), failed]);
   try {
-    for (const chunk of chunks()) {
-      buffer += chunk;
-      if (buffer.length >= 1 << 16) {
-        const ok = out.write(buffer);
-        buffer = "";
-        if (!ok) await drainOrFail();
-      }
-    }
-    if (buffer) out.write(buffer);
+    for (const batch of inBatches(chunks())) if (!out.write(batch)) await drainOrFail();
     out.end();
     await Promise.race([once(out, "finish"), failed]);
   } catch (error) {
