@@ -8,6 +8,7 @@ import { UsageError, VerificationError } from "../errors.js";
 import { canonicalJson } from "../evidence/canonical.js";
 import { resolveTrust, type TrustAnchor, type TrustSet } from "../evidence/trust.js";
 import { type IgnoredRecord, ignoredWarning, loadVouched, type VouchedRecords } from "../evidence/vouched.js";
+import { GarbageCollector } from "../heap.js";
 import { buildHistories, type LoadedRecord } from "../state/build.js";
 import type { Histories } from "../state/history.js";
 import { RESOURCE_NOUNS, type ResourceType, type StateBase } from "../state/types.js";
@@ -318,7 +319,11 @@ async function planBatches(options: EvaluateOptions) {
 export async function evaluate(options: EvaluateOptions): Promise<Findings> {
   const { plan, batches, related } = await planBatches(options);
   const partials: FindingsPartial[] = [];
-  for (const batch of batches) partials.push(await evaluateBatch(plan, batch, related));
+  const heap = new GarbageCollector();
+  for (const batch of batches) {
+    partials.push(await evaluateBatch(plan, batch, related));
+    heap.between();
+  }
   return mergePartials(plan, partials);
 }
 
@@ -335,7 +340,11 @@ export async function evaluateStreaming<T>(
   const { plan, batches, related } = await planBatches(options);
   const spill = new SpilledPartials(plan.distinct.keys());
   try {
-    for (const batch of batches) spill.add(await evaluateBatch(plan, batch, related));
+    const heap = new GarbageCollector();
+    for (const batch of batches) {
+      spill.add(await evaluateBatch(plan, batch, related));
+      heap.between();
+    }
     return await use(await mergeSource(plan, spill));
   } finally {
     spill.dispose();
