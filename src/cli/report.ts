@@ -5,12 +5,12 @@ import { loadCatalog } from "../catalog/load.js";
 import type { Catalog } from "../catalog/types.js";
 import { S3StoreSchema } from "../config/schema.js";
 import { UsageError, VerificationError } from "../errors.js";
-import { evaluateStreaming, materialize } from "../evaluate/evaluate.js";
+import { evaluateStreaming } from "../evaluate/evaluate.js";
 import { mergeFromPartials } from "../evaluate/merge.js";
 import { parsePartialsLocation } from "../evaluate/partial.js";
 import { parsePeriod } from "../evaluate/period.js";
 import { describeScope, resolveScope } from "../evaluate/scope.js";
-import type { Findings } from "../evaluate/types.js";
+import type { FindingsView } from "../evaluate/types.js";
 import { defaultWaiversPath, loadWaivers } from "../evaluate/waivers.js";
 import { ignoredWarning } from "../evidence/vouched.js";
 import { checkAttestationDates } from "../report/attestation.js";
@@ -24,6 +24,7 @@ import {
   type PdfCertificate,
   parseAudience,
   REPORT_FORMATS,
+  type ReportFormat,
   readP12,
 } from "../report/package.js";
 import { PACKAGE_PDFS, verifyCommands } from "../report/verify-text.js";
@@ -136,7 +137,8 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
 
   const trustedKeys = await requireTrustAnchors(app);
   const assessment = app.config.config.assessment ? { assessment: app.config.config.assessment } : {};
-  let findings: Findings;
+  const build = (findings: FindingsView) =>
+    packageFindings(app, options, findings, { catalog, out, formats });
   if (options.fromPartials) {
     if (options.requirements !== undefined || accountsPerBatch !== undefined)
       throw new UsageError(
@@ -145,7 +147,7 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
       );
     const partials = partialsSource(app, options.fromPartials);
     app.out.info(`merging the findings partials in ${partials.where}`);
-    findings = await mergeFromPartials({
+    const findings = await mergeFromPartials({
       store: app.store(),
       partials,
       expect: { framework: catalog.framework.id, period: period.label },
@@ -157,33 +159,43 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
     app.out.info(
       `scope: accounts ${findings.scope.accounts.join(", ")}; regions ${findings.scope.regions.join(", ")} (from the partials' evaluation ${partials.where})`,
     );
-  } else {
-    app.out.info(`evaluating ${catalog.framework.id} over ${period.label}`);
-    // The same scope resolution as `evaluate` and the library: config's scope, else the store's.
-    const scope = await resolveScope({
-      store: app.store(),
-      config: app.config.config,
-      configFile: app.config.file,
-    });
-    app.out.info(describeScope(scope));
-    // Each account's findings spill to disk while the next is read; the package's renderers then
-    // need them all at once, read back here.
-    findings = await evaluateStreaming(
-      {
-        store: app.store(),
-        catalog,
-        ...(requirements ? { requirements } : {}),
-        period,
-        waivers,
-        now: new Date(),
-        scope: { accounts: scope.accounts, regions: scope.regions },
-        ...assessment,
-        trustedKeys,
-        ...(accountsPerBatch ? { accountsPerBatch } : {}),
-      },
-      async (streamed) => materialize(streamed),
-    );
+    return build(findings);
   }
+  app.out.info(`evaluating ${catalog.framework.id} over ${period.label}`);
+  // The same scope resolution as `evaluate` and the library: config's scope, else the store's.
+  const scope = await resolveScope({
+    store: app.store(),
+    config: app.config.config,
+    configFile: app.config.file,
+  });
+  app.out.info(describeScope(scope));
+  // Each account's findings spill to disk while the next is read; every output then reads them
+  // back from there as it is written, so the findings are never all in memory at once.
+  return evaluateStreaming(
+    {
+      store: app.store(),
+      catalog,
+      ...(requirements ? { requirements } : {}),
+      period,
+      waivers,
+      now: new Date(),
+      scope: { accounts: scope.accounts, regions: scope.regions },
+      ...assessment,
+      trustedKeys,
+      ...(accountsPerBatch ? { accountsPerBatch } : {}),
+    },
+    build,
+  );
+}
+
+/** Sign (unless told not to) and write the package of these findings, then say what was written. */
+async function packageFindings(
+  app: CliApp,
+  options: ReportCliOptions,
+  findings: FindingsView,
+  target: { catalog: Catalog; out: string; formats: ReportFormat[] },
+): Promise<number> {
+  const { catalog, out, formats } = target;
   const ledger = findings.ledger;
   if (ledger && !ledger.verified) {
     printIgnored(app.out, findings);

@@ -1,5 +1,5 @@
 import { parseEvidenceKey } from "../evidence/record.js";
-import type { EvidenceTableEntry, Findings } from "./types.js";
+import type { EvidenceTableEntry, FindingsView } from "./types.js";
 
 const placeOf = (e: { account: string; region: string; collector: string }) =>
   `${e.account}|${e.region}|${e.collector}`;
@@ -11,7 +11,7 @@ const placeOf = (e: { account: string; region: string; collector: string }) =>
  * whose stretches those snapshots sit in. A record no requirement uses that way has an empty list.
  */
 export function uncitedEvidence(
-  findings: Findings,
+  findings: FindingsView,
 ): Array<{ entry: EvidenceTableEntry; citedBy: Array<{ requirement: string; check: string }> }> {
   const cited = new Set<string>();
   const byPlace = new Map<string, Map<string, { requirement: string; check: string }>>();
@@ -30,7 +30,9 @@ export function uncitedEvidence(
       }
     }
   }
-  return (findings.evidence ?? [])
-    .filter((entry) => !cited.has(entry.key))
-    .map((entry) => ({ entry, citedBy: [...(byPlace.get(placeOf(entry))?.values() ?? [])] }));
+  const out: ReturnType<typeof uncitedEvidence> = [];
+  for (const entry of findings.evidence ?? [])
+    if (!cited.has(entry.key))
+      out.push({ entry, citedBy: [...(byPlace.get(placeOf(entry))?.values() ?? [])] });
+  return out;
 }

@@ -200,6 +200,19 @@ export interface Findings {
   attestation?: PackageAttestation;
 }
 
+/** A check's result whose findings are only iterated: an array, or a list read again on each pass. */
+export type CheckView = Omit<CheckResult, "findings"> & { findings: Iterable<ResourceFinding> };
+
+/**
+ * Findings as the report reads them: each check's findings and the evidence table are only
+ * iterated, never indexed or counted, so they can be read again from an evaluation's spill on every
+ * pass instead of being held (issue 11). Findings (arrays) and StreamedFindings (Lazy lists) are both.
+ */
+export type FindingsView = Omit<Findings, "requirements" | "evidence"> & {
+  requirements: Array<Omit<RequirementResult, "checks"> & { checks: CheckView[] }>;
+  evidence?: Iterable<EvidenceTableEntry>;
+};
+
 /** One signatory of the package (config `attestation`); fields not given are left to fill by hand. */
 export interface AttestationSignatory {
   /** The statement they sign, placeholders filled; paragraphs separated by a blank line. */

@@ -1,4 +1,4 @@
-import { type Findings, STATUSES, type Status } from "../evaluate/types.js";
+import { type FindingsView, STATUSES, type Status } from "../evaluate/types.js";
 
 /** A resource that failed longest in an account, for "the worst resources". */
 export interface WorstResource {
@@ -27,7 +27,7 @@ const FAILING: ReadonlySet<Status> = new Set(["FAIL", "ERROR"]);
  * Results by account, worst first (most failing time, then most failing findings): what a reader
  * of a 500-account report looks at before the per-requirement detail.
  */
-export function accountRows(findings: Findings): AccountRow[] {
+export function accountRows(findings: FindingsView): AccountRow[] {
   const rows = new Map<string, AccountRow & { regionSet: Set<string> }>();
   const seen = new Set<string>();
   for (const r of findings.requirements) {

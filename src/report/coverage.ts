@@ -1,4 +1,4 @@
-import type { CoverageEntry, Findings, StatusInterval } from "../evaluate/types.js";
+import type { CoverageEntry, FindingsView, StatusInterval } from "../evaluate/types.js";
 
 /**
  * The report's coverage section (issue 10): per account and region, how each part of the period is
@@ -124,7 +124,7 @@ export function resourceTypeWords(types: readonly string[]): string {
 }
 
 /** The coverage section of a report, from the findings' intervals and findings.coverage. */
-export function coverageSection(findings: Findings): CoverageSection {
+export function coverageSection(findings: FindingsView): CoverageSection {
   const start = Date.parse(findings.period.start);
   const end = Date.parse(findings.period.end);
   const rows = new Map<string, CoverageRow>();
@@ -250,7 +250,7 @@ function spansText(spans: ReadonlyArray<{ start: string; end: string }>, periodE
     .join(", ");
 }
 
-function rowText(row: CoverageRow, period: Findings["period"]): string {
+function rowText(row: CoverageRow, period: FindingsView["period"]): string {
   const out: string[] = [];
   const c = row.sources;
   if (c) {

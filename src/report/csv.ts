@@ -1,8 +1,7 @@
 import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
-import type { StreamedFindings } from "../evaluate/evaluate.js";
 import { Lazy } from "../evaluate/lazy.js";
-import type { Findings } from "../evaluate/types.js";
+import type { FindingsView } from "../evaluate/types.js";
 import type { ReportModel } from "./model.js";
 import { spreadsheetSafe } from "./spreadsheet-safe.js";
 
@@ -71,12 +70,12 @@ export async function writeFindingsCsv(model: ReportModel, file: string): Promis
  * back an object deep-equal to `findings`; streamed findings (evaluateStreaming) are read from their
  * spill as they are written, and give the same bytes as the Findings `evaluate` returns.
  */
-export async function writeFindingsJson(findings: Findings | StreamedFindings, file: string): Promise<void> {
+export async function writeFindingsJson(findings: FindingsView, file: string): Promise<void> {
   await writeLines(file, () => jsonChunks(findings, "", 0));
 }
 
 /** findings.json's text, in chunks of at least 64 KiB (what `evaluate --json` prints). */
-export function findingsJsonChunks(findings: Findings | StreamedFindings): Iterable<string> {
+export function findingsJsonChunks(findings: FindingsView): Iterable<string> {
   return inBatches(jsonChunks(findings, "", 0));
 }
 

@@ -1,4 +1,4 @@
-import type { Findings } from "../evaluate/types.js";
+import type { FindingsView } from "../evaluate/types.js";
 
 /**
  * Failing resources per requirement and week: a heat map that shows change even when every day of
@@ -15,7 +15,7 @@ const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 const FAILING: ReadonlySet<string> = new Set(["FAIL", "ERROR"]);
 
-export function weeklyDrift(findings: Findings): WeeklyDrift {
+export function weeklyDrift(findings: FindingsView): WeeklyDrift {
   const start = Date.parse(findings.period.start);
   const end = Date.parse(findings.period.end);
   const count = Number.isFinite(start) && end > start ? Math.min(600, Math.ceil((end - start) / WEEK_MS)) : 0;

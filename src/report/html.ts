@@ -1,4 +1,4 @@
-import type { EvidenceRef, Findings, ResourceFinding, StatusInterval } from "../evaluate/types.js";
+import type { EvidenceRef, FindingsView, ResourceFinding, StatusInterval } from "../evaluate/types.js";
 import { lastDayOf, type ReportModel } from "./model.js";
 import { EvidenceReferences } from "./references.js";
 import { writeChunks } from "./stream-file.js";
@@ -112,7 +112,7 @@ function intervalRows(model: ReportModel, refs: EvidenceReferences, f: ResourceF
   return `<details><summary>${intervals.length} interval(s)</summary><table class="iv"><thead><tr><th>From (UTC)</th><th>To (UTC)</th><th>Status</th><th>Reason</th><th>Evidence</th></tr></thead><tbody>${rows.join("")}</tbody></table></details>`;
 }
 
-function* pageChunks(findings: Findings, model: ReportModel, options: HtmlOptions): Generator<string> {
+function* pageChunks(findings: FindingsView, model: ReportModel, options: HtmlOptions): Generator<string> {
   const refs = new EvidenceReferences(model.evidenceIndex);
   const title = `${model.organisation}: ${model.title}, ${model.period.label}`;
   yield `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">`;
@@ -184,7 +184,7 @@ function* pageChunks(findings: Findings, model: ReportModel, options: HtmlOption
 }
 
 export async function writeHtml(
-  findings: Findings,
+  findings: FindingsView,
   model: ReportModel,
   file: string,
   options: HtmlOptions,

@@ -1,4 +1,4 @@
-import type { EdgeEvent, EvidenceRef, Findings, StatusInterval } from "../evaluate/types.js";
+import type { EdgeEvent, EvidenceRef, FindingsView, StatusInterval } from "../evaluate/types.js";
 
 /**
  * Incident cards and the root-cause view, pure over Findings.
@@ -84,7 +84,7 @@ export function mergeAdjacent(intervals: readonly StatusInterval[]): StatusInter
 const seconds = (start: string, end: string) => Math.round((Date.parse(end) - Date.parse(start)) / 1000);
 
 /** Every failing stretch of the period as an incident card, earliest first. */
-export function incidentsOf(findings: Findings, options: IncidentOptions = {}): Incident[] {
+export function incidentsOf(findings: FindingsView, options: IncidentOptions = {}): Incident[] {
   const byKey = new Map<string, Incident>();
   const periodEnd = findings.period.end;
   for (const r of findings.requirements) {
@@ -144,7 +144,7 @@ export function incidentsOf(findings: Findings, options: IncidentOptions = {}): 
 }
 
 /** The failing findings grouped into distinct problems: one per check and resource. */
-export function problemsOf(findings: Findings, options: IncidentOptions = {}): Problem[] {
+export function problemsOf(findings: FindingsView, options: IncidentOptions = {}): Problem[] {
   const byKey = new Map<string, Problem>();
   for (const incident of incidentsOf(findings, options)) {
     const key = `${incident.checkId}|${incident.account}|${incident.region}|${incident.resource}`;

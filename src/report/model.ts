@@ -6,7 +6,7 @@ import type {
   Attachment,
   Basis,
   EvidenceRef,
-  Findings,
+  FindingsView,
   RequirementResult,
   ResourceFinding,
   Status,
@@ -235,7 +235,7 @@ export interface ReportModel {
   evidenceIndex: EvidenceEntry[];
   waivers: WaiverRow[];
   /** The assessment's stated scope (config `assessment`), when given. */
-  scopeStatement?: Findings["scope"]["assessment"];
+  scopeStatement?: FindingsView["scope"]["assessment"];
   /**
    * How each part of the period is known, per account and region: observed, reconstructed from AWS
    * Config or CloudTrail history, not covered, not read (from the intervals and findings.coverage).
@@ -260,7 +260,7 @@ export interface CheckInfo {
 }
 
 export interface ReportModelInput {
-  findings: Findings;
+  findings: FindingsView;
   catalog?: Catalog;
   template: ReportTemplate;
   /** Organisation name from the config; the template's branding.organisation wins when set. */
@@ -326,9 +326,11 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
     const checks = req.checks.map((check): CheckSection => {
       const collectors = new Set<string>();
       let failingResources = 0;
+      let applicable = 0;
       for (const f of check.findings) {
         findingCounts[f.status] += 1;
         resourceTotal += 1;
+        if (f.status !== "NOT_APPLICABLE") applicable += 1;
         if (FAILING.has(f.status)) failingResources += 1;
         const bucket = f.status === "PASS" && !f.waiver ? passing : notPassing;
         if (bucket.length < cap) {
@@ -385,7 +387,7 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
         parameters: formatParameters(params),
         collectors: [...collectors].sort(),
         // "failing 2 of 4": resources the check applies to; NOT_APPLICABLE rows are no part of the count.
-        resources: check.findings.filter((f) => f.status !== "NOT_APPLICABLE").length,
+        resources: applicable,
         failing: failingResources,
       };
     });
@@ -535,7 +537,7 @@ function rollUpHeadings(sections: RequirementSection[]): void {
 }
 
 function findingRow(
-  req: RequirementResult,
+  req: Pick<RequirementResult, "id" | "title">,
   checkId: string,
   f: ResourceFinding,
   i: StatusInterval,
@@ -560,7 +562,11 @@ function findingRow(
 }
 
 /** Rows of one finding: one per interval, or one for the whole period when it has none. */
-function rowsOf(req: RequirementResult, checkId: string, f: ResourceFinding): FindingRow[] {
+function rowsOf(
+  req: Pick<RequirementResult, "id" | "title">,
+  checkId: string,
+  f: ResourceFinding,
+): FindingRow[] {
   if (f.intervals.length === 0) {
     const whole = {
       start: "",
@@ -574,12 +580,12 @@ function rowsOf(req: RequirementResult, checkId: string, f: ResourceFinding): Fi
   return f.intervals.map((i) => findingRow(req, checkId, f, i));
 }
 
-function* allFindingRows(findings: Findings): Iterable<FindingRow> {
+function* allFindingRows(findings: FindingsView): Iterable<FindingRow> {
   for (const req of findings.requirements)
     for (const check of req.checks) for (const f of check.findings) yield* rowsOf(req, check.id, f);
 }
 
-function* timelineOf(findings: Findings): Iterable<TimelineChange> {
+function* timelineOf(findings: FindingsView): Iterable<TimelineChange> {
   for (const req of findings.requirements)
     for (const check of req.checks)
       for (const f of check.findings)
@@ -630,7 +636,7 @@ function markDays(ranks: Uint8Array, firstDay: number, start: string, end: strin
  * Every record the evaluation read: the cited ones, then the snapshots inside stretches that only
  * the findings' evidence table lists (v2), under the requirements whose stretches they sit in.
  */
-function withStretchEvidence(cited: Map<string, EvidenceEntry>, findings: Findings): EvidenceEntry[] {
+function withStretchEvidence(cited: Map<string, EvidenceEntry>, findings: FindingsView): EvidenceEntry[] {
   const all = [...cited.values()];
   for (const { entry, citedBy } of uncitedEvidence(findings)) {
     all.push({ ...entry, requirements: [...new Set(citedBy.map((c) => c.requirement))] });
@@ -698,7 +704,7 @@ export function formatParameters(params: Record<string, unknown> | undefined): s
 }
 
 /** A stable id: the same findings give the same report id. */
-export function reportIdOf(findings: Findings): string {
+export function reportIdOf(findings: FindingsView): string {
   const h = createHash("sha256")
     .update(
       JSON.stringify([

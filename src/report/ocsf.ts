@@ -1,4 +1,4 @@
-import type { Findings, ResourceFinding, Status } from "../evaluate/types.js";
+import type { FindingsView, ResourceFinding, Status } from "../evaluate/types.js";
 import type { ReportModel } from "./model.js";
 import { writeChunks } from "./stream-file.js";
 
@@ -104,12 +104,12 @@ export function ocsfRecord(
   };
 }
 
-function* lines(findings: Findings, model: ReportModel): Generator<string> {
+function* lines(findings: FindingsView, model: ReportModel): Generator<string> {
   for (const req of findings.requirements)
     for (const check of req.checks)
       for (const f of check.findings) yield `${JSON.stringify(ocsfRecord(model, req, check.id, f))}\n`;
 }
 
-export async function writeOcsf(findings: Findings, model: ReportModel, file: string): Promise<void> {
+export async function writeOcsf(findings: FindingsView, model: ReportModel, file: string): Promise<void> {
   await writeChunks(file, lines(findings, model));
 }

@@ -1,4 +1,10 @@
-import type { EvidenceRef, Findings, ResourceFinding, Status, StatusInterval } from "../evaluate/types.js";
+import type {
+  EvidenceRef,
+  FindingsView,
+  ResourceFinding,
+  Status,
+  StatusInterval,
+} from "../evaluate/types.js";
 import type { ReportModel } from "./model.js";
 import { stableUuid } from "./references.js";
 import { writeChunks } from "./stream-file.js";
@@ -154,7 +160,7 @@ function observation(model: ReportModel, o: ObservationSource): Record<string, u
   };
 }
 
-function* observationSources(findings: Findings): Generator<ObservationSource> {
+function* observationSources(findings: FindingsView): Generator<ObservationSource> {
   for (const req of findings.requirements)
     for (const check of req.checks)
       for (const finding of check.findings) {
@@ -173,7 +179,7 @@ function* observationSources(findings: Findings): Generator<ObservationSource> {
       }
 }
 
-function* resultChunks(findings: Findings, model: ReportModel): Generator<string> {
+function* resultChunks(findings: FindingsView, model: ReportModel): Generator<string> {
   const head = {
     uuid: stableUuid(model.reportId, "assessment-results"),
     metadata: metadata(model, `${model.title}: assessment results, ${model.period.label}`),
@@ -237,7 +243,7 @@ function* resultChunks(findings: Findings, model: ReportModel): Generator<string
 }
 
 export async function writeAssessmentResults(
-  findings: Findings,
+  findings: FindingsView,
   model: ReportModel,
   file: string,
 ): Promise<void> {

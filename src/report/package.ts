@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Catalog } from "../catalog/types.js";
 import type { AttestationConfig } from "../config/attestation.js";
 import { UsageError, VerificationError } from "../errors.js";
-import type { Findings } from "../evaluate/types.js";
+import type { FindingsView } from "../evaluate/types.js";
 import {
   CertificateError,
   type CertificateInfo,
@@ -81,7 +81,7 @@ export interface PdfCertificate {
 }
 
 export interface BuildReportOptions {
-  findings: Findings;
+  findings: FindingsView;
   catalog?: Catalog;
   /** A loaded template, or a directory overriding the bundled one. */
   template?: ReportTemplate | string;

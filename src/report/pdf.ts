@@ -1,5 +1,5 @@
 import type { TDocumentDefinitions } from "pdfmake/interfaces.js";
-import type { Findings } from "../evaluate/types.js";
+import type { FindingsView } from "../evaluate/types.js";
 import type { ReportModel } from "./model.js";
 import { auditorDocument } from "./pdf/auditor.js";
 import { customerDocument } from "./pdf/customer.js";
@@ -16,7 +16,7 @@ export async function renderPdf(model: ReportModel): Promise<Buffer> {
   return renderDocument(auditorDocument(model));
 }
 
-export async function renderSummaryPdf(model: ReportModel, findings: Findings): Promise<Buffer> {
+export async function renderSummaryPdf(model: ReportModel, findings: FindingsView): Promise<Buffer> {
   return renderDocument(customerDocument(model, findings));
 }
 

@@ -1,4 +1,4 @@
-import type { Findings, Status } from "../evaluate/types.js";
+import type { FindingsView, Status } from "../evaluate/types.js";
 
 /**
  * The distinct problems open at the end of the period: unwaived resource findings whose last
@@ -19,7 +19,7 @@ export interface OpenProblem {
 
 const FAILING: ReadonlySet<string> = new Set(["FAIL", "ERROR"]);
 
-export function openProblems(findings: Findings): OpenProblem[] {
+export function openProblems(findings: FindingsView): OpenProblem[] {
   const byKey = new Map<string, OpenProblem>();
   for (const req of findings.requirements)
     for (const check of req.checks)

@@ -23,7 +23,10 @@ import { parsePeriod } from "../../src/evaluate/period.js";
 import { relatedAccounts } from "../../src/evaluate/related-accounts.js";
 import type { Findings } from "../../src/evaluate/types.js";
 import { canonicalBytes, canonicalJson } from "../../src/evidence/canonical.js";
+import { listFiles } from "../../src/report/checksums.js";
 import { writeFindingsJson } from "../../src/report/csv.js";
+import { buildReport } from "../../src/report/package.js";
+import { extractZip } from "../../src/report/zip.js";
 import { Ed25519Signer } from "../../src/signing/ed25519.js";
 import { FsStore } from "../../src/store/fs.js";
 import { runCliInProcess } from "../helpers/cli-in-process.js";
@@ -149,6 +152,34 @@ describe("streaming evaluation (one account at a time) gives the findings of a w
       const reversed = { ...options, scope: { ...options.scope!, accounts: [...accounts].reverse() } };
       const reversedSpill = await evaluateStreaming(reversed, (f) => fileOf("reversed-spill.json", f));
       expect(reversedSpill.equals(await fileOf("reversed-memory.json", await evaluate(reversed)))).toBe(true);
+      // A package built while its findings are read back from the spill on every pass (report)
+      // holds the same bytes as one built from findings in memory, file for file.
+      // (The workbook's zip stamps its entries with the time of writing: its entries are compared.)
+      const packageOf = async (name: string, findings: Parameters<typeof buildReport>[0]["findings"]) => {
+        const built = await buildReport({
+          findings,
+          catalog: options.catalog,
+          out: path.join(out, name),
+          formats: ["json", "csv", "xlsx", "pdf", "summary", "oscal", "ocsf", "html"],
+          sign: false,
+          signingTime: new Date("2026-10-02T00:00:00Z"),
+        });
+        const sheets = path.join(out, `${name}-xlsx`);
+        await extractZip(path.join(built.dir, "report.xlsx"), sheets);
+        const entries = (await listFiles(sheets)).map(
+          (f) =>
+            `report.xlsx:${f} ${createHash("sha256")
+              .update(readFileSync(path.join(sheets, f)))
+              .digest("hex")}`,
+        );
+        return [
+          ...built.files.filter((f) => f.name !== "report.xlsx").map((f) => `${f.name} ${f.sha256}`),
+          ...entries,
+        ];
+      };
+      const fromMemory = await packageOf("pkg-memory", streamed);
+      expect(fromMemory.length).toBeGreaterThanOrEqual(15);
+      expect(await evaluateStreaming(options, (f) => packageOf("pkg-spilled", f))).toEqual(fromMemory);
       // The spill is removed when the caller is done, and when the caller fails.
       await expect(
         evaluateStreaming(options, async () => {

@@ -1,5 +1,5 @@
 import type { Content, TDocumentDefinitions } from "pdfmake/interfaces.js";
-import type { Findings } from "../../evaluate/types.js";
+import type { FindingsView } from "../../evaluate/types.js";
 import { type WeeklyDrift, weeklyDrift } from "../drift.js";
 import type { ReportModel, RequirementSection } from "../model.js";
 import { type OpenProblem, openProblems, problemsByCheck } from "../problems.js";
@@ -33,7 +33,7 @@ export function resultTerm(model: ReportModel, status: string): string {
   return status.replace(/_/g, " ");
 }
 
-export function customerDocument(model: ReportModel, findings: Findings): TDocumentDefinitions {
+export function customerDocument(model: ReportModel, findings: FindingsView): TDocumentDefinitions {
   const kit = new Kit(model);
   const sections = model.groups.flatMap((g) => g.requirements);
   const problems = openProblems(findings);
