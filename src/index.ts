@@ -55,18 +55,20 @@ export {
   evaluateStreaming,
   materialize,
   mergePartials,
+  mergeStreaming,
   planEvaluation,
   planRelatedAccounts,
   type StreamedFindings,
 } from "./evaluate/evaluate.js";
 export { Lazy } from "./evaluate/lazy.js";
-export { type MergeOptions, mergeFromPartials } from "./evaluate/merge.js";
+export { type MergeOptions, mergeFromPartials, mergeFromPartialsStreaming } from "./evaluate/merge.js";
 export {
   type EvaluationHeader,
   type FindingsPartial,
   orderPartials,
   PARTIAL_SCHEMA,
   partialsPrefix,
+  readPartial,
   readPartials,
   writePartial,
 } from "./evaluate/partial.js";

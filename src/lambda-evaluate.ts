@@ -4,7 +4,7 @@ import path from "node:path";
 import { loadCatalog } from "./catalog/load.js";
 import { ObjectExistsError, UsageError } from "./errors.js";
 import { evaluateBatch, planEvaluation, planRelatedAccounts } from "./evaluate/evaluate.js";
-import { mergeFromPartials } from "./evaluate/merge.js";
+import { mergeFromPartialsStreaming } from "./evaluate/merge.js";
 import { partialsPrefix, writePartial } from "./evaluate/partial.js";
 import { parsePeriod } from "./evaluate/period.js";
 import { resolveScope } from "./evaluate/scope.js";
@@ -172,28 +172,32 @@ export async function mergeHandler(
   const period = parsePeriod(text(event.period, "period"), "event.period");
   const catalog = loadCatalog(framework);
   const prefix = partialsPrefix(id);
-  const findings = await mergeFromPartials({
-    store: rt.store,
-    partials: { store: rt.store, prefix, where: `${rt.store.location}/${prefix}` },
-    expect: { framework: catalog.framework.id, period: period.label },
-    catalog,
-    ...(rt.loaded.config.assessment ? { assessment: rt.loaded.config.assessment } : {}),
-    trustedKeys: await anchors(rt),
-  });
   const work = await mkdtemp(path.join(tmpdir(), "auditpack-merge-"));
   try {
     const out = path.join(work, "package");
-    const built = await buildReport({
-      findings,
-      catalog,
-      out,
-      formats: formatsFor("all"),
-      sign: { signer: rt.signer },
-      zip: false,
-      force: false,
-      organisation: rt.loaded.config.organization.name,
-      checkInfo: checkInfoFromRegistry,
-    });
+    // The partials spill to /tmp (the function's ephemeral storage) and every output reads them back.
+    const built = await mergeFromPartialsStreaming(
+      {
+        store: rt.store,
+        partials: { store: rt.store, prefix, where: `${rt.store.location}/${prefix}` },
+        expect: { framework: catalog.framework.id, period: period.label },
+        catalog,
+        ...(rt.loaded.config.assessment ? { assessment: rt.loaded.config.assessment } : {}),
+        trustedKeys: await anchors(rt),
+      },
+      (findings) =>
+        buildReport({
+          findings,
+          catalog,
+          out,
+          formats: formatsFor("all"),
+          sign: { signer: rt.signer },
+          zip: false,
+          force: false,
+          organisation: rt.loaded.config.organization.name,
+          checkInfo: checkInfoFromRegistry,
+        }),
+    );
     const target = `reports/${catalog.framework.id}_${period.label.replace(/\.\./g, "_to_")}/${id}/`;
     let files = 0;
     for (const name of await listFiles(out)) {

@@ -6,7 +6,7 @@ import type { Catalog } from "../catalog/types.js";
 import { S3StoreSchema } from "../config/schema.js";
 import { UsageError, VerificationError } from "../errors.js";
 import { evaluateStreaming } from "../evaluate/evaluate.js";
-import { mergeFromPartials } from "../evaluate/merge.js";
+import { mergeFromPartialsStreaming } from "../evaluate/merge.js";
 import { parsePartialsLocation } from "../evaluate/partial.js";
 import { parsePeriod } from "../evaluate/period.js";
 import { describeScope, resolveScope } from "../evaluate/scope.js";
@@ -147,19 +147,23 @@ async function runReport(app: CliApp, options: ReportCliOptions): Promise<number
       );
     const partials = partialsSource(app, options.fromPartials);
     app.out.info(`merging the findings partials in ${partials.where}`);
-    const findings = await mergeFromPartials({
-      store: app.store(),
-      partials,
-      expect: { framework: catalog.framework.id, period: period.label },
-      catalog,
-      waivers,
-      ...assessment,
-      trustedKeys,
-    });
-    app.out.info(
-      `scope: accounts ${findings.scope.accounts.join(", ")}; regions ${findings.scope.regions.join(", ")} (from the partials' evaluation ${partials.where})`,
+    return mergeFromPartialsStreaming(
+      {
+        store: app.store(),
+        partials,
+        expect: { framework: catalog.framework.id, period: period.label },
+        catalog,
+        waivers,
+        ...assessment,
+        trustedKeys,
+      },
+      (findings) => {
+        app.out.info(
+          `scope: accounts ${findings.scope.accounts.join(", ")}; regions ${findings.scope.regions.join(", ")} (from the partials' evaluation ${partials.where})`,
+        );
+        return build(findings);
+      },
     );
-    return build(findings);
   }
   app.out.info(`evaluating ${catalog.framework.id} over ${period.label}`);
   // The same scope resolution as `evaluate` and the library: config's scope, else the store's.

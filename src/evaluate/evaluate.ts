@@ -338,17 +338,47 @@ export async function evaluateStreaming<T>(
   use: (findings: StreamedFindings) => Promise<T>,
 ): Promise<T> {
   const { plan, batches, related } = await planBatches(options);
-  const spill = new SpilledPartials(plan.distinct.keys());
-  try {
+  async function* judged(): AsyncGenerator<FindingsPartial> {
     const heap = new GarbageCollector();
     for (const batch of batches) {
-      spill.add(await evaluateBatch(plan, batch, related));
+      yield await evaluateBatch(plan, batch, related);
       heap.between();
+    }
+  }
+  return mergeStreaming(plan, judged(), use);
+}
+
+/**
+ * The merge of partials that arrive one at a time (evaluated batches, or partials read from a store
+ * by mergeFromPartials): each is checked and spilled to a temporary folder as it comes, and `use`
+ * gets findings read back from there as they are iterated. The folder is removed when `use` settles.
+ */
+export async function mergeStreaming<T>(
+  plan: EvaluationPlan,
+  partials: AsyncIterable<FindingsPartial>,
+  use: (findings: StreamedFindings) => Promise<T>,
+): Promise<T> {
+  const spill = new SpilledPartials(plan.distinct.keys());
+  try {
+    for await (const partial of partials) {
+      checkPartial(plan, partial);
+      spill.add(partial);
     }
     return await use(await mergeSource(plan, spill));
   } finally {
     spill.dispose();
   }
+}
+
+/** A partial of this evaluation, with findings for every check it runs (exit 1 naming it otherwise). */
+function checkPartial(plan: EvaluationPlan, p: FindingsPartial): void {
+  if (p.evaluation.id !== plan.header.id)
+    throw new VerificationError(
+      `a partial of evaluation ${p.evaluation.id} cannot be merged into evaluation ${plan.header.id}`,
+    );
+  for (const key of plan.distinct.keys())
+    if (!p.checks[key])
+      throw new VerificationError(`the partial of ${p.accounts.join(", ")} has no findings for check ${key}`);
 }
 
 /** A check's result whose findings are read as they are iterated. */
@@ -398,17 +428,7 @@ export async function mergePartials(
   plan: EvaluationPlan,
   partials: readonly FindingsPartial[],
 ): Promise<Findings> {
-  for (const p of partials) {
-    if (p.evaluation.id !== plan.header.id)
-      throw new VerificationError(
-        `a partial of evaluation ${p.evaluation.id} cannot be merged into evaluation ${plan.header.id}`,
-      );
-    for (const key of plan.distinct.keys())
-      if (!p.checks[key])
-        throw new VerificationError(
-          `the partial of ${p.accounts.join(", ")} has no findings for check ${key}`,
-        );
-  }
+  for (const p of partials) checkPartial(plan, p);
   return materialize(await mergeSource(plan, memorySource(partials)));
 }
 

@@ -2,8 +2,14 @@ import { loadCatalog } from "../catalog/load.js";
 import type { Catalog } from "../catalog/types.js";
 import { UsageError } from "../errors.js";
 import type { EvidenceStore } from "../store/types.js";
-import { type EvaluateOptions, mergePartials, planEvaluation } from "./evaluate.js";
-import { orderPartials, readPartials } from "./partial.js";
+import {
+  type EvaluateOptions,
+  materialize,
+  mergeStreaming,
+  planEvaluation,
+  type StreamedFindings,
+} from "./evaluate.js";
+import { eachPartial, type FindingsPartial, noPartials, orderPartials, readPartial } from "./partial.js";
 import type { Findings } from "./types.js";
 
 export interface MergeOptions
@@ -22,16 +28,35 @@ export interface MergeOptions
  * scope and clock come from the partials themselves.
  */
 export async function mergeFromPartials(options: MergeOptions): Promise<Findings> {
-  const found = await readPartials(options.partials.store, options.partials.prefix, options.partials.where);
+  return mergeFromPartialsStreaming(options, async (streamed) => materialize(streamed));
+}
+
+/**
+ * mergeFromPartials in bounded memory (report --from-partials, the AWS merge task): the partials
+ * are read once to check them and keep their headers, then again one at a time, in scope order, into
+ * a spill, and `use` gets findings read back from there as they are iterated (evaluateStreaming).
+ */
+export async function mergeFromPartialsStreaming<T>(
+  options: MergeOptions,
+  use: (findings: StreamedFindings) => Promise<T>,
+): Promise<T> {
+  const { store, prefix, where } = options.partials;
+  const found: Array<{
+    key: string;
+    partial: Pick<FindingsPartial, "evaluation" | "accounts"> & { key: string };
+  }> = [];
+  for await (const { key, partial } of eachPartial(store, prefix))
+    found.push({ key, partial: { key, evaluation: partial.evaluation, accounts: partial.accounts } });
+  if (found.length === 0) throw noPartials(where);
   const header = found[0]!.partial.evaluation;
   const wanted = options.expect ?? {};
   if (wanted.framework !== undefined && wanted.framework !== header.framework)
     throw new UsageError(
-      `--from-partials: ${options.partials.where} holds partials of ${header.framework}, not --framework ${wanted.framework}`,
+      `--from-partials: ${where} holds partials of ${header.framework}, not --framework ${wanted.framework}`,
     );
   if (wanted.period !== undefined && wanted.period !== header.period.label)
     throw new UsageError(
-      `--from-partials: ${options.partials.where} holds partials of period ${header.period.label}, not --period ${wanted.period}`,
+      `--from-partials: ${where} holds partials of period ${header.period.label}, not --period ${wanted.period}`,
     );
   const ordered = orderPartials(found);
   const catalog = options.catalog ?? loadCatalog(header.framework);
@@ -53,5 +78,9 @@ export async function mergeFromPartials(options: MergeOptions): Promise<Findings
       `--from-partials: the partials were made by auditpack ${header.toolVersion} (evaluation ${header.id}); this auditpack computes evaluation ${plan.header.id} from their header`,
       { hint: "merge with the auditpack version that evaluated them" },
     );
-  return mergePartials(plan, ordered);
+  // Read again, checked again: a partial replaced since the first pass no longer matches its name.
+  async function* inOrder(): AsyncGenerator<FindingsPartial> {
+    for (const { key } of ordered) yield await readPartial(store, key);
+  }
+  return mergeStreaming(plan, inOrder(), use);
 }

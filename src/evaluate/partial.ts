@@ -101,47 +101,59 @@ export async function readPartials(
   where: string,
 ): Promise<Array<{ key: string; partial: FindingsPartial }>> {
   const out: Array<{ key: string; partial: FindingsPartial }> = [];
-  for await (const info of store.list(prefix)) {
-    const m = PARTIAL_KEY.exec(info.key);
-    if (!m) continue;
-    const bytes = await store.get(info.key);
-    const actual = createHash("sha256").update(bytes).digest("hex");
-    if (actual !== m[2])
-      throw new VerificationError(
-        `partial ${info.key} has SHA-256 ${actual}, not the ${m[2]} its name records`,
-        {
-          hint: "the partial was altered after it was written: evaluate that account again",
-        },
-      );
-    let json: unknown;
-    try {
-      json = JSON.parse(bytes.toString("utf8"));
-    } catch (error) {
-      throw new VerificationError(`partial ${info.key} is not JSON`, { cause: error });
-    }
-    const parsed = partialSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new VerificationError(
-        `partial ${info.key} is not a findings partial: ${issue.path.join(".") || "(root)"}: ${issue.message}`,
-      );
-    }
-    out.push({ key: info.key, partial: json as FindingsPartial });
-  }
-  if (out.length === 0)
-    throw new UsageError(`${where} holds no findings partial (<account>_<sha256>.json)`, {
-      hint: "give the evaluation's partials prefix, e.g. s3://<bucket>/evaluations/<id>/partials/",
-    });
+  for await (const found of eachPartial(store, prefix)) out.push(found);
+  if (out.length === 0) throw noPartials(where);
   return out;
+}
+
+/** Every partial under a prefix, one at a time, each checked as readPartial checks it. */
+export async function* eachPartial(
+  store: EvidenceStore,
+  prefix: string,
+): AsyncGenerator<{ key: string; partial: FindingsPartial }> {
+  for await (const info of store.list(prefix))
+    if (PARTIAL_KEY.test(info.key)) yield { key: info.key, partial: await readPartial(store, info.key) };
+}
+
+/** An empty prefix is bad input (exit 2). */
+export function noPartials(where: string): UsageError {
+  return new UsageError(`${where} holds no findings partial (<account>_<sha256>.json)`, {
+    hint: "give the evaluation's partials prefix, e.g. s3://<bucket>/evaluations/<id>/partials/",
+  });
+}
+
+/** One partial, checked against the hash its name carries and the partial format (exit 1 naming it). */
+export async function readPartial(store: EvidenceStore, key: string): Promise<FindingsPartial> {
+  const named = PARTIAL_KEY.exec(key)?.[2];
+  const bytes = await store.get(key);
+  const actual = createHash("sha256").update(bytes).digest("hex");
+  if (actual !== named)
+    throw new VerificationError(`partial ${key} has SHA-256 ${actual}, not the ${named} its name records`, {
+      hint: "the partial was altered after it was written: evaluate that account again",
+    });
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch (error) {
+    throw new VerificationError(`partial ${key} is not JSON`, { cause: error });
+  }
+  const parsed = partialSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new VerificationError(
+      `partial ${key} is not a findings partial: ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
+  }
+  return json as FindingsPartial;
 }
 
 /**
  * The partials of one evaluation, in scope order, each account exactly once. Partials of two
  * evaluations, a missing account or an account twice fail (exit 1), naming what is wrong.
  */
-export function orderPartials(
-  found: ReadonlyArray<{ key: string; partial: FindingsPartial }>,
-): FindingsPartial[] {
+export function orderPartials<P extends Pick<FindingsPartial, "evaluation" | "accounts">>(
+  found: ReadonlyArray<{ key: string; partial: P }>,
+): P[] {
   const header = found[0]!.partial.evaluation;
   for (const { key, partial } of found) {
     if (partial.evaluation.id !== header.id)

@@ -388,6 +388,15 @@ describe("templates/deploy", () => {
         ["MergeFunction", "dist/lambda.mergeHandler"],
       ])
         expect(t.Resources[name!]!.Properties.Handler).toBe(handler);
+      // The merge spills the partials' findings and writes the package in /tmp: sized by a parameter.
+      expect(t.Resources.MergeFunction?.Properties.EphemeralStorage).toEqual({
+        Size: { Ref: "MergeEphemeralStorageMB" },
+      });
+      expect(t.Parameters.MergeEphemeralStorageMB).toMatchObject({
+        Type: "Number",
+        MinValue: 512,
+        MaxValue: 10240,
+      });
     });
 
     it("starts the state machine from EventBridge Scheduler", () => {

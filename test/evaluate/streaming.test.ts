@@ -17,14 +17,14 @@ import {
   planEvaluation,
   planRelatedAccounts,
 } from "../../src/evaluate/evaluate.js";
-import { mergeFromPartials } from "../../src/evaluate/merge.js";
+import { mergeFromPartials, mergeFromPartialsStreaming } from "../../src/evaluate/merge.js";
 import { partialsPrefix, writePartial } from "../../src/evaluate/partial.js";
 import { parsePeriod } from "../../src/evaluate/period.js";
 import { relatedAccounts } from "../../src/evaluate/related-accounts.js";
 import type { Findings } from "../../src/evaluate/types.js";
 import { canonicalBytes, canonicalJson } from "../../src/evidence/canonical.js";
 import { listFiles } from "../../src/report/checksums.js";
-import { writeFindingsJson } from "../../src/report/csv.js";
+import { findingsJsonChunks, writeFindingsJson } from "../../src/report/csv.js";
 import { buildReport } from "../../src/report/package.js";
 import { extractZip } from "../../src/report/zip.js";
 import { Ed25519Signer } from "../../src/signing/ed25519.js";
@@ -279,6 +279,48 @@ describe("findings partials: per-account evaluation, written, read back and merg
     expect(error).toBeInstanceOf(VerificationError);
     expect(error.message).toContain(written[1]!.key);
     expect(error.exitCode).toBe(1);
+  });
+
+  it("a partial replaced after the merge checked it is named when it is read again (exit 1)", async () => {
+    const store = await orgStore();
+    const { out, written, prefix } = await partialsOf(store);
+    const target = written[1]!.key;
+    // The first read (checking every partial) sees the partial; the second (the merge proper) does not.
+    let reads = 0;
+    const swapping: typeof out = Object.create(out);
+    swapping.get = async (key: string) => {
+      const bytes = await out.get(key);
+      if (key !== target || ++reads < 2) return bytes;
+      return Buffer.from(bytes.toString("utf8").replace('"FAIL"', '"PASS"'));
+    };
+    const error = await mergeFromPartials({
+      store,
+      partials: { store: swapping, prefix, where: "(test)" },
+    }).catch((e) => e);
+    expect(reads).toBe(2);
+    expect(error).toBeInstanceOf(VerificationError);
+    expect(error.message).toContain(`partial ${target} has SHA-256`);
+  });
+
+  it("streamed, the merge gives the in-memory findings and removes its spill", async () => {
+    const store = await orgStore();
+    const { options, out, prefix } = await partialsOf(store);
+    const spillRoot = mkdtempSync(path.join(os.tmpdir(), "auditpack-merge-spill-"));
+    const tmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = spillRoot;
+    try {
+      const partials = { store: out, prefix, where: "(test)" };
+      const json = await mergeFromPartialsStreaming({ store, partials }, async (f) => {
+        expect(readdirSync(spillRoot).filter((n) => n.startsWith("auditpack-evaluate-"))).toHaveLength(1);
+        return [...findingsJsonChunks(f)].join("");
+      });
+      // Partials are stored canonical (keys sorted): the merged findings are compared canonically.
+      expect(bytesOf(JSON.parse(json))).toBe(bytesOf(await evaluate(options)));
+      expect(readdirSync(spillRoot)).toEqual([]);
+    } finally {
+      if (tmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpdir;
+    }
   });
 
   it("a missing partial names its account", async () => {
