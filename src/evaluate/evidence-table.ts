@@ -9,10 +9,11 @@ const placeOf = (e: { account: string; region: string; collector: string }) =>
  * what starts and ends it, so the snapshots inside it are only in the table), each with the
  * requirements and checks that cite records of the same collector, account and region: the ones
  * whose stretches those snapshots sit in. A record no requirement uses that way has an empty list.
+ * The findings are read once, here; the table again on each pass over the result, in its order.
  */
 export function uncitedEvidence(
   findings: FindingsView,
-): Array<{ entry: EvidenceTableEntry; citedBy: Array<{ requirement: string; check: string }> }> {
+): Iterable<{ entry: EvidenceTableEntry; citedBy: Array<{ requirement: string; check: string }> }> {
   const cited = new Set<string>();
   const byPlace = new Map<string, Map<string, { requirement: string; check: string }>>();
   for (const r of findings.requirements) {
@@ -30,9 +31,11 @@ export function uncitedEvidence(
       }
     }
   }
-  const out: ReturnType<typeof uncitedEvidence> = [];
-  for (const entry of findings.evidence ?? [])
-    if (!cited.has(entry.key))
-      out.push({ entry, citedBy: [...(byPlace.get(placeOf(entry))?.values() ?? [])] });
-  return out;
+  return {
+    *[Symbol.iterator]() {
+      for (const entry of findings.evidence ?? [])
+        if (!cited.has(entry.key))
+          yield { entry, citedBy: [...(byPlace.get(placeOf(entry))?.values() ?? [])] };
+    },
+  };
 }

@@ -17,7 +17,7 @@ const SAFE_KEY = /^[A-Za-z0-9_=+@-][A-Za-z0-9._=+@-]*(?:\/[A-Za-z0-9._=+@-]+)+$/
  */
 export async function copyEvidence(
   source: { get(key: string): Promise<Buffer> },
-  entries: readonly EvidenceEntry[],
+  entries: Iterable<EvidenceEntry>,
   dir: string,
 ): Promise<void> {
   const made = new Set<string>();

@@ -19,6 +19,7 @@ import type { SignatureAlgorithm } from "../signing/types.js";
 import { type AccountRow, accountRows } from "./accounts.js";
 import { type ReportAttestation, resolveAttestation } from "./attestation.js";
 import { type CoverageSection, coverageSection } from "./coverage.js";
+import { byKey, EvidenceIndex } from "./evidence-index.js";
 import { type Incident, incidentsOf, type Problem, problemsOf } from "./incidents.js";
 import {
   type Branding,
@@ -231,8 +232,8 @@ export interface ReportModel {
     days: string[];
   };
   groups: RequirementGroup[];
-  /** Every evidence record cited, sorted by key. */
-  evidenceIndex: EvidenceEntry[];
+  /** Every evidence record read, E-numbered in key order (the uncited ones read again on each pass). */
+  evidenceIndex: EvidenceIndex;
   waivers: WaiverRow[];
   /** The assessment's stated scope (config `assessment`), when given. */
   scopeStatement?: FindingsView["scope"]["assessment"];
@@ -636,12 +637,14 @@ function markDays(ranks: Uint8Array, firstDay: number, start: string, end: strin
  * Every record the evaluation read: the cited ones, then the snapshots inside stretches that only
  * the findings' evidence table lists (v2), under the requirements whose stretches they sit in.
  */
-function withStretchEvidence(cited: Map<string, EvidenceEntry>, findings: FindingsView): EvidenceEntry[] {
-  const all = [...cited.values()];
-  for (const { entry, citedBy } of uncitedEvidence(findings)) {
-    all.push({ ...entry, requirements: [...new Set(citedBy.map((c) => c.requirement))] });
-  }
-  return all.sort(byKey);
+function withStretchEvidence(cited: Map<string, EvidenceEntry>, findings: FindingsView): EvidenceIndex {
+  const uncited = uncitedEvidence(findings);
+  return new EvidenceIndex(cited.values(), {
+    *[Symbol.iterator]() {
+      for (const { entry, citedBy } of uncited)
+        yield { ...entry, requirements: [...new Set(citedBy.map((c) => c.requirement))] };
+    },
+  });
 }
 
 function evidenceEntry(ref: EvidenceRef): EvidenceEntry {
@@ -730,8 +733,4 @@ export function lastDayOf(endIso: string): string {
 
 function zeroCounts(): Record<Status, number> {
   return Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-}
-
-function byKey(a: EvidenceEntry, b: EvidenceEntry): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }

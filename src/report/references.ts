@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { EvidenceEntry } from "./model.js";
+import type { EvidenceIndex } from "./evidence-index.js";
 
 /**
  * Short evidence reference numbers (E1, E2, ...): the n-th record of the model's evidence index
@@ -7,28 +7,24 @@ import type { EvidenceEntry } from "./model.js";
  * of the XLSX Evidence sheet and the same record of the HTML view.
  */
 export class EvidenceReferences {
-  private readonly byKey = new Map<string, number>();
-
-  constructor(readonly index: readonly EvidenceEntry[]) {
-    for (let i = 0; i < index.length; i++) this.byKey.set(index[i]!.key, i + 1);
-  }
+  constructor(readonly index: EvidenceIndex) {}
 
   /** 1-based position of the record in the index, or undefined when the key is not cited. */
   number(key: string): number | undefined {
-    return this.byKey.get(key);
+    return this.index.number(key);
   }
 
-  /** "E123" (or "?" for a key outside the index, which the model never produces). */
+  /** "E123" (or "?" for a key no finding cites, which the model never asks for). */
   ref(key: string): string {
-    const n = this.byKey.get(key);
+    const n = this.index.number(key);
     return n === undefined ? "?" : `E${n}`;
   }
 
   /** "E3, E7-E9, E12": a compact list of the references of `keys`, in number order. */
   refs(keys: Iterable<string>): string {
-    const numbers = [...new Set([...keys].map((k) => this.byKey.get(k)).filter((n) => n !== undefined))].sort(
-      (a, b) => a - b,
-    );
+    const numbers = [
+      ...new Set([...keys].map((k) => this.index.number(k)).filter((n) => n !== undefined)),
+    ].sort((a, b) => a - b);
     const parts: string[] = [];
     for (let i = 0; i < numbers.length; i++) {
       let j = i;

@@ -311,8 +311,9 @@ export function sheetSpecs(model: ReportModel): SheetSpec[] {
         { header: "Collected at (UTC)", width: 20, kind: "date" },
         { header: "Cited by", width: 30 },
       ],
-      rows: mapIterable(model.evidenceIndex, (e) => [
-        refs.ref(e.key),
+      // The index's own order is its numbering: E<n> is its n-th record.
+      rows: mapIterable(model.evidenceIndex, (e, n) => [
+        `E${n + 1}`,
         e.key,
         e.sha256,
         e.collector,
@@ -551,8 +552,9 @@ interface SheetRels {
   _hyperlinks: Array<{ address: string; target?: string; tooltip?: string; rId?: string }>;
 }
 
-function* mapIterable<T, U>(items: Iterable<T>, fn: (item: T) => U): Iterable<U> {
-  for (const item of items) yield fn(item);
+function* mapIterable<T, U>(items: Iterable<T>, fn: (item: T, index: number) => U): Iterable<U> {
+  let index = 0;
+  for (const item of items) yield fn(item, index++);
 }
 
 /** "2026-10-01 00:00:00 to 2026-11-16 09:00:00", one span a line. */

@@ -72,7 +72,7 @@ describe("report model", () => {
     ]);
     expect(section(m, "11.3.1").attachments[0]!.fileName).toBe("internal-scan-q3.pdf");
     expect(section(m, "11.3.1").manual?.rationale).toContain("outside the AWS control plane");
-    const ref = m.evidenceIndex.find((e) => e.collector === "cloudtrail_activity")!;
+    const ref = [...m.evidenceIndex].find((e) => e.collector === "cloudtrail_activity")!;
     expect(ref).toMatchObject({ account: "111122223333", region: "eu-west-1", requirements: ["10.2.1"] });
     expect(m.demonstration?.marking).toBe("DEMONSTRATION DATA — not evidence of a real environment");
     expect(m.text.introduction[0]).toContain("2026-07-01 to 2026-09-30");
