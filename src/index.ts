@@ -109,6 +109,13 @@ export {
 // Report views over findings
 export { writeFindingsJson } from "./report/csv.js";
 export { type Incident, incidentsOf, type Problem, problemsOf } from "./report/incidents.js";
+export {
+  type BuildReportOptions,
+  type BuiltReport,
+  buildReport,
+  REPORT_FORMATS,
+  type ReportFormat,
+} from "./report/package.js";
 // Continuous collection
 export { Scheduler } from "./schedule/scheduler.js";
 // Signers

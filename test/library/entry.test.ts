@@ -50,6 +50,39 @@ describe("the library entry", () => {
   );
 });
 
+/** The findings of a (nearly empty) store rendered into a package while they are read back from the spill. */
+const reportScript = `
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import * as auditpack from "auditpack";
+const dir = mkdtempSync(path.join(tmpdir(), "auditpack-lib-report-"));
+const store = new auditpack.FsStore(path.join(dir, "store"));
+const catalog = auditpack.loadCatalog("pci-dss-4.0.1");
+const built = await auditpack.evaluateStreaming(
+  { store, catalog, requirements: ["8.3.6"], period: auditpack.parsePeriod("2026-Q3"),
+    now: new Date("2026-10-02T00:00:00Z"), scope: { accounts: ["111122223333"], regions: ["eu-west-1"] } },
+  (findings) => auditpack.buildReport({ findings, catalog, out: path.join(dir, "pkg"), formats: ["json", "csv"], sign: false }),
+);
+const json = JSON.parse(readFileSync(path.join(built.dir, "findings.json"), "utf8"));
+console.log(JSON.stringify({ files: built.files.map((f) => f.name), requirements: json.requirements.map((r) => r.id) }));
+`;
+
+describe("the library entry renders a package from streamed findings", () => {
+  it.skipIf(!existsSync(path.join(PACKAGE_ROOT, "dist/index.js")))(
+    "evaluateStreaming hands buildReport findings read back from its spill",
+    () => {
+      const out = execFileSync(process.execPath, ["--input-type=module", "-e", reportScript], {
+        cwd: PACKAGE_ROOT,
+        encoding: "utf8",
+      });
+      const result = JSON.parse(out.trim().split("\n").pop()!);
+      expect(result.files).toEqual(expect.arrayContaining(["findings.json", "findings.csv", "VERIFY.txt"]));
+      expect(result.requirements).toEqual(["8.3.6"]);
+    },
+  );
+});
+
 describe("the Lambda entry", () => {
   it.skipIf(!existsSync(path.join(PACKAGE_ROOT, "dist/lambda.js")))(
     'imports as "auditpack/lambda" (package.json exports), with the three handlers the stack names',
