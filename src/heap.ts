@@ -2,8 +2,9 @@ import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 /**
- * A full garbage collection where a long run has just dropped a working set it will build again
- * (one account's records and histories, between two batches of an evaluation).
+ * A full garbage collection where a long run has just dropped a working set it will build again:
+ * one account's records and histories between two batches of an evaluation, one output's rows
+ * between two outputs of a report package (report/package.ts).
  *
  * Left to itself, V8 lets garbage grow to several times the live heap and raises that allowance as
  * a run goes on, so a 60-second evaluation of 32 accounts peaked 1.3-1.5 times higher than a
