@@ -1,6 +1,9 @@
 import { parseEvidenceKey } from "../evidence/record.js";
 import type { EvidenceTableEntry, FindingsView } from "./types.js";
 
+/** The evidence table's order: by key, in code units (E-numbers follow it). */
+export const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
 const placeOf = (e: { account: string; region: string; collector: string }) =>
   `${e.account}|${e.region}|${e.collector}`;
 

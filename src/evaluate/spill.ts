@@ -4,6 +4,7 @@ import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { IgnoredRecord } from "../evidence/vouched.js";
 import type { RoleSighting } from "./assessment-scope.js";
+import { byKey } from "./evidence-table.js";
 import type { FindingsPartial } from "./partial.js";
 import type { CoverageEntry, EvidenceTableEntry, ResourceFinding } from "./types.js";
 
@@ -23,8 +24,6 @@ export interface MergeSource {
   sources: string[];
   scenarios: string[];
 }
-
-const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /** Partials held in memory (the library's `evaluate`, the AWS merge task). */
 export function memorySource(partials: readonly FindingsPartial[]): MergeSource {

@@ -1,7 +1,5 @@
+import { byKey } from "../evaluate/evidence-table.js";
 import type { EvidenceEntry } from "./model.js";
-
-/** Key order (code units), the index's numbering. */
-export const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /**
  * The report's evidence index: every record the evaluation read, numbered E1, E2, ... in key order,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Catalog } from "../catalog/types.js";
 import type { AttestationConfig } from "../config/attestation.js";
-import { uncitedEvidence } from "../evaluate/evidence-table.js";
+import { byKey, uncitedEvidence } from "../evaluate/evidence-table.js";
 import type {
   Attachment,
   Basis,
@@ -19,7 +19,7 @@ import type { SignatureAlgorithm } from "../signing/types.js";
 import { type AccountRow, accountRows } from "./accounts.js";
 import { type ReportAttestation, resolveAttestation } from "./attestation.js";
 import { type CoverageSection, coverageSection } from "./coverage.js";
-import { byKey, EvidenceIndex } from "./evidence-index.js";
+import { EvidenceIndex } from "./evidence-index.js";
 import { type Incident, incidentsOf, type Problem, problemsOf } from "./incidents.js";
 import {
   type Branding,

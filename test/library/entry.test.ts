@@ -31,15 +31,20 @@ console.log(JSON.stringify({ ok: summary.ok, records: summary.records, sha: writ
   collectors: auditpack.collectorIds.length, checks: auditpack.checks.length }));
 `;
 
+/** Run a module script against the built package (cwd: the checkout) and parse its last line as JSON. */
+function runThroughEntry(source: string) {
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", source], {
+    cwd: PACKAGE_ROOT,
+    encoding: "utf8",
+  });
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
 describe("the library entry", () => {
   it.skipIf(!existsSync(path.join(PACKAGE_ROOT, "dist/index.js")))(
     "imports as `auditpack` from the built package and round-trips evidence through the ledger",
     () => {
-      const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
-        cwd: PACKAGE_ROOT,
-        encoding: "utf8",
-      });
-      const result = JSON.parse(out.trim().split("\n").pop()!);
+      const result = runThroughEntry(script);
       expect(result.ok).toBe(true);
       expect(result.records).toBe(1);
       expect(result.sha).toMatch(/^[0-9a-f]{64}$/);
@@ -72,11 +77,7 @@ describe("the library entry renders a package from streamed findings", () => {
   it.skipIf(!existsSync(path.join(PACKAGE_ROOT, "dist/index.js")))(
     "evaluateStreaming hands buildReport findings read back from its spill",
     () => {
-      const out = execFileSync(process.execPath, ["--input-type=module", "-e", reportScript], {
-        cwd: PACKAGE_ROOT,
-        encoding: "utf8",
-      });
-      const result = JSON.parse(out.trim().split("\n").pop()!);
+      const result = runThroughEntry(reportScript);
       expect(result.files).toEqual(expect.arrayContaining(["findings.json", "findings.csv", "VERIFY.txt"]));
       expect(result.requirements).toEqual(["8.3.6"]);
     },
